@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+#
+# The two commands of the README, for a fresh Debian 12 machine:
+#   make demo    install what is missing, build into build/, run `zsim demo`
+#   make check   the same set-up, then the whole default test suite:
+#                a debug build with every test also under Valgrind memcheck,
+#                an ASan+UBSan build, and a TSan build of the threaded tests.
+# Other targets: deps, build, bench, clean.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE ?= cmake
+CTEST ?= ctest
+CTEST_FLAGS ?= --output-on-failure --timeout 900
+
+# Debian packages the build and the test suite need.
+DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
+	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind
+
+.PHONY: all deps build demo check check-debug check-asan check-tsan bench clean help
+
+all: build
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+
+# Install missing Debian packages (as root), or say what to run.
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing:$$missing"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Missing Debian packages:$$missing"; \
+			echo "Run as root:  apt-get update && apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+
+build: deps
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DZSMALLOC_DEBUG_VM=OFF -DZSMALLOC_VALGRIND=OFF -DZSMALLOC_SANITIZE=
+	$(CMAKE) --build build -j $(JOBS)
+
+demo: build
+	./build/bin/zsim demo
+
+check-debug: deps
+	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_VALGRIND=ON -DZSMALLOC_SANITIZE=
+	$(CMAKE) --build build -j $(JOBS)
+	cd build && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
+
+check-asan: deps
+	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
+		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE="address;undefined" \
+		-DZSMALLOC_BUILD_BENCH=OFF
+	$(CMAKE) --build build-asan -j $(JOBS)
+	cd build-asan && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
+
+check-tsan: deps
+	$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE=thread \
+		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_BUILD_EXAMPLES=OFF
+	$(CMAKE) --build build-tsan -j $(JOBS)
+	cd build-tsan && $(CTEST) $(CTEST_FLAGS) -L threads
+
+# The whole default suite; its last lines are CTest's summary.
+check: check-asan check-tsan check-debug
+
+clean:
+	rm -rf build build-asan build-tsan

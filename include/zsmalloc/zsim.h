@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+/*
+ * zsim.h - the simulated machine under libzsmalloc.
+ *
+ * One machine per process, as one kernel per machine: a page frame arena
+ * with a buddy allocator, slab caches, workqueues, shrinkers and per-CPU
+ * data.  A program that never calls zsim_init() gets a default machine on
+ * first use (configured from ZSIM_* environment variables).
+ *
+ * Every function returns 0 or a negative errno unless stated otherwise.
+ */
+#ifndef ZSMALLOC_ZSIM_H
+#define ZSMALLOC_ZSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ZSIM_API __attribute__((__visibility__("default")))
+
+#define ZSIM_PAGE_SIZE		4096u
+#define ZSIM_NR_ORDERS		11u	/* buddy orders 0..10 (MAX_ORDER 11) */
+#define ZSIM_NR_MIGRATETYPES	4u	/* Unmovable Movable Reclaimable HighAtomic */
+#define ZSIM_MAX_CPUS		64u
+
+/* Fault injection: which allocations fail, and how often. */
+struct zsim_fault_config {
+	uint64_t page_fail_nth;		/* fail the Nth page allocation from now (1 = next); 0 off */
+	uint32_t page_fail_ppm;		/* else fail with this probability, per million */
+	int page_fail_order;		/* only allocations of this order; -1 any */
+	uint64_t slab_fail_nth;		/* fail the Nth slab object allocation; 0 off */
+	uint32_t slab_fail_ppm;		/* probability per million for slab objects */
+	uint64_t seed;			/* drives the probabilistic failures */
+};
+
+struct zsim_config {
+	uint64_t mem_bytes;		/* machine memory; a multiple of a pageblock */
+	unsigned int pageblock_order;	/* 1..10; default 9 (2 MiB) */
+	unsigned int nr_cpus;		/* simulated CPUs, 1..ZSIM_MAX_CPUS */
+	uint64_t seed;			/* for every random choice the machine makes */
+	int loglevel;			/* printk console level, 0..8; default 4 */
+	bool madvise;			/* give free pageblocks back to the OS (default on) */
+	struct zsim_fault_config fault;
+};
+
+/* Fill @cfg with the defaults: 256 MiB, pageblock order 9, 4 CPUs. */
+ZSIM_API void zsim_config_default(struct zsim_config *cfg);
+
+/*
+ * Override @cfg from the environment: ZSIM_MEM (bytes, or with a K/M/G
+ * suffix), ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,
+ * ZSIM_MADVISE, ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_PAGE_ORDER,
+ * ZSIM_FAIL_SLAB_NTH, ZSIM_FAIL_SLAB_PPM.  -EINVAL names the bad variable
+ * in zsim_last_error().
+ */
+ZSIM_API int zsim_config_from_env(struct zsim_config *cfg);
+
+/*
+ * Boot the machine.  -EINVAL for an impossible config (the reason is in
+ * zsim_last_error()), -EBUSY if a machine is running, -ENOMEM if the
+ * arena cannot be mapped.
+ */
+ZSIM_API int zsim_init(const struct zsim_config *cfg);
+
+/*
+ * Shut the machine down: stop its threads, release every page, slab and
+ * the arena.  Pages and slab objects still allocated are reported on
+ * stderr; the return value is how many there were (0 when clean).
+ * zsim_init() may follow.
+ */
+ZSIM_API long zsim_exit(void);
+
+/* Is a machine running?  Boots nothing. */
+ZSIM_API bool zsim_running(void);
+
+/* The config of the running machine, or -ENODEV. */
+ZSIM_API int zsim_get_config(struct zsim_config *cfg);
+
+/* Why the last zsim_init()/zsim_config_from_env() failed. */
+ZSIM_API const char *zsim_last_error(void);
+
+/*
+ * BUG() calls the handler with its message before aborting; a handler
+ * may longjmp() out (tests do).  NULL restores the default.  Returns the
+ * previous handler.
+ */
+typedef void (*zsim_bug_handler_t)(const char *message);
+ZSIM_API zsim_bug_handler_t zsim_set_bug_handler(zsim_bug_handler_t handler);
+
+/* Number of WARN_ON()s that fired since boot. */
+ZSIM_API unsigned long zsim_warn_count(void);
+
+/* --- fault injection ---------------------------------------------------- */
+
+ZSIM_API int zsim_fault_set(const struct zsim_fault_config *fault);
+
+struct zsim_fault_stats {
+	uint64_t page_attempts;		/* page allocations seen */
+	uint64_t page_injected;		/* page allocations failed on purpose */
+	uint64_t slab_attempts;
+	uint64_t slab_injected;
+};
+ZSIM_API int zsim_fault_stats(struct zsim_fault_stats *stats);
+
+/* --- raw page frames (demos and teaching) -------------------------------- */
+
+enum zsim_migratetype {
+	ZSIM_UNMOVABLE = 0,
+	ZSIM_MOVABLE = 1,
+	ZSIM_RECLAIMABLE = 2,
+};
+
+/*
+ * Allocate 2^order frames of the given mobility; returns the first pfn,
+ * or 0 when the allocator has no such block (no reclaim is tried).
+ * Frames allocated here are pinned: compaction does not move them.
+ */
+ZSIM_API unsigned long zsim_alloc_pages(unsigned int order,
+					enum zsim_migratetype type);
+ZSIM_API int zsim_free_pages(unsigned long pfn, unsigned int order);
+
+/* --- statistics, in the kernel's formats -------------------------------- */
+
+struct zsim_zoneinfo {
+	uint64_t start_pfn, spanned_pages, managed_pages;
+	uint64_t free_pages;
+	uint64_t watermark_min, watermark_low, watermark_high;
+	unsigned int pageblock_order;
+	/* /proc/buddyinfo: free blocks per order */
+	uint64_t nr_free[ZSIM_NR_ORDERS];
+	/* /proc/pagetypeinfo: free blocks per type and order */
+	uint64_t nr_free_type[ZSIM_NR_MIGRATETYPES][ZSIM_NR_ORDERS];
+	/* /proc/pagetypeinfo: pageblocks per migratetype */
+	uint64_t nr_blocks_type[ZSIM_NR_MIGRATETYPES];
+	uint64_t released_pageblocks;	/* given back to the OS with madvise() */
+};
+ZSIM_API int zsim_get_zoneinfo(struct zsim_zoneinfo *info);
+
+/* Counters as in /proc/vmstat; -ENOENT for an unknown name. */
+ZSIM_API int zsim_vmstat_get(const char *name, uint64_t *value);
+
+/* Per mille, as debugfs prints them divided by 1000; see kernel mm/vmstat.c. */
+ZSIM_API int zsim_unusable_index(unsigned int order);
+ZSIM_API int zsim_extfrag_index(unsigned int order);
+
+ZSIM_API int zsim_print_buddyinfo(FILE *out);
+ZSIM_API int zsim_print_pagetypeinfo(FILE *out);
+ZSIM_API int zsim_print_vmstat(FILE *out);
+ZSIM_API int zsim_print_unusable_index(FILE *out);
+ZSIM_API int zsim_print_extfrag_index(FILE *out);
+/* kmem_cache statistics, like /proc/slabinfo */
+ZSIM_API int zsim_print_slabinfo(FILE *out);
+
+/* --- memory pressure ---------------------------------------------------- */
+
+/*
+ * Run every registered shrinker as reclaim would, asking each for up to
+ * @nr_to_scan objects (0: everything it reports); returns objects freed.
+ */
+ZSIM_API unsigned long zsim_shrink_all(unsigned long nr_to_scan);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ZSMALLOC_ZSIM_H */

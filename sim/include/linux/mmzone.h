@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef _LINUX_MMZONE_H
+#define _LINUX_MMZONE_H
+
+#include <linux/types.h>
+#include <linux/list.h>
+#include <linux/atomic.h>
+#include <linux/spinlock_types.h>
+
+/* Linux 4.8: orders 0 .. MAX_ORDER - 1, so 4 MiB blocks at most. */
+#define MAX_ORDER		11
+#define MAX_ORDER_NR_PAGES	(1UL << (MAX_ORDER - 1))
+
+enum migratetype {
+	MIGRATE_UNMOVABLE,
+	MIGRATE_MOVABLE,
+	MIGRATE_RECLAIMABLE,
+	MIGRATE_PCPTYPES,	/* number of types on the pcp lists */
+	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
+	MIGRATE_TYPES
+};
+
+extern const char *const migratetype_names[MIGRATE_TYPES];
+
+/* Runtime: zsim_config.pageblock_order (default 9, as x86_64). */
+extern unsigned int pageblock_order;
+#define pageblock_nr_pages	(1UL << pageblock_order)
+#define pageblock_start_pfn(pfn)	((pfn) & ~(pageblock_nr_pages - 1))
+#define pageblock_end_pfn(pfn)	(pageblock_start_pfn(pfn) + pageblock_nr_pages)
+
+struct free_area {
+	struct list_head free_list[MIGRATE_TYPES];
+	unsigned long nr_free;
+};
+
+enum zone_watermarks {
+	WMARK_MIN,
+	WMARK_LOW,
+	WMARK_HIGH,
+	NR_WMARK
+};
+
+enum zone_stat_item {
+	NR_FREE_PAGES,
+	NR_ZONE_UNMOVABLE,	/* allocated pages by migratetype of request */
+	NR_ZONE_MOVABLE,
+	NR_ZONE_RECLAIMABLE,
+	NR_SLAB_RECLAIMABLE,
+	NR_SLAB_UNRECLAIMABLE,
+	NR_ZSPAGES,		/* pages used by zsmalloc */
+	NR_ISOLATED_MOVABLE,	/* non-LRU pages isolated for migration */
+	NR_VM_ZONE_STAT_ITEMS
+};
+
+struct zone {
+	unsigned long watermark[NR_WMARK];
+	unsigned long zone_start_pfn;
+	unsigned long spanned_pages;
+	unsigned long present_pages;
+	unsigned long managed_pages;
+	const char *name;
+	int node;
+
+	/* pageblocks from pageblock_start_pfn(zone_start_pfn) */
+	unsigned long nr_pageblocks;
+	/* migratetype of each pageblock, one byte per block */
+	unsigned char *pageblock_mt;
+	/* SIM: pageblock's frames were given back with madvise() */
+	unsigned char *pageblock_released;
+	/* PG_migrate_skip equivalent, one byte per block */
+	unsigned char *pageblock_skip;
+
+	spinlock_t lock;
+	struct free_area free_area[MAX_ORDER];
+
+	/* compaction state (sim/mm/compaction.c) */
+	unsigned long compact_cached_free_pfn;
+	unsigned long compact_cached_migrate_pfn[2];
+	unsigned int compact_considered;
+	unsigned int compact_defer_shift;
+	int compact_order_failed;
+	bool compact_blockskip_flush;
+
+	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
+};
+
+static inline unsigned long zone_end_pfn(const struct zone *zone)
+{
+	return zone->zone_start_pfn + zone->spanned_pages;
+}
+
+static inline bool zone_spans_pfn(const struct zone *zone, unsigned long pfn)
+{
+	return zone->zone_start_pfn <= pfn && pfn < zone_end_pfn(zone);
+}
+
+/* SIM: one node, one zone ("Normal"). */
+extern struct zone sim_zone;
+
+/* Index of @pfn's pageblock in the zone's per-pageblock arrays. */
+static inline unsigned long pfn_to_pageblock_idx(const struct zone *zone,
+						 unsigned long pfn)
+{
+	return (pfn - pageblock_start_pfn(zone->zone_start_pfn)) >> pageblock_order;
+}
+
+/* Lockless, as the kernel's pageblock bitmap reads are. */
+static inline int get_pageblock_migratetype(const struct zone *zone,
+					    unsigned long pfn)
+{
+	return READ_ONCE(zone->pageblock_mt[pfn_to_pageblock_idx(zone, pfn)]);
+}
+
+void set_pageblock_migratetype(struct page *page, int migratetype);
+
+/* Too little memory for grouping by mobility: everything is UNMOVABLE. */
+extern int page_group_by_mobility_disabled;
+
+/*
+ * Move the free pages of @page's pageblock onto @migratetype's free
+ * lists; returns how many pages moved.  zone->lock held.
+ */
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype);
+
+static inline unsigned long zone_page_state(struct zone *zone,
+					    enum zone_stat_item item)
+{
+	long x = atomic_long_read(&zone->vm_stat[item]);
+
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+static inline void __mod_zone_page_state(struct zone *zone,
+					 enum zone_stat_item item, long delta)
+{
+	atomic_long_add(delta, &zone->vm_stat[item]);
+}
+
+#define mod_zone_page_state	__mod_zone_page_state
+
+#define min_wmark_pages(z)	((z)->watermark[WMARK_MIN])
+#define low_wmark_pages(z)	((z)->watermark[WMARK_LOW])
+#define high_wmark_pages(z)	((z)->watermark[WMARK_HIGH])
+
+/*
+ * alloc_flags of the allocator's internals (the kernel keeps them in
+ * mm/internal.h): which watermark to check, and how far below it a
+ * privileged allocation may go.
+ */
+#define ALLOC_WMARK_MIN		WMARK_MIN
+#define ALLOC_WMARK_LOW		WMARK_LOW
+#define ALLOC_WMARK_HIGH	WMARK_HIGH
+#define ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
+#define ALLOC_WMARK_MASK	(ALLOC_NO_WATERMARKS - 1)
+#define ALLOC_HIGH		0x20	/* __GFP_HIGH: may use half the reserve */
+
+/*
+ * Would an allocation of 2^@order pages leave more than @mark free pages,
+ * with a block of at least @order free?  Lockless; zone->lock makes the
+ * answer exact.  @classzone_idx is unused (one zone).
+ */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int classzone_idx, unsigned int alloc_flags);
+
+#endif /* _LINUX_MMZONE_H */

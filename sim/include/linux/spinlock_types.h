@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef __LINUX_SPINLOCK_TYPES_H
+#define __LINUX_SPINLOCK_TYPES_H
+
+#include <linux/types.h>
+
+/*
+ * SIM: locks are words driven by atomics and futexes (sim/kernel/locking.c):
+ * a waiter spins briefly, then sleeps, so a descheduled holder does not make
+ * waiters burn a core.  With CONFIG_DEBUG_SPINLOCK the owner thread is
+ * recorded so that lockdep_assert_held() really checks.
+ */
+typedef struct spinlock {
+	unsigned int val;	/* 0 free, 1 locked, 2 locked with sleepers */
+	unsigned int contenders;	/* threads waiting, spinning or asleep */
+	int owner;		/* owner's thread id, debug builds */
+} spinlock_t;
+
+#define __SPIN_LOCK_UNLOCKED(name)	((spinlock_t){ 0, 0, 0 })
+#define DEFINE_SPINLOCK(x)	spinlock_t x = { 0, 0, 0 }
+
+typedef struct {
+	unsigned int cnt;	/* readers, plus writer bits (linux/rwlock.h) */
+	unsigned int waiters;	/* sleepers, for wake-up */
+	unsigned int contenders;	/* threads waiting, spinning or asleep */
+	int owner;		/* writer's thread id, debug builds */
+} rwlock_t;
+
+#define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0, 0 })
+#define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0, 0 }
+
+#endif /* __LINUX_SPINLOCK_TYPES_H */

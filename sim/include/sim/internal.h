@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+/*
+ * The simulator's own plumbing: how the machine boots and shuts down its
+ * subsystems.  Not a kernel header; lib/ never includes it.
+ */
+#ifndef _SIM_INTERNAL_H
+#define _SIM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <zsmalloc/zsim.h>
+
+/* The running machine's configuration (valid while booted). */
+extern struct zsim_config sim_config;
+
+/* Boot the default machine if none runs; BUG()s if that fails. */
+void sim_machine_ensure(void);
+
+/* Fast check used on hot paths before sim_machine_ensure(). */
+extern int sim_machine_booted;
+static inline void sim_machine_get(void)
+{
+	if (__builtin_expect(!__atomic_load_n(&sim_machine_booted, __ATOMIC_ACQUIRE), 0))
+		sim_machine_ensure();
+}
+
+/* Record why a config or boot failed; zsim_last_error() returns it. */
+void sim_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Subsystem lifecycle, called by sim/kernel/machine.c in this order on
+ * boot and in reverse on exit.  *_init() return 0 or -errno; leak
+ * reporting *_exit() return the number of objects still allocated.
+ */
+int sim_printk_init(const struct zsim_config *cfg);		/* kernel/bug.c */
+int sim_percpu_init(const struct zsim_config *cfg);		/* kernel/percpu.c */
+void sim_percpu_exit(void);
+int sim_fault_init(const struct zsim_fault_config *fault);	/* kernel/fault_inject.c */
+int sim_memmap_init(const struct zsim_config *cfg);		/* mm/memmap.c */
+void sim_memmap_exit(void);
+int sim_buddy_init(const struct zsim_config *cfg);		/* mm/page_alloc.c */
+long sim_buddy_exit(void);					/* pages still allocated */
+int sim_slab_init(void);					/* mm/slab.c */
+long sim_slab_exit(void);					/* objects still allocated */
+int sim_rcu_init(void);						/* kernel/rcu.c */
+void sim_rcu_exit(void);
+int sim_workqueue_init(void);					/* kernel/workqueue.c */
+void sim_workqueue_exit(void);
+int sim_shrinker_init(void);					/* kernel/shrinker.c */
+void sim_shrinker_exit(void);
+
+/* Initcalls registered by module_init()/module_exit() (linux/module.h). */
+int sim_run_initcalls(void);
+void sim_run_exitcalls(void);
+
+/*
+ * Fault injection decisions (kernel/fault_inject.c): true means "fail
+ * this one".  Each call counts an attempt; each true counts an injection.
+ */
+bool sim_should_fail_page(unsigned int order);
+bool sim_should_fail_slab(void);
+
+/*
+ * Direct reclaim for the buddy allocator: run the shrinkers once
+ * (kernel/shrinker.c); returns objects freed.
+ */
+unsigned long sim_shrink_slab(unsigned long nr_to_scan);
+
+/* Thread id of the caller (cached), for lock owners and per-CPU ids. */
+int sim_gettid(void);
+
+#endif /* _SIM_INTERNAL_H */

@@ -1,0 +1,20 @@
+# SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+# The simulated kernel, one file per subsystem.
+set(ZSIM_SOURCES
+	# kernel/: machine lifecycle and services
+	${PROJECT_SOURCE_DIR}/sim/kernel/machine.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/bug.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/locking.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/percpu.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/rcu.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/workqueue.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/shrinker.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/fault_inject.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/seq_file.c
+	# mm/: memory
+	${PROJECT_SOURCE_DIR}/sim/mm/memmap.c
+	${PROJECT_SOURCE_DIR}/sim/mm/filemap.c
+	${PROJECT_SOURCE_DIR}/sim/mm/page_alloc.c
+	${PROJECT_SOURCE_DIR}/sim/mm/vmstat.c
+	${PROJECT_SOURCE_DIR}/sim/mm/slab.c
+)

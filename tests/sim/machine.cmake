@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+# The machine's lifecycle (sim/kernel/machine.c), through the library.
+zsmalloc_add_test(test_machine SOURCES sim/test_machine.c LABELS sim)

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/* zsim classes: the size class table of a pool. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "zsim_cli.h"
+
+static void classes_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: zsim classes [pool options] [--all]\n"
+		"\n"
+		"Print the size classes a pool builds: index, object size (handle included),\n"
+		"pages per zspage, objects per zspage, the indexes merged into the class,\n"
+		"the bytes a zspage wastes, and whether the class is huge.\n"
+		"  --all     one row per index (0..254), merged ones pointing at their class\n\n");
+	pool_opts_help(out);
+}
+
+int cmd_classes(int argc, char **argv)
+{
+	struct pool_opts po;
+	struct zs_pool_snapshot *snap;
+	struct zs_pool *pool;
+	char desc[128];
+	int all = 0, err = 0, i, r;
+	unsigned int c;
+
+	pool_opts_init(&po);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			classes_help(stdout);
+			return 0;
+		}
+		if (!strcmp(argv[i], "--all")) {
+			all = 1;
+			continue;
+		}
+		r = pool_opts_parse(&po, argc, argv, &i);
+		if (r < 0)
+			return 2;
+		if (r == 0) {
+			fprintf(stderr, "zsim classes: unknown option '%s' (see --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	if (pool_opts_finish(&po))
+		return 2;
+
+	pool = zs_create_pool_config("classes", &po.cfg, &err);
+	if (!pool) {
+		fprintf(stderr, "zsim classes: cannot create pool: %s\n", strerror(-err));
+		return 1;
+	}
+	snap = calloc(1, sizeof(*snap));
+	if (!snap) {
+		zs_destroy_pool(pool);
+		return 1;
+	}
+	snap->size = sizeof(*snap);
+	zs_pool_snapshot(pool, snap);
+
+	printf("# %s; %u classes; zs_huge_class_size %llu\n",
+	       pool_opts_describe(&po, desc, sizeof(desc)), snap->nr_classes,
+	       (unsigned long long)snap->huge_class_size);
+	printf("%5s %5s %6s %5s %9s %7s %5s\n", "index", "size", "pages", "objs",
+	       "merged", "waste", "huge");
+	for (c = 0; c < snap->nr_classes; c++) {
+		const struct zs_class_stats *cs = &snap->classes[c];
+		char merged[24];
+		unsigned int waste = cs->pages_per_zspage * ZSIM_PAGE_SIZE -
+				     cs->objs_per_zspage * cs->size;
+
+		if (all) {
+			for (unsigned int j = cs->first_index; j < cs->index; j++)
+				printf("%5u %5u %6s %5s %9s %7s %5s -> %u\n", j,
+				       32 + 16 * j, "", "", "", "", "", cs->index);
+		}
+		if (cs->first_index == cs->index)
+			snprintf(merged, sizeof(merged), "-");
+		else
+			snprintf(merged, sizeof(merged), "%u-%u", cs->first_index,
+				 cs->index);
+		printf("%5u %5u %6u %5u %9s %7u %5s\n", cs->index, cs->size,
+		       cs->pages_per_zspage, cs->objs_per_zspage, merged, waste,
+		       cs->huge ? "yes" : "no");
+	}
+	free(snap);
+	zs_destroy_pool(pool);
+	return 0;
+}
