@@ -1,0 +1,1150 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * The slab allocator: object caches on simulated unmovable pages.
+ *
+ * The outline is SLUB's.  A slab is a block of 2^order buddy pages cut
+ * into equal slots; its head page carries PG_slab, the owning cache, the
+ * free list of its objects and its counters.  A cache keeps its slabs on
+ * three lists (partial, full, empty) under one spinlock, and holds at
+ * most SLAB_KEEP_EMPTY empty slabs: the others go back to the buddy
+ * allocator at once, so freed memory really returns.
+ *
+ * In front of the lists sits a per-CPU object cache (a "magazine", as in
+ * SLAB's array_cache): an array of free objects per simulated CPU, under
+ * a per-CPU lock that only the threads sharing that simulated CPU touch.
+ * kmem_cache_alloc() and kmem_cache_free() usually take that lock only;
+ * an empty or full magazine moves a batch of objects from or to the
+ * slabs under the cache lock.  New slabs are allocated with no lock
+ * held, so direct reclaim may re-enter the slab allocator.
+ *
+ * Object layout: the free pointer lives in the first word of a free
+ * object, unless the cache has a constructor (which must find its work
+ * intact on the next allocation) or CONFIG_DEBUG_VM is on; then it lives
+ * in one extra word after the object.  In debug builds that word is also
+ * the object's state tag (allocated / cached on a CPU / on a free list),
+ * which catches double frees, and free objects of caches without a
+ * constructor are poisoned with POISON_FREE and checked on reuse.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/page-flags.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <sim/internal.h>
+
+#define POISON_FREE		0x6b	/* as include/linux/poison.h */
+
+/* PAGE_ALLOC_COSTLY_ORDER: slabs are not made larger unless they must. */
+#define SLAB_MAX_ORDER		3
+/* Empty slabs a cache keeps for the next allocation burst. */
+#define SLAB_KEEP_EMPTY		1
+/* Largest per-CPU magazine; small objects get the full size. */
+#define SLAB_CPU_MAX_OBJS	64
+
+/*
+ * SIM: the head page's s_inuse is a packed counters word, as SLUB's
+ * "counters": objects in use, objects in the slab and the slab's order,
+ * since a slab allocated with the fallback order holds fewer objects.
+ */
+#define SLAB_INUSE_MASK		0xffffffUL
+#define SLAB_OBJECTS_SHIFT	24
+#define SLAB_ORDER_SHIFT	48
+
+/*
+ * SIM: a tail page of a multi-page slab finds its head through s_freelist
+ * with bit 0 set (the kernel's compound_head, kept out of lru.next here
+ * so that kmem_cache_obj_valid() reads only words written atomically).
+ */
+#define SLAB_TAIL_BIT		1UL
+
+/*
+ * Debug state tags, kept in the free-pointer word.  XOR with a constant
+ * whose top bits are set gives a non-canonical address, so a tag is never
+ * equal to a free-list pointer (an object address, or NULL).
+ */
+#define SLAB_TAG_ALLOC		0xa110c8ed00000000UL
+#define SLAB_TAG_CACHED		0xcac4ed0000000000UL
+
+struct kmem_cache_cpu {
+	spinlock_t lock;
+	unsigned int nr;		/* objects in objs[] */
+	unsigned long allocs;		/* served from this CPU */
+	unsigned long frees;		/* freed on this CPU */
+	void *objs[SLAB_CPU_MAX_OBJS];
+} ____cacheline_aligned;
+
+struct kmem_cache {
+	spinlock_t lock;		/* the lists and counters below */
+	struct list_head partial;	/* some objects free */
+	struct list_head full;		/* no object free */
+	struct list_head empty;		/* every object free */
+	unsigned long nr_partial, nr_full, nr_empty;
+	unsigned long total_objs;	/* object slots in all slabs */
+	unsigned long slow_allocs;	/* objects handed out past the magazine */
+	atomic_long_t failed;		/* allocations that returned NULL */
+
+	unsigned int object_size;	/* as asked */
+	unsigned int size;		/* slot: object, free pointer, padding */
+	unsigned int align;
+	unsigned int offset;		/* of the free pointer in the slot */
+	unsigned int order, objects;	/* preferred slab */
+	unsigned int min_order;		/* fallback: one object */
+	unsigned int cpu_limit;		/* magazine capacity */
+	unsigned int cpu_batch;		/* objects moved per refill/flush */
+	unsigned int nr_cpus;
+	slab_flags_t flags;
+	gfp_t allocflags;		/* added to every slab page allocation */
+	bool outside_freeptr;		/* free pointer after the object */
+	bool poison;			/* debug: poison free objects */
+	bool destroyed;			/* destroyed with objects left */
+	void (*ctor)(void *);
+	char *name;
+	struct list_head list;		/* on slab_caches */
+	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus entries */
+};
+
+/* All caches, newest first as /proc/slabinfo lists them. */
+static LIST_HEAD(slab_caches);
+static pthread_mutex_t slab_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+/* kmalloc-8 .. kmalloc-8192 by ilog2 of the size; 1 and 2 are 96 and 192. */
+static struct kmem_cache *kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
+#define KMALLOC_SHIFT_LOW	3
+
+/* Large kmalloc() blocks come straight from the buddy allocator. */
+#define KMALLOC_LARGE_MAGIC	0x6b6d616c6c6f634cUL	/* in page->index */
+static atomic_long_t kmalloc_large_live;
+
+/* Format a message into the BUG() line so a test can match it. */
+static __thread char slab_bug_buf[256];
+#define slab_bug(fmt, ...) do {						\
+	snprintf(slab_bug_buf, sizeof(slab_bug_buf), fmt, ##__VA_ARGS__); \
+	sim_bug(__FILE__, __LINE__, __func__, slab_bug_buf);		\
+} while (0)
+
+/* --- slab pages ---------------------------------------------------------- */
+
+static inline unsigned long slab_counters(const struct page *page)
+{
+	return READ_ONCE(page->s_inuse);
+}
+
+static inline unsigned int slab_inuse(const struct page *page)
+{
+	return slab_counters(page) & SLAB_INUSE_MASK;
+}
+
+static inline unsigned int slab_objects(const struct page *page)
+{
+	return (slab_counters(page) >> SLAB_OBJECTS_SHIFT) & SLAB_INUSE_MASK;
+}
+
+static inline unsigned int slab_order(const struct page *page)
+{
+	return slab_counters(page) >> SLAB_ORDER_SHIFT;
+}
+
+static inline void slab_set_inuse(struct page *page, unsigned int inuse)
+{
+	WRITE_ONCE(page->s_inuse,
+		   (slab_counters(page) & ~SLAB_INUSE_MASK) | inuse);
+}
+
+/* The head page of the slab holding @page (a PG_slab page). */
+static inline struct page *slab_head(struct page *page)
+{
+	unsigned long v = (unsigned long)READ_ONCE(page->s_freelist);
+
+	if (v & SLAB_TAIL_BIT)
+		return (struct page *)(v & ~SLAB_TAIL_BIT);
+	return page;
+}
+
+static inline void *slab_base(const struct page *head)
+{
+	return page_address(head);
+}
+
+/*
+ * The free-pointer word is read and written with relaxed atomics: it is
+ * also the debug tag that kmem_cache_obj_valid() reads without a lock.
+ */
+static inline unsigned long *freeptr_word(const struct kmem_cache *s, void *obj)
+{
+	return (unsigned long *)((char *)obj + s->offset);
+}
+
+static inline void *get_freeptr(const struct kmem_cache *s, void *obj)
+{
+	return (void *)__atomic_load_n(freeptr_word(s, obj), __ATOMIC_RELAXED);
+}
+
+static inline void set_freeptr(const struct kmem_cache *s, void *obj, void *next)
+{
+	__atomic_store_n(freeptr_word(s, obj), (unsigned long)next, __ATOMIC_RELAXED);
+}
+
+static inline void set_tag(const struct kmem_cache *s, void *obj,
+			   unsigned long tag)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		__atomic_store_n(freeptr_word(s, obj),
+				 (unsigned long)obj ^ tag, __ATOMIC_RELAXED);
+}
+
+static inline enum zone_stat_item slab_stat_item(const struct kmem_cache *s)
+{
+	return (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE :
+						   NR_SLAB_UNRECLAIMABLE;
+}
+
+/*
+ * Allocate and format a new slab, with no lock held: the buddy allocator
+ * may reclaim, and the constructor may do anything.  Tries the preferred
+ * order without retrying hard, then the smallest order that holds one
+ * object, as SLUB's allocate_slab() does.
+ */
+static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
+{
+	gfp_t flags = (gfp & ~(__GFP_MOVABLE | __GFP_HIGHMEM | __GFP_ZERO |
+			       __GFP_RECLAIMABLE)) | s->allocflags;
+	unsigned int order = s->order, objects, i;
+	struct page *page = NULL;
+	char *base, *obj;
+	void *next = NULL;
+
+	if (order > s->min_order)
+		page = alloc_pages((flags | __GFP_NOWARN | __GFP_NORETRY) &
+				   ~__GFP_NOFAIL, order);
+	if (!page) {
+		order = s->min_order;
+		page = alloc_pages(flags, order);
+		if (!page)
+			return NULL;
+	}
+	objects = (PAGE_SIZE << order) / s->size;
+
+	for (i = 0; i < (1U << order); i++) {
+		struct page *p = page + i;
+
+		WRITE_ONCE(p->slab_cache, s);
+		if (i) {
+			WRITE_ONCE(p->s_freelist,
+				   (void *)((unsigned long)page | SLAB_TAIL_BIT));
+			WRITE_ONCE(p->s_inuse, 0);
+		}
+		__SetPageSlab(p);
+	}
+
+	/* Build the free list backwards so that it runs in address order. */
+	base = page_address(page);
+	for (i = objects; i-- > 0;) {
+		obj = base + (size_t)i * s->size;
+		if (s->ctor)
+			s->ctor(obj);
+		else if (s->poison)
+			memset(obj, POISON_FREE, s->object_size);
+		set_freeptr(s, obj, next);
+		next = obj;
+	}
+	WRITE_ONCE(page->s_freelist, next);
+	WRITE_ONCE(page->s_inuse,
+		   ((unsigned long)order << SLAB_ORDER_SHIFT) |
+		   ((unsigned long)objects << SLAB_OBJECTS_SHIFT));
+	__mod_zone_page_state(page_zone(page), slab_stat_item(s), 1L << order);
+	return page;
+}
+
+/* Give a slab's pages back to the buddy allocator; no lock held. */
+static void free_slab(struct kmem_cache *s, struct page *page)
+{
+	unsigned int order = slab_order(page), i;
+
+	__mod_zone_page_state(page_zone(page), slab_stat_item(s), -(1L << order));
+	for (i = 0; i < (1U << order); i++) {
+		struct page *p = page + i;
+
+		__ClearPageSlab(p);
+		WRITE_ONCE(p->slab_cache, NULL);
+		WRITE_ONCE(p->s_freelist, NULL);
+		WRITE_ONCE(p->s_inuse, 0);
+		INIT_LIST_HEAD(&p->slab_list);
+	}
+	__free_pages(page, order);
+}
+
+static void free_slab_list(struct kmem_cache *s, struct list_head *list)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, list, slab_list) {
+		list_del(&page->slab_list);
+		free_slab(s, page);
+	}
+}
+
+/* Put a new slab on the cache's empty list; s->lock held. */
+static void add_new_slab(struct kmem_cache *s, struct page *page)
+{
+	list_add(&page->slab_list, &s->empty);
+	s->nr_empty++;
+	s->total_objs += slab_objects(page);
+}
+
+/* Take one object off @page's free list; s->lock held. */
+static void *slab_take(struct kmem_cache *s, struct page *page)
+{
+	void *obj = READ_ONCE(page->s_freelist);
+	unsigned int inuse = slab_inuse(page), objects = slab_objects(page);
+
+	WRITE_ONCE(page->s_freelist, get_freeptr(s, obj));
+	slab_set_inuse(page, ++inuse);
+	if (inuse == 1) {
+		s->nr_empty--;
+		if (inuse == objects) {
+			list_move(&page->slab_list, &s->full);
+			s->nr_full++;
+		} else {
+			list_move(&page->slab_list, &s->partial);
+			s->nr_partial++;
+		}
+	} else if (inuse == objects) {
+		list_move(&page->slab_list, &s->full);
+		s->nr_partial--;
+		s->nr_full++;
+	}
+	return obj;
+}
+
+/* The slab to allocate from next, partial ones first; s->lock held. */
+static struct page *slab_pick(struct kmem_cache *s)
+{
+	struct page *page;
+
+	page = list_first_entry_or_null(&s->partial, struct page, slab_list);
+	if (!page)
+		page = list_first_entry_or_null(&s->empty, struct page, slab_list);
+	return page;
+}
+
+/*
+ * Return @obj to its slab; s->lock held.  A slab that becomes empty while
+ * the cache already keeps enough empty ones moves to @discard, for the
+ * caller to free once the lock is dropped.
+ */
+static void slab_put(struct kmem_cache *s, void *obj, struct list_head *discard)
+{
+	struct page *page = slab_head(virt_to_page(obj));
+	unsigned int inuse = slab_inuse(page), objects = slab_objects(page);
+
+	set_freeptr(s, obj, READ_ONCE(page->s_freelist));
+	WRITE_ONCE(page->s_freelist, obj);
+	slab_set_inuse(page, --inuse);
+	if (inuse + 1 == objects) {
+		s->nr_full--;
+		if (inuse) {
+			list_move(&page->slab_list, &s->partial);
+			s->nr_partial++;
+		}
+	} else if (!inuse) {
+		s->nr_partial--;
+	}
+	if (inuse)
+		return;
+	if (s->nr_empty >= SLAB_KEEP_EMPTY) {
+		list_move(&page->slab_list, discard);
+		s->total_objs -= objects;
+	} else {
+		list_move(&page->slab_list, &s->empty);
+		s->nr_empty++;
+	}
+}
+
+/*
+ * Move the @nr oldest objects of a magazine back to their slabs, keeping
+ * the most recently freed (cache-hot) ones, as SLAB's cache_flusharray();
+ * c->lock held.
+ */
+static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c,
+		      unsigned int nr, struct list_head *discard)
+{
+	unsigned int i;
+
+	nr = min(nr, c->nr);
+	spin_lock(&s->lock);
+	for (i = 0; i < nr; i++)
+		slab_put(s, c->objs[i], discard);
+	spin_unlock(&s->lock);
+	c->nr -= nr;
+	memmove(c->objs, c->objs + nr, c->nr * sizeof(c->objs[0]));
+}
+
+/* Empty every magazine, then give every empty slab back. */
+static void flush_all(struct kmem_cache *s)
+{
+	struct page *page, *next;
+	LIST_HEAD(discard);
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < s->nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		spin_lock(&c->lock);
+		flush_cpu(s, c, c->nr, &discard);
+		spin_unlock(&c->lock);
+	}
+	spin_lock(&s->lock);
+	list_for_each_entry_safe(page, next, &s->empty, slab_list) {
+		list_move(&page->slab_list, &discard);
+		s->total_objs -= slab_objects(page);
+	}
+	s->nr_empty = 0;
+	spin_unlock(&s->lock);
+	free_slab_list(s, &discard);
+}
+
+/* --- debug checks -------------------------------------------------------- */
+
+/*
+ * The slab and index of a pointer handed to kmem_cache_free(), or BUG():
+ * it must be the start of an object slot of this very cache.
+ */
+static void check_object_start(struct kmem_cache *s, const void *obj,
+			       const char *who)
+{
+	struct page *page, *head;
+	unsigned long off;
+
+	if (!virt_addr_valid(obj))
+		slab_bug("%s(%s): %p is not a simulated kernel address",
+			 who, s->name, obj);
+	page = virt_to_page(obj);
+	if (!PageSlab(page))
+		slab_bug("%s(%s): %p is not in a slab page (pfn %lu)",
+			 who, s->name, obj, page_to_pfn(page));
+	head = slab_head(page);
+	if (READ_ONCE(head->slab_cache) != s)
+		slab_bug("%s(%s): %p belongs to cache %s",
+			 who, s->name, obj,
+			 READ_ONCE(head->slab_cache) ?
+			 READ_ONCE(head->slab_cache)->name : "(none)");
+	off = (unsigned long)((const char *)obj - (const char *)slab_base(head));
+	if (off % s->size || off / s->size >= slab_objects(head))
+		slab_bug("%s(%s): %p is not the start of an object (offset %lu in its slab)",
+			 who, s->name, obj, off);
+}
+
+/* Debug: @obj is being freed; it must be allocated now. */
+static void debug_free(struct kmem_cache *s, void *obj)
+{
+	unsigned long want = (unsigned long)obj ^ SLAB_TAG_ALLOC;
+	unsigned long cached = (unsigned long)obj ^ SLAB_TAG_CACHED;
+
+	check_object_start(s, obj, "kmem_cache_free");
+	/* One atomic step: two racing frees of one object cannot both pass. */
+	if (!__atomic_compare_exchange_n(freeptr_word(s, obj), &want, cached,
+					 false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED)) {
+		struct page *head = slab_head(virt_to_page(obj));
+		char *base = slab_base(head);
+		char *end = base + ((size_t)PAGE_SIZE << slab_order(head));
+
+		/*
+		 * A free object's word holds the cached tag or a free-list
+		 * pointer into its slab (or NULL); anything else means the
+		 * word was overwritten, by an overflow of this object.
+		 */
+		if (want == cached || !want ||
+		    ((char *)want >= base && (char *)want < end))
+			slab_bug("kmem_cache_free(%s): double free of object %p",
+				 s->name, obj);
+		slab_bug("kmem_cache_free(%s): object %p: word after the object overwritten (0x%lx): buffer overflow?",
+			 s->name, obj, want);
+	}
+	if (s->poison)
+		memset(obj, POISON_FREE, s->object_size);
+}
+
+/* Debug: @obj leaves the allocator for a caller. */
+static void debug_alloc(struct kmem_cache *s, void *obj)
+{
+	unsigned long tag = (unsigned long)get_freeptr(s, obj);
+
+	if (tag != ((unsigned long)obj ^ SLAB_TAG_CACHED) &&
+	    tag != ((unsigned long)obj ^ SLAB_TAG_ALLOC))
+		slab_bug("kmem_cache_alloc(%s): free object %p: word after the object overwritten (0x%lx)",
+			 s->name, obj, tag);
+	if (tag == ((unsigned long)obj ^ SLAB_TAG_ALLOC))
+		slab_bug("kmem_cache_alloc(%s): object %p handed out twice",
+			 s->name, obj);
+	if (s->poison) {
+		const unsigned char *p = obj;
+		unsigned int i;
+
+		for (i = 0; i < s->object_size; i++)
+			if (p[i] != POISON_FREE)
+				slab_bug("kmem_cache_alloc(%s): object %p written after free (byte %u is 0x%02x, not 0x%02x)",
+					 s->name, obj, i, p[i], POISON_FREE);
+	}
+	set_tag(s, obj, SLAB_TAG_ALLOC);
+}
+
+bool kmem_cache_obj_valid(struct kmem_cache *s, const void *obj)
+{
+	struct page *page, *head;
+	unsigned long off;
+
+	if (!s || ZERO_OR_NULL_PTR(obj) || !virt_addr_valid(obj))
+		return false;
+	page = virt_to_page(obj);
+	if (!PageSlab(page))
+		return false;
+	head = slab_head(page);
+	if (READ_ONCE(head->slab_cache) != s)
+		return false;
+	off = (unsigned long)((const char *)obj - (const char *)slab_base(head));
+	if (off % s->size || off / s->size >= slab_objects(head))
+		return false;
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		return (unsigned long)get_freeptr(s, (void *)obj) ==
+		       ((unsigned long)obj ^ SLAB_TAG_ALLOC);
+	return true;
+}
+
+/* --- allocation and free -------------------------------------------------- */
+
+static inline struct kmem_cache_cpu *this_cpu_slab(struct kmem_cache *s)
+{
+	unsigned int cpu = raw_smp_processor_id();
+
+	/* SIM: a cache made before a machine with more CPUs booted */
+	return &s->cpu_slab[cpu < s->nr_cpus ? cpu : cpu % s->nr_cpus];
+}
+
+/*
+ * The magazine is empty: refill it with a batch from the slabs, or
+ * allocate a new slab.  Called with c->lock held; returns with it
+ * released, and the object (already accounted), or NULL.
+ */
+static void *alloc_slowpath(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			    gfp_t gfp)
+{
+	struct page *page;
+	void *obj;
+
+	spin_lock(&s->lock);
+	while (c->nr < s->cpu_batch && (page = slab_pick(s))) {
+		obj = slab_take(s, page);
+		set_tag(s, obj, SLAB_TAG_CACHED);
+		c->objs[c->nr++] = obj;
+	}
+	spin_unlock(&s->lock);
+	if (c->nr) {
+		unsigned int i;
+
+		/* Hand the batch out in address order: the top goes first. */
+		for (i = 0; i < c->nr / 2; i++)
+			swap(c->objs[i], c->objs[c->nr - 1 - i]);
+		obj = c->objs[--c->nr];
+		c->allocs++;
+		spin_unlock(&c->lock);
+		return obj;
+	}
+	spin_unlock(&c->lock);
+
+	/* Nothing free anywhere: grow the cache, with no lock held. */
+	page = new_slab(s, gfp);
+	if (!page)
+		return NULL;
+	spin_lock(&s->lock);
+	add_new_slab(s, page);
+	obj = slab_take(s, page);
+	s->slow_allocs++;
+	spin_unlock(&s->lock);
+	set_tag(s, obj, SLAB_TAG_CACHED);
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_cpu *c;
+	void *obj;
+
+	if (!(gfp & __GFP_NOFAIL) && unlikely(sim_should_fail_slab()))
+		goto failed;
+
+	c = this_cpu_slab(s);
+	spin_lock(&c->lock);
+	if (likely(c->nr)) {
+		obj = c->objs[--c->nr];
+		c->allocs++;
+		spin_unlock(&c->lock);
+	} else {
+		obj = alloc_slowpath(s, c, gfp);
+		if (unlikely(!obj))
+			goto failed;
+	}
+
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		debug_alloc(s, obj);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, s->object_size);
+	return obj;
+
+failed:
+	atomic_long_inc(&s->failed);
+	return NULL;
+}
+
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	struct kmem_cache_cpu *c;
+	LIST_HEAD(discard);
+
+	if (unlikely(!obj))
+		return;
+	/* Before any lock: a BUG() here leaves nothing held. */
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		debug_free(s, obj);
+
+	c = this_cpu_slab(s);
+	spin_lock(&c->lock);
+	if (unlikely(c->nr == s->cpu_limit))
+		flush_cpu(s, c, s->cpu_batch, &discard);
+	c->objs[c->nr++] = obj;
+	c->frees++;
+	spin_unlock(&c->lock);
+
+	if (unlikely(!list_empty(&discard)))
+		free_slab_list(s, &discard);
+}
+
+/* --- cache creation and destruction --------------------------------------- */
+
+/* Smallest order of at least @min_objects objects wasting <= 1/@fract. */
+static unsigned int calc_slab_order(unsigned int size, unsigned int min_objects,
+				    unsigned int max_order, unsigned int fract)
+{
+	unsigned int order;
+	int start = fls(min_objects * size - 1) - PAGE_SHIFT;
+
+	for (order = start > 0 ? start : 0; order <= max_order; order++) {
+		unsigned long slab_size = PAGE_SIZE << order;
+
+		if (slab_size < (unsigned long)min_objects * size)
+			continue;
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+/*
+ * SLUB's calculate_order(): at least 4 * (fls(nr_cpus) + 1) objects per
+ * slab if an order up to SLAB_MAX_ORDER wastes at most 1/16 (then 1/8,
+ * 1/4) of it; fewer objects if not; one object of a larger order last.
+ */
+static int calculate_order(unsigned int size, unsigned int nr_cpus)
+{
+	unsigned int min_objects = 4 * (fls(nr_cpus) + 1);
+	unsigned int max_objects = (PAGE_SIZE << SLAB_MAX_ORDER) / size;
+	unsigned int fract, order;
+
+	min_objects = min(min_objects, max_objects);
+	while (min_objects > 1) {
+		for (fract = 16; fract >= 4; fract /= 2) {
+			order = calc_slab_order(size, min_objects,
+						SLAB_MAX_ORDER, fract);
+			if (order <= SLAB_MAX_ORDER)
+				return order;
+		}
+		min_objects--;
+	}
+	order = calc_slab_order(size, 1, SLAB_MAX_ORDER, 1);
+	if (order <= SLAB_MAX_ORDER)
+		return order;
+	order = calc_slab_order(size, 1, MAX_ORDER - 1, 1);
+	if (order < MAX_ORDER)
+		return order;
+	return -E2BIG;
+}
+
+static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
+					unsigned int size)
+{
+	if (flags & SLAB_HWCACHE_ALIGN) {
+		unsigned int ralign = 64;	/* cache_line_size() */
+
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = max(align, ralign);
+	}
+	align = max_t(unsigned int, align, ARCH_SLAB_MINALIGN);
+	return ALIGN(align, sizeof(void *));
+}
+
+/* The magazine: bigger for small objects, as SLAB's enable_cpucache(). */
+static void size_cpu_cache(struct kmem_cache *s)
+{
+	if (s->size > PAGE_SIZE)
+		s->cpu_limit = 8;
+	else if (s->size > 1024)
+		s->cpu_limit = 16;
+	else if (s->size > 256)
+		s->cpu_limit = 32;
+	else
+		s->cpu_limit = SLAB_CPU_MAX_OBJS;
+	s->cpu_batch = s->cpu_limit / 2;
+}
+
+static struct kmem_cache *create_cache(const char *name, unsigned int size,
+				       unsigned int align, slab_flags_t flags,
+				       void (*ctor)(void *))
+{
+	struct kmem_cache *s;
+	unsigned int cpu;
+	int order;
+	void *mem;
+
+	if (!name || !size || size > KMALLOC_MAX_SIZE ||
+	    (align && !is_power_of_2(align)) || align > PAGE_SIZE)
+		return NULL;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->name = strdup(name);
+	if (!s->name)
+		goto fail;
+	s->object_size = size;
+	s->flags = flags;
+	s->ctor = ctor;
+	s->align = calculate_alignment(flags, align, size);
+	s->outside_freeptr = ctor || IS_ENABLED(CONFIG_DEBUG_VM);
+	s->poison = IS_ENABLED(CONFIG_DEBUG_VM) && !ctor;
+	s->size = ALIGN(size, (unsigned int)sizeof(void *));
+	if (s->outside_freeptr) {
+		s->offset = s->size;
+		s->size += sizeof(void *);
+	}
+	s->size = ALIGN(s->size, s->align);
+
+	s->nr_cpus = sim_config.nr_cpus ? sim_config.nr_cpus : 1;
+	order = calculate_order(s->size, s->nr_cpus);
+	if (order < 0)
+		goto fail;
+	s->order = order;
+	s->objects = (PAGE_SIZE << order) / s->size;
+	s->min_order = calc_slab_order(s->size, 1, MAX_ORDER - 1, 1);
+	if (s->min_order > s->order)
+		s->min_order = s->order;
+	s->allocflags = (flags & SLAB_RECLAIM_ACCOUNT) ? __GFP_RECLAIMABLE : 0;
+	size_cpu_cache(s);
+
+	spin_lock_init(&s->lock);
+	INIT_LIST_HEAD(&s->partial);
+	INIT_LIST_HEAD(&s->full);
+	INIT_LIST_HEAD(&s->empty);
+	atomic_long_set(&s->failed, 0);
+
+	if (posix_memalign(&mem, 64, sizeof(*s->cpu_slab) * s->nr_cpus))
+		goto fail;
+	s->cpu_slab = mem;
+	memset(s->cpu_slab, 0, sizeof(*s->cpu_slab) * s->nr_cpus);
+	for (cpu = 0; cpu < s->nr_cpus; cpu++)
+		spin_lock_init(&s->cpu_slab[cpu].lock);
+
+	pthread_mutex_lock(&slab_mutex);
+	list_add(&s->list, &slab_caches);
+	pthread_mutex_unlock(&slab_mutex);
+	return s;
+
+fail:
+	free(s->name);
+	free(s);
+	return NULL;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, slab_flags_t flags,
+				     void (*ctor)(void *))
+{
+	struct kmem_cache *s;
+
+	sim_machine_get();
+	s = create_cache(name, size, align, flags, ctor);
+	if (!s) {
+		pr_err("kmem_cache_create(%s) failed: size %u align %u\n",
+		       name ? name : "(null)", size, align);
+		if (flags & SLAB_PANIC)
+			slab_bug("kmem_cache_create(%s): cannot create cache (SLAB_PANIC)",
+				 name ? name : "(null)");
+	}
+	return s;
+}
+
+/* Objects still allocated, magazines flushed; s->lock held. */
+static unsigned long count_live(struct kmem_cache *s)
+{
+	struct page *page;
+	unsigned long live = 0;
+
+	list_for_each_entry(page, &s->partial, slab_list)
+		live += slab_inuse(page);
+	list_for_each_entry(page, &s->full, slab_list)
+		live += slab_inuse(page);
+	return live;
+}
+
+/* Free the cache and every slab it has, objects or not. */
+static void release_cache(struct kmem_cache *s)
+{
+	free_slab_list(s, &s->partial);
+	free_slab_list(s, &s->full);
+	free_slab_list(s, &s->empty);
+	free(s->cpu_slab);
+	free(s->name);
+	free(s);
+}
+
+void kmem_cache_destroy(struct kmem_cache *s)
+{
+	unsigned long live;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&slab_mutex);
+	flush_all(s);
+	spin_lock(&s->lock);
+	live = count_live(s);
+	spin_unlock(&s->lock);
+	if (live) {
+		/*
+		 * As the kernel: complain and keep the cache, so that its
+		 * objects stay valid.  sim_slab_exit() counts them as leaked.
+		 */
+		pr_err("kmem_cache_destroy %s: Slab cache still has objects (%lu)\n",
+		       s->name, live);
+		s->destroyed = true;
+		pthread_mutex_unlock(&slab_mutex);
+		return;
+	}
+	list_del(&s->list);
+	pthread_mutex_unlock(&slab_mutex);
+	release_cache(s);
+}
+
+int kmem_cache_shrink(struct kmem_cache *s)
+{
+	flush_all(s);
+	return 0;
+}
+
+const char *kmem_cache_name(const struct kmem_cache *s)
+{
+	return s->name;
+}
+
+unsigned int kmem_cache_size(const struct kmem_cache *s)
+{
+	return s->object_size;
+}
+
+void sim_slab_cache_stats(struct kmem_cache *s, struct sim_slab_stats *st)
+{
+	unsigned long allocs = 0, frees = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < s->nr_cpus; cpu++) {
+		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
+
+		spin_lock(&c->lock);
+		allocs += c->allocs;
+		frees += c->frees;
+		spin_unlock(&c->lock);
+	}
+	memset(st, 0, sizeof(*st));
+	spin_lock(&s->lock);
+	allocs += s->slow_allocs;
+	st->num_objs = s->total_objs;
+	st->active_slabs = s->nr_partial + s->nr_full;
+	st->num_slabs = st->active_slabs + s->nr_empty;
+	spin_unlock(&s->lock);
+	st->allocs = allocs;
+	st->frees = frees;
+	/* Counters of different CPUs were read at slightly different times. */
+	st->active_objs = allocs > frees ? allocs - frees : 0;
+	st->failed = atomic_long_read(&s->failed);
+	st->objsize = s->object_size;
+	st->size = s->size;
+	st->objperslab = s->objects;
+	st->pagesperslab = 1U << s->order;
+}
+
+/* --- kmalloc -------------------------------------------------------------- */
+
+static inline unsigned int kmalloc_index(size_t size)
+{
+	if (size <= (1U << KMALLOC_SHIFT_LOW))
+		return KMALLOC_SHIFT_LOW;
+	if (size > 64 && size <= 96)
+		return 1;
+	if (size > 128 && size <= 192)
+		return 2;
+	return fls((unsigned int)size - 1);
+}
+
+static void *kmalloc_large(size_t size, gfp_t flags)
+{
+	unsigned int order = ilog2(roundup_pow_of_two(DIV_ROUND_UP(size, PAGE_SIZE)));
+	struct page *page;
+	void *p;
+
+	if (size > KMALLOC_MAX_SIZE)
+		return NULL;
+	page = alloc_pages(flags & ~(__GFP_MOVABLE | __GFP_HIGHMEM |
+				     __GFP_ZERO | __GFP_RECLAIMABLE), order);
+	if (!page)
+		return NULL;
+	/* SIM: the order lives in page->private (kernel: the compound order). */
+	WRITE_ONCE(page->index, KMALLOC_LARGE_MAGIC);
+	set_page_private(page, order);
+	atomic_long_inc(&kmalloc_large_live);
+	p = page_address(page);
+	if (flags & __GFP_ZERO)
+		memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+void *kmalloc(size_t size, gfp_t flags)
+{
+	if (unlikely(!size))
+		return ZERO_SIZE_PTR;
+	sim_machine_get();
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, flags);
+	return kmem_cache_alloc(kmalloc_caches[kmalloc_index(size)], flags);
+}
+
+/* The page of a large kmalloc() block, or BUG(). */
+static struct page *large_kmalloc_page(const void *p, const char *who)
+{
+	struct page *page = virt_to_page(p);
+
+	if (READ_ONCE(page->index) != KMALLOC_LARGE_MAGIC ||
+	    p != page_address(page))
+		slab_bug("%s(%p): not a pointer from kmalloc() (pfn %lu)",
+			 who, p, page_to_pfn(page));
+	return page;
+}
+
+void kfree(const void *p)
+{
+	struct page *page;
+	unsigned int order;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return;
+	if (unlikely(!virt_addr_valid(p)))
+		slab_bug("kfree(%p): not a simulated kernel address", p);
+	page = virt_to_page(p);
+	if (likely(PageSlab(page))) {
+		kmem_cache_free(READ_ONCE(slab_head(page)->slab_cache), (void *)p);
+		return;
+	}
+	page = large_kmalloc_page(p, "kfree");
+	order = page_private(page);
+	WRITE_ONCE(page->index, 0);
+	set_page_private(page, 0);
+	atomic_long_dec(&kmalloc_large_live);
+	__free_pages(page, order);
+}
+
+size_t ksize(const void *p)
+{
+	struct page *page;
+
+	if (unlikely(ZERO_OR_NULL_PTR(p)))
+		return 0;
+	if (unlikely(!virt_addr_valid(p)))
+		slab_bug("ksize(%p): not a simulated kernel address", p);
+	page = virt_to_page(p);
+	if (PageSlab(page))
+		return READ_ONCE(slab_head(page)->slab_cache)->object_size;
+	return PAGE_SIZE << page_private(large_kmalloc_page(p, "ksize"));
+}
+
+void *krealloc(const void *p, size_t new_size, gfp_t flags)
+{
+	size_t old_size;
+	void *n;
+
+	if (unlikely(!new_size)) {
+		kfree(p);
+		return ZERO_SIZE_PTR;
+	}
+	old_size = ZERO_OR_NULL_PTR(p) ? 0 : ksize(p);
+	if (old_size >= new_size) {
+		/* Growing in place: the tail past the old request is unknown. */
+		return (void *)p;
+	}
+	n = kmalloc(new_size, flags);
+	if (!n)
+		return NULL;
+	if (old_size)
+		memcpy(n, p, old_size);
+	kfree(p);
+	return n;
+}
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	return s ? kmemdup(s, strlen(s) + 1, gfp) : NULL;
+}
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	size_t len;
+	char *buf;
+
+	if (!s)
+		return NULL;
+	len = strnlen(s, max);
+	buf = kmalloc(len + 1, gfp);
+	if (buf) {
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+	}
+	return buf;
+}
+
+void *kmemdup(const void *src, size_t len, gfp_t gfp)
+{
+	void *p = kmalloc(len, gfp);
+
+	if (p && !ZERO_OR_NULL_PTR(p))
+		memcpy(p, src, len);
+	return p;
+}
+
+char *kvasprintf(gfp_t gfp, const char *fmt, va_list ap)
+{
+	va_list aq;
+	char *p;
+	int len;
+
+	va_copy(aq, ap);
+	len = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
+	if (len < 0)
+		return NULL;
+	p = kmalloc((size_t)len + 1, gfp);
+	if (p)
+		vsnprintf(p, (size_t)len + 1, fmt, ap);
+	return p;
+}
+
+char *kasprintf(gfp_t gfp, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = kvasprintf(gfp, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* --- boot, shutdown, slabinfo --------------------------------------------- */
+
+int sim_slab_init(void)
+{
+	static const unsigned int extra[] = { 96, 192 };
+	char name[32];
+	unsigned int i;
+
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	atomic_long_set(&kmalloc_large_live, 0);
+	/* As create_kmalloc_caches(): 96 and 192 first, then the powers of 2. */
+	for (i = 0; i < ARRAY_SIZE(extra); i++) {
+		snprintf(name, sizeof(name), "kmalloc-%u", extra[i]);
+		kmalloc_caches[i + 1] = create_cache(name, extra[i], 0, 0, NULL);
+		if (!kmalloc_caches[i + 1])
+			goto fail;
+	}
+	for (i = KMALLOC_SHIFT_LOW; i <= KMALLOC_SHIFT_HIGH; i++) {
+		snprintf(name, sizeof(name), "kmalloc-%u", 1U << i);
+		kmalloc_caches[i] = create_cache(name, 1U << i, 0, 0, NULL);
+		if (!kmalloc_caches[i])
+			goto fail;
+	}
+	return 0;
+fail:
+	sim_set_error("slab: cannot create the kmalloc caches");
+	sim_slab_exit();
+	return -ENOMEM;
+}
+
+long sim_slab_exit(void)
+{
+	struct kmem_cache *s, *next;
+	unsigned long live, total = 0;
+	long large;
+
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each_entry_safe(s, next, &slab_caches, list) {
+		flush_all(s);
+		spin_lock(&s->lock);
+		live = count_live(s);
+		spin_unlock(&s->lock);
+		if (live)
+			pr_err("slab: cache %s: %lu object%s still allocated at exit%s\n",
+			       s->name, live, live == 1 ? "" : "s",
+			       s->destroyed ? " (kmem_cache_destroy()ed)" : "");
+		total += live;
+		list_del(&s->list);
+		release_cache(s);
+	}
+	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));
+	pthread_mutex_unlock(&slab_mutex);
+
+	/* Their pages are the buddy allocator's to report. */
+	large = atomic_long_read(&kmalloc_large_live);
+	if (large)
+		pr_err("slab: %ld large kmalloc() block%s still allocated at exit\n",
+		       large, large == 1 ? "" : "s");
+	return total;
+}
+
+int zsim_print_slabinfo(FILE *out)
+{
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+
+	if (!out)
+		return -EINVAL;
+	if (!zsim_running())
+		return -ENODEV;
+	fprintf(out, "slabinfo - version: 2.1\n");
+	fprintf(out, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	pthread_mutex_lock(&slab_mutex);
+	list_for_each_entry(s, &slab_caches, list) {
+		sim_slab_cache_stats(s, &st);
+		fprintf(out, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
+			s->name, st.active_objs, st.num_objs, st.size,
+			st.objperslab, st.pagesperslab, s->cpu_limit,
+			s->cpu_batch, 0U, st.active_slabs, st.num_slabs, 0U);
+	}
+	pthread_mutex_unlock(&slab_mutex);
+	return 0;
+}

@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * Fault injection (sim/kernel/fault_inject.c): the Nth page or slab
+ * allocation fails exactly, probabilistic failures are reproducible from
+ * the seed and close to the asked rate, the order filter holds, every
+ * attempt and injection is counted, bad configs are refused, and the
+ * ZSIM_FAIL_* environment variables arm it at boot.
+ */
+#include "test_helpers.h"
+
+#include <errno.h>
+#include <pthread.h>
+
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <sim/internal.h>
+
+static struct zsim_fault_stats fault_stats(void)
+{
+	struct zsim_fault_stats st;
+
+	assert_int_equal(zsim_fault_stats(&st), 0);
+	return st;
+}
+
+static void fault_off(void)
+{
+	struct zsim_fault_config f = { .page_fail_order = -1 };
+
+	assert_int_equal(zsim_fault_set(&f), 0);
+}
+
+/* Allocate and free one page; true if the allocation failed. */
+static bool page_alloc_fails(unsigned int order)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+
+	if (!page)
+		return true;
+	__free_pages(page, order);
+	return false;
+}
+
+static void test_fault_page_nth_exact(void **state)
+{
+	struct zsim_fault_config f = { .page_fail_nth = 5, .page_fail_order = -1 };
+	struct zsim_fault_stats before, after;
+	struct page *pages[12];
+	int i;
+
+	(void)state;
+	before = fault_stats();
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < 12; i++) {
+		pages[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0);
+		if (i == 4)
+			assert_null(pages[i]);
+		else
+			assert_non_null(pages[i]);
+	}
+	after = fault_stats();
+	assert_int_equal(after.page_attempts - before.page_attempts, 12);
+	assert_int_equal(after.page_injected - before.page_injected, 1);
+
+	/* Disarmed after the Nth: the next ones succeed. */
+	for (i = 0; i < 12; i++)
+		if (pages[i])
+			__free_pages(pages[i], 0);
+	for (i = 0; i < 20; i++)
+		assert_false(page_alloc_fails(0));
+	assert_int_equal(fault_stats().page_injected - before.page_injected, 1);
+
+	/* Re-setting re-arms from the next attempt: nth 1 fails the next. */
+	f.page_fail_nth = 1;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	assert_true(page_alloc_fails(0));
+	assert_false(page_alloc_fails(0));
+	fault_off();
+}
+
+/* Failure pattern of @n attempts at @ppm with @seed, one bit per attempt. */
+static unsigned int page_pattern(uint64_t seed, uint32_t ppm, unsigned int n,
+				 unsigned char *bits)
+{
+	struct zsim_fault_config f = {
+		.page_fail_ppm = ppm, .page_fail_order = -1, .seed = seed,
+	};
+	unsigned int i, fails = 0;
+
+	memset(bits, 0, (n + 7) / 8);
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < n; i++) {
+		if (page_alloc_fails(0)) {
+			bits[i / 8] |= 1u << (i % 8);
+			fails++;
+		}
+	}
+	fault_off();
+	return fails;
+}
+
+static void test_fault_page_ppm_reproducible(void **state)
+{
+	enum { N = 10000 };
+	static unsigned char a[N / 8 + 1], b[N / 8 + 1], c[N / 8 + 1];
+	unsigned int fa, fb, fc;
+
+	(void)state;
+	fa = page_pattern(test_seed, 100000, N, a);
+	fb = page_pattern(test_seed, 100000, N, b);
+	fc = page_pattern(test_seed + 1, 100000, N, c);
+	printf("# 10%% over %d attempts: %u, %u (same seed), %u (seed + 1)\n",
+	       N, fa, fb, fc);
+	assert_int_equal(fa, fb);
+	assert_memory_equal(a, b, sizeof(a));
+	/* A different seed gives another pattern (10000 draws: surely). */
+	assert_true(memcmp(a, c, sizeof(a)) != 0);
+	/* 10% of 10000 = 1000, sd 30: +-300 is ten standard deviations. */
+	assert_in_range(fa, 700, 1300);
+	assert_in_range(fc, 700, 1300);
+
+	/* The edges: 0 never fails, 1000000 always does. */
+	assert_int_equal(page_pattern(test_seed, 1000000, 100, a), 100);
+	assert_int_equal(page_pattern(test_seed, 0, 100, a), 0);
+}
+
+static void test_fault_page_order_filter(void **state)
+{
+	struct zsim_fault_config f = { .page_fail_nth = 1, .page_fail_order = 2 };
+	struct zsim_fault_stats before = fault_stats(), after;
+	int i;
+
+	(void)state;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	/* Other orders neither fail nor count towards the Nth. */
+	for (i = 0; i < 5; i++) {
+		assert_false(page_alloc_fails(0));
+		assert_false(page_alloc_fails(1));
+		assert_false(page_alloc_fails(3));
+	}
+	assert_true(page_alloc_fails(2));
+	assert_false(page_alloc_fails(2));
+	after = fault_stats();
+	assert_int_equal(after.page_attempts - before.page_attempts, 17);
+	assert_int_equal(after.page_injected - before.page_injected, 1);
+
+	/* Always fail order 3, never the others. */
+	f.page_fail_nth = 0;
+	f.page_fail_ppm = 1000000;
+	f.page_fail_order = 3;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < 10; i++) {
+		assert_true(page_alloc_fails(3));
+		assert_false(page_alloc_fails(0));
+		assert_false(page_alloc_fails(4));
+	}
+	fault_off();
+}
+
+static void test_fault_slab_nth(void **state)
+{
+	struct zsim_fault_config f = { .slab_fail_nth = 3, .page_fail_order = -1 };
+	struct zsim_fault_stats before, after;
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	void *objs[8];
+	int i;
+
+	(void)state;
+	s = kmem_cache_create("test_fault_nth", 48, 0, 0, NULL);
+	assert_non_null(s);
+	before = fault_stats();
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < 8; i++) {
+		objs[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		if (i == 2)
+			assert_null(objs[i]);
+		else
+			assert_non_null(objs[i]);
+	}
+	after = fault_stats();
+	assert_int_equal(after.slab_attempts - before.slab_attempts, 8);
+	assert_int_equal(after.slab_injected - before.slab_injected, 1);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.failed, 1);
+	assert_int_equal(st.allocs, 7);
+	assert_int_equal(st.active_objs, 7);
+
+	/* kmalloc() goes through the same check. */
+	f.slab_fail_nth = 1;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	assert_null(kmalloc(100, GFP_KERNEL));
+	objs[2] = kmalloc(100, GFP_KERNEL);
+	assert_non_null(objs[2]);
+	kfree(objs[2]);
+	objs[2] = NULL;
+
+	/* __GFP_NOFAIL is never failed on purpose. */
+	f.slab_fail_nth = 0;
+	f.slab_fail_ppm = 1000000;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	assert_null(kmem_cache_alloc(s, GFP_KERNEL));
+	objs[2] = kmem_cache_alloc(s, GFP_KERNEL | __GFP_NOFAIL);
+	assert_non_null(objs[2]);
+	fault_off();
+
+	for (i = 0; i < 8; i++)
+		kmem_cache_free(s, objs[i]);
+	kmem_cache_destroy(s);
+}
+
+static unsigned int slab_pattern(struct kmem_cache *s, uint64_t seed,
+				 uint32_t ppm, unsigned int n, unsigned char *bits)
+{
+	struct zsim_fault_config f = {
+		.slab_fail_ppm = ppm, .page_fail_order = -1, .seed = seed,
+	};
+	unsigned int i, fails = 0;
+	void *obj;
+
+	memset(bits, 0, (n + 7) / 8);
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < n; i++) {
+		obj = kmem_cache_alloc(s, GFP_KERNEL);
+		if (!obj) {
+			bits[i / 8] |= 1u << (i % 8);
+			fails++;
+		} else {
+			kmem_cache_free(s, obj);
+		}
+	}
+	fault_off();
+	return fails;
+}
+
+static void test_fault_slab_ppm(void **state)
+{
+	enum { N = 10000 };
+	static unsigned char a[N / 8 + 1], b[N / 8 + 1];
+	struct zsim_fault_stats before, after;
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	unsigned int fa, fb;
+
+	(void)state;
+	s = kmem_cache_create("test_fault_ppm", 64, 0, 0, NULL);
+	assert_non_null(s);
+	before = fault_stats();
+	fa = slab_pattern(s, test_seed, 50000, N, a);
+	fb = slab_pattern(s, test_seed, 50000, N, b);
+	after = fault_stats();
+	printf("# slab 5%% over %d attempts: %u, %u\n", N, fa, fb);
+	assert_int_equal(fa, fb);
+	assert_memory_equal(a, b, sizeof(a));
+	/* 500 expected, sd 22. */
+	assert_in_range(fa, 300, 700);
+	assert_int_equal(after.slab_attempts - before.slab_attempts, 2 * N);
+	assert_int_equal(after.slab_injected - before.slab_injected, fa + fb);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.failed, fa + fb);
+	assert_int_equal(st.active_objs, 0);
+	kmem_cache_destroy(s);
+}
+
+/*
+ * A slab that cannot get pages: kmem_cache_alloc() returns NULL, counts
+ * the failure, and neither leaks nor keeps a half-built slab.
+ */
+static void test_fault_slab_page_failure(void **state)
+{
+	struct zsim_fault_config f = { .page_fail_ppm = 1000000, .page_fail_order = -1 };
+	unsigned long free_before, slab_before;
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	void *obj;
+
+	(void)state;
+	/* 700-byte objects: order-2 slabs, order-0 fallback. */
+	s = kmem_cache_create("test_fault_pages", 700, 0, 0, NULL);
+	assert_non_null(s);
+	free_before = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	slab_before = zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE);
+	assert_int_equal(zsim_fault_set(&f), 0);
+	assert_null(kmem_cache_alloc(s, GFP_KERNEL));
+	assert_null(kmalloc(3 * PAGE_SIZE, GFP_KERNEL));
+	fault_off();
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.failed, 1);
+	assert_int_equal(st.num_slabs, 0);
+	assert_int_equal(st.num_objs, 0);
+	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free_before);
+	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab_before);
+
+	/* Only the preferred order fails: the slab falls back to one page. */
+	assert_int_equal(st.pagesperslab, 4);
+	f.page_fail_ppm = 0;
+	f.page_fail_nth = 1;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(obj);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.num_slabs, 1);
+	assert_int_equal(st.num_objs, PAGE_SIZE / st.size);
+	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE),
+			 slab_before + 1);
+	kmem_cache_free(s, obj);
+	fault_off();
+	obj = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(obj);
+	kmem_cache_free(s, obj);
+	kmem_cache_destroy(s);
+	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab_before);
+}
+
+static void test_fault_set_rejects_bad_config(void **state)
+{
+	struct zsim_fault_config f = { .page_fail_order = -1 };
+
+	(void)state;
+	assert_int_equal(zsim_fault_set(NULL), -EINVAL);
+	assert_int_equal(zsim_fault_stats(NULL), -EINVAL);
+	f.page_fail_order = -2;
+	assert_int_equal(zsim_fault_set(&f), -EINVAL);
+	f.page_fail_order = 11;
+	assert_int_equal(zsim_fault_set(&f), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "order"));
+	f.page_fail_order = 10;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	f.page_fail_ppm = 1000001;
+	assert_int_equal(zsim_fault_set(&f), -EINVAL);
+	f.page_fail_ppm = 1000000;
+	f.slab_fail_ppm = 1000001;
+	assert_int_equal(zsim_fault_set(&f), -EINVAL);
+	f.slab_fail_ppm = 0;
+	f.page_fail_ppm = 0;
+	f.page_fail_order = -1;
+	assert_int_equal(zsim_fault_set(&f), 0);
+
+	/* The refused configs changed nothing: no failures armed. */
+	assert_false(page_alloc_fails(0));
+}
+
+/* Each thread counts the failures it saw; the totals must agree. */
+struct fault_thread {
+	unsigned int n;
+	unsigned long page_fails, slab_fails;
+};
+
+static void *fault_thread_fn(void *arg)
+{
+	struct fault_thread *t = arg;
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		t->page_fails += sim_should_fail_page(i % 4);
+		t->slab_fails += sim_should_fail_slab();
+	}
+	return NULL;
+}
+
+static void test_fault_counts_threads(void **state)
+{
+	enum { THREADS = 4 };
+	struct zsim_fault_config f = {
+		.page_fail_nth = 777, .page_fail_ppm = 20000, .page_fail_order = 1,
+		.slab_fail_nth = 1000, .seed = test_seed,
+	};
+	struct fault_thread t[THREADS];
+	pthread_t tid[THREADS];
+	struct zsim_fault_stats before, after;
+	unsigned long page_fails = 0, slab_fails = 0;
+	unsigned int n = test_under_valgrind() ? 2000 : 20000;
+	int i;
+
+	(void)state;
+	before = fault_stats();
+	assert_int_equal(zsim_fault_set(&f), 0);
+	for (i = 0; i < THREADS; i++) {
+		t[i] = (struct fault_thread){ .n = n };
+		assert_int_equal(pthread_create(&tid[i], NULL, fault_thread_fn, &t[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(tid[i], NULL);
+		page_fails += t[i].page_fails;
+		slab_fails += t[i].slab_fails;
+	}
+	after = fault_stats();
+	fault_off();
+	assert_int_equal(after.page_attempts - before.page_attempts, THREADS * n);
+	assert_int_equal(after.slab_attempts - before.slab_attempts, THREADS * n);
+	assert_int_equal(after.page_injected - before.page_injected, page_fails);
+	assert_int_equal(after.slab_injected - before.slab_injected, slab_fails);
+	/* Exactly one slab failure: the 1000th attempt, whoever made it. */
+	assert_int_equal(slab_fails, 1);
+	/* Order 1 is a quarter of the attempts; 2% of them, plus the nth. */
+	assert_in_range(page_fails, 1, THREADS * n / 4 / 10);
+}
+
+static int env_teardown(void **state)
+{
+	(void)state;
+	unsetenv("ZSIM_FAIL_PAGE_NTH");
+	unsetenv("ZSIM_FAIL_PAGE_ORDER");
+	unsetenv("ZSIM_FAIL_SLAB_NTH");
+	unsetenv("ZSIM_FAIL_SLAB_PPM");
+	unsetenv("ZSIM_FAIL_PAGE_PPM");
+	return 0;
+}
+
+static void test_fault_env(void **state)
+{
+	struct zsim_config cfg;
+	struct zsim_fault_stats st;
+	struct kmem_cache *s;
+	void *a, *b, *c;
+
+	(void)state;
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 16ULL << 20;
+	cfg.pageblock_order = 7;
+	setenv("ZSIM_FAIL_PAGE_NTH", "2", 1);
+	setenv("ZSIM_FAIL_PAGE_ORDER", "0", 1);
+	setenv("ZSIM_FAIL_SLAB_NTH", "3", 1);
+	assert_int_equal(zsim_config_from_env(&cfg), 0);
+	assert_int_equal(cfg.fault.page_fail_nth, 2);
+	assert_int_equal(cfg.fault.page_fail_order, 0);
+	assert_int_equal(cfg.fault.slab_fail_nth, 3);
+	assert_int_equal(zsim_init(&cfg), 0);
+
+	/* Boot itself allocates no pages: the counters start at zero. */
+	assert_int_equal(zsim_fault_stats(&st), 0);
+	assert_int_equal(st.page_attempts, 0);
+	assert_int_equal(st.slab_attempts, 0);
+
+	assert_false(page_alloc_fails(1));	/* other order: not counted */
+	assert_false(page_alloc_fails(0));
+	assert_true(page_alloc_fails(0));	/* the 2nd order-0 attempt */
+	assert_false(page_alloc_fails(0));
+
+	s = kmem_cache_create("test_fault_env", 32, 0, 0, NULL);
+	assert_non_null(s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_null(c);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_destroy(s);
+	assert_int_equal(zsim_fault_stats(&st), 0);
+	assert_int_equal(st.slab_attempts, 3);
+	assert_int_equal(st.slab_injected, 1);
+	assert_int_equal(st.page_injected, 1);
+	assert_int_equal(zsim_exit(), 0);
+
+	/* A bad value names the variable. */
+	setenv("ZSIM_FAIL_PAGE_ORDER", "11", 1);
+	zsim_config_default(&cfg);
+	assert_int_equal(zsim_config_from_env(&cfg), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "ZSIM_FAIL_PAGE_ORDER"));
+	setenv("ZSIM_FAIL_PAGE_ORDER", "-1", 1);
+	setenv("ZSIM_FAIL_SLAB_PPM", "2000000", 1);
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 16ULL << 20;
+	cfg.pageblock_order = 7;
+	assert_int_equal(zsim_config_from_env(&cfg), 0);
+	assert_int_equal(zsim_init(&cfg), -EINVAL);
+	assert_false(zsim_running());
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fault_page_nth_exact,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_page_ppm_reproducible,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_page_order_filter,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_slab_nth,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_slab_ppm,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_slab_page_failure,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_set_rejects_bad_config,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_counts_threads,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_teardown(test_fault_env, env_teardown),
+	};
+
+	test_parse_args(argc, argv);
+	return cmocka_run_group_tests_name("fault", tests, NULL, NULL);
+}
