@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef __LINUX_BIT_SPINLOCK_H
+#define __LINUX_BIT_SPINLOCK_H
+
+/*
+ * A lock in one bit of a word whose other bits hold data (zsmalloc pins
+ * a handle with bit 0 of the handle's word).  Only atomic bit operations
+ * touch the lock bit, so concurrent atomic updates of the other bits are
+ * never lost.
+ *
+ * SIM: no preempt_disable(), and a waiter spins, yields, then sleeps with
+ * a backoff (kernel/locking.c) instead of spinning until the bit clears.
+ */
+#include <linux/compiler.h>
+#include <linux/bitops.h>
+#include <linux/bug.h>
+
+void sim_bit_spin_lock_slow(int bitnum, unsigned long *addr);
+__noreturn void sim_bit_spin_unlock_bug(int bitnum, unsigned long *addr);
+
+static __always_inline void bit_spin_lock(int bitnum, unsigned long *addr)
+{
+	if (unlikely(test_and_set_bit_lock(bitnum, addr)))
+		sim_bit_spin_lock_slow(bitnum, addr);
+}
+
+/* Returns 1 if the bit was taken. */
+static __always_inline int bit_spin_trylock(int bitnum, unsigned long *addr)
+{
+	return !test_and_set_bit_lock(bitnum, addr);
+}
+
+static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(!test_bit(bitnum, addr)))
+		sim_bit_spin_unlock_bug(bitnum, addr);
+	clear_bit_unlock(bitnum, addr);
+}
+
+/*
+ * SIM: the kernel's non-atomic release may only be used when nobody else
+ * writes the word; here the other bits may be updated concurrently, so
+ * this is the atomic release too.
+ */
+static __always_inline void __bit_spin_unlock(int bitnum, unsigned long *addr)
+{
+	bit_spin_unlock(bitnum, addr);
+}
+
+static inline int bit_spin_is_locked(int bitnum, unsigned long *addr)
+{
+	return test_bit(bitnum, addr);
+}
+
+#endif /* __LINUX_BIT_SPINLOCK_H */

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef __LINUX_RWLOCK_H
+#define __LINUX_RWLOCK_H
+
+/*
+ * rwlock_t like the kernel's queued rwlock in process context: a waiting
+ * writer holds new readers back, so writers are not starved (and, as in
+ * the kernel, a reader must not take the lock recursively while a
+ * writer may be waiting).  Waiters spin briefly, then sleep on a futex.
+ */
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <linux/bug.h>
+#include <linux/spinlock_types.h>
+#include <linux/lockdep.h>
+
+#define SIM_RW_WRITER		0x80000000u	/* a writer holds it */
+#define SIM_RW_WRITER_WAITING	0x40000000u	/* a writer waits: readers hold back */
+#define SIM_RW_READERS		0x3fffffffu	/* readers holding it */
+
+void sim_read_lock_slow(rwlock_t *lock);
+void sim_write_lock_slow(rwlock_t *lock);
+void sim_rwlock_wake(rwlock_t *lock);
+void sim_rwlock_debug_write_acquired(rwlock_t *lock);
+void sim_rwlock_debug_write_release(rwlock_t *lock);
+void sim_rwlock_debug_read_release(rwlock_t *lock);
+
+static inline void rwlock_init(rwlock_t *lock)
+{
+	__atomic_store_n(&lock->cnt, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->waiters, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+}
+
+static __always_inline int read_trylock(rwlock_t *lock)
+{
+	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+
+	while (!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) {
+		if (__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, true,
+						__ATOMIC_ACQUIRE,
+						__ATOMIC_RELAXED))
+			return 1;
+	}
+	return 0;
+}
+
+static __always_inline void read_lock(rwlock_t *lock)
+{
+	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+
+	if (likely(!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) &&
+	    likely(__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, false,
+					       __ATOMIC_ACQUIRE,
+					       __ATOMIC_RELAXED)))
+		return;
+	sim_read_lock_slow(lock);
+}
+
+static __always_inline void read_unlock(rwlock_t *lock)
+{
+	unsigned int c;
+
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		sim_rwlock_debug_read_release(lock);
+	/*
+	 * Sequentially consistent so that either we see a sleeper's count
+	 * or it sees our decrement before it sleeps (x86: one lock xadd).
+	 */
+	c = __atomic_sub_fetch(&lock->cnt, 1, __ATOMIC_SEQ_CST);
+	if (unlikely(!(c & SIM_RW_READERS)) &&
+	    unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
+		sim_rwlock_wake(lock);
+}
+
+static __always_inline int write_trylock(rwlock_t *lock)
+{
+	unsigned int c = 0;
+
+	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return 0;
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		sim_rwlock_debug_write_acquired(lock);
+	return 1;
+}
+
+static __always_inline void write_lock(rwlock_t *lock)
+{
+	unsigned int c = 0;
+
+	if (unlikely(!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER,
+						  false, __ATOMIC_ACQUIRE,
+						  __ATOMIC_RELAXED)))
+		sim_write_lock_slow(lock);
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		sim_rwlock_debug_write_acquired(lock);
+}
+
+static __always_inline void write_unlock(rwlock_t *lock)
+{
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
+		sim_rwlock_debug_write_release(lock);
+	__atomic_fetch_and(&lock->cnt, ~SIM_RW_WRITER, __ATOMIC_SEQ_CST);
+	if (unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
+		sim_rwlock_wake(lock);
+}
+
+/* Does anyone wait for @lock (spinning or asleep)? */
+static inline int rwlock_is_contended(const rwlock_t *lock)
+{
+	return __atomic_load_n(&lock->contenders, __ATOMIC_RELAXED) != 0;
+}
+
+static inline int rwlock_is_locked(const rwlock_t *lock)
+{
+	return (__atomic_load_n(&lock->cnt, __ATOMIC_RELAXED) &
+		(SIM_RW_WRITER | SIM_RW_READERS)) != 0;
+}
+
+#define read_lock_irq(lock)		read_lock(lock)
+#define read_unlock_irq(lock)		read_unlock(lock)
+#define read_lock_bh(lock)		read_lock(lock)
+#define read_unlock_bh(lock)		read_unlock(lock)
+#define write_lock_irq(lock)		write_lock(lock)
+#define write_unlock_irq(lock)		write_unlock(lock)
+#define write_lock_bh(lock)		write_lock(lock)
+#define write_unlock_bh(lock)		write_unlock(lock)
+#define read_lock_irqsave(lock, flags)	do { (flags) = 0; read_lock(lock); } while (0)
+#define read_unlock_irqrestore(lock, flags) do { (void)(flags); read_unlock(lock); } while (0)
+#define write_lock_irqsave(lock, flags)	do { (flags) = 0; write_lock(lock); } while (0)
+#define write_unlock_irqrestore(lock, flags) do { (void)(flags); write_unlock(lock); } while (0)
+
+#endif /* __LINUX_RWLOCK_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef _LINUX_SCHED_H
+#define _LINUX_SCHED_H
+
+/*
+ * Scheduling points.  SIM: the host schedules the threads; cond_resched()
+ * yields now and then, schedule_timeout*() and msleep() really sleep.
+ * There is no `current` task.
+ */
+#include <limits.h>
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <linux/bug.h>
+#include <linux/preempt.h>
+
+#define HZ			1000	/* SIM: one jiffy is one millisecond */
+#define MAX_SCHEDULE_TIMEOUT	LONG_MAX
+
+void sim_cond_resched(void);
+void sim_schedule(void);
+long sim_schedule_timeout(long timeout);
+void sim_msleep(unsigned int msecs);
+unsigned long sim_jiffies(void);
+void sim_might_sleep_warn(const char *file, int line, const char *func);
+
+/*
+ * might_sleep(): in debug builds, complain when called with preemption
+ * disabled (the kernel's "sleeping function called from invalid
+ * context").
+ */
+#define might_sleep() do {						\
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(in_atomic()))	\
+		sim_might_sleep_warn(__FILE__, __LINE__, __func__);	\
+} while (0)
+
+#define cond_resched()		({ might_sleep(); sim_cond_resched(); 0; })
+#define schedule()		sim_schedule()
+#define schedule_timeout(t)	sim_schedule_timeout(t)
+#define schedule_timeout_uninterruptible(t)	sim_schedule_timeout(t)
+#define schedule_timeout_interruptible(t)	sim_schedule_timeout(t)
+#define schedule_timeout_killable(t)		sim_schedule_timeout(t)
+#define msleep(ms)		sim_msleep(ms)
+#define jiffies			sim_jiffies()
+#define msecs_to_jiffies(ms)	((unsigned long)(ms) * HZ / 1000)
+#define jiffies_to_msecs(j)	((unsigned int)((j) * 1000 / HZ))
+#define signal_pending(p)	0
+#define fatal_signal_pending(p)	0
+#define need_resched()		0
+
+#endif /* _LINUX_SCHED_H */

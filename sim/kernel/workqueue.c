@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * Workqueues on real threads.  One mutex guards every queue, item and
+ * worker: queueing is rare next to allocation, and one lock makes
+ * flush/cancel races simple to reason about.  A worker never touches an
+ * item after its function returns (the function may free it), so
+ * "running" is recorded in the worker, and each queueing of an item gets
+ * a sequence number that tells its instances apart.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bug.h>
+#include <linux/cpumask.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/printk.h>
+#include <linux/workqueue.h>
+#include <sim/internal.h>
+
+#define WQ_MAX_WORKERS	8
+
+struct worker {
+	pthread_t thread;
+	struct workqueue_struct *wq;
+	struct work_struct *current_work;	/* valid while running */
+	unsigned long current_seq;		/* 0 when idle */
+	bool started;
+};
+
+struct workqueue_struct {
+	char name[32];
+	unsigned int flags;
+	struct list_head worklist;		/* pending items, FIFO */
+	struct list_head node;			/* on the workqueues list */
+	pthread_cond_t more_work;		/* workers wait here */
+	pthread_cond_t done;			/* flushers wait here */
+	bool draining;				/* destroy: only chained queueing */
+	bool stopping;				/* workers leave when idle */
+	int nr_workers;
+	struct worker workers[];
+};
+
+static pthread_mutex_t wq_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(workqueues);
+static unsigned long work_seq;			/* last instance number */
+struct workqueue_struct *sim_system_wq;
+
+static inline void set_work_bit(int bit, struct work_struct *work)
+{
+	set_bit(bit, work_data_bits(work));
+}
+
+static inline void clear_work_bit(int bit, struct work_struct *work)
+{
+	clear_bit(bit, work_data_bits(work));
+}
+
+/* Is the caller one of @wq's workers? */
+static struct worker *current_worker(struct workqueue_struct *wq)
+{
+	int i;
+
+	for (i = 0; i < wq->nr_workers; i++)
+		if (wq->workers[i].started &&
+		    pthread_equal(wq->workers[i].thread, pthread_self()))
+			return &wq->workers[i];
+	return NULL;
+}
+
+/* Is instance @seq running on one of @wq's workers? */
+static bool seq_running(struct workqueue_struct *wq, unsigned long seq)
+{
+	int i;
+
+	for (i = 0; i < wq->nr_workers; i++)
+		if (wq->workers[i].current_seq == seq)
+			return true;
+	return false;
+}
+
+static bool work_running(struct workqueue_struct *wq, struct work_struct *work,
+			 unsigned long *seq)
+{
+	bool found = false;
+	int i;
+
+	for (i = 0; i < wq->nr_workers; i++) {
+		struct worker *w = &wq->workers[i];
+
+		if (w->current_seq && w->current_work == work) {
+			if (seq && (!found || w->current_seq > *seq))
+				*seq = w->current_seq;
+			found = true;
+		}
+	}
+	return found;
+}
+
+static bool wq_busy(struct workqueue_struct *wq)
+{
+	int i;
+
+	if (!list_empty(&wq->worklist))
+		return true;
+	for (i = 0; i < wq->nr_workers; i++)
+		if (wq->workers[i].current_seq)
+			return true;
+	return false;
+}
+
+static void *worker_thread(void *arg)
+{
+	struct worker *worker = arg;
+	struct workqueue_struct *wq = worker->wq;
+	struct work_struct *work;
+	work_func_t func;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	for (;;) {
+		while (list_empty(&wq->worklist) && !wq->stopping)
+			pthread_cond_wait(&wq->more_work, &wq_pool_mutex);
+		if (list_empty(&wq->worklist))
+			break;
+		work = list_first_entry(&wq->worklist, struct work_struct, entry);
+		list_del_init(&work->entry);
+		/* As the kernel: it may be queued again while it runs. */
+		clear_work_bit(WORK_STRUCT_PENDING_BIT, work);
+		worker->current_work = work;
+		worker->current_seq = work->sim_seq;
+		func = work->func;
+		pthread_mutex_unlock(&wq_pool_mutex);
+
+		func(work);
+
+		pthread_mutex_lock(&wq_pool_mutex);
+		worker->current_work = NULL;
+		worker->current_seq = 0;
+		pthread_cond_broadcast(&wq->done);
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return NULL;
+}
+
+/* Caller holds wq_pool_mutex; @wq is stopping and idle. */
+static void wq_join_and_free(struct workqueue_struct *wq)
+{
+	int i;
+
+	wq->stopping = true;
+	pthread_cond_broadcast(&wq->more_work);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	for (i = 0; i < wq->nr_workers; i++)
+		if (wq->workers[i].started)
+			pthread_join(wq->workers[i].thread, NULL);
+	pthread_mutex_lock(&wq_pool_mutex);
+	list_del(&wq->node);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	pthread_cond_destroy(&wq->more_work);
+	pthread_cond_destroy(&wq->done);
+	free(wq);
+}
+
+static struct workqueue_struct *wq_create(const char *name, unsigned int flags,
+					  int max_active)
+{
+	struct workqueue_struct *wq;
+	int i, n, err = 0;
+
+	if (flags & __WQ_ORDERED)
+		n = 1;
+	else
+		n = max_active > 0 ? max_active : (int)nr_cpu_ids;
+	if (n > WQ_MAX_WORKERS)
+		n = WQ_MAX_WORKERS;
+
+	wq = calloc(1, sizeof(*wq) + n * sizeof(struct worker));
+	if (!wq)
+		return NULL;
+	snprintf(wq->name, sizeof(wq->name), "%s", name);
+	wq->flags = flags;
+	wq->nr_workers = n;
+	INIT_LIST_HEAD(&wq->worklist);
+	pthread_cond_init(&wq->more_work, NULL);
+	pthread_cond_init(&wq->done, NULL);
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	list_add_tail(&wq->node, &workqueues);
+	for (i = 0; i < n; i++) {
+		char tname[48];
+
+		wq->workers[i].wq = wq;
+		err = pthread_create(&wq->workers[i].thread, NULL,
+				     worker_thread, &wq->workers[i]);
+		if (err)
+			break;
+		wq->workers[i].started = true;
+		snprintf(tname, sizeof(tname), "kworker/%d:%s", i, wq->name);
+		tname[15] = '\0';	/* the kernel's limit for thread names */
+		pthread_setname_np(wq->workers[i].thread, tname);
+	}
+	if (err) {
+		pr_err("workqueue %s: cannot start a worker: %s\n", wq->name,
+		       strerror(err));
+		wq_join_and_free(wq);	/* drops the mutex */
+		return NULL;
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return wq;
+}
+
+struct workqueue_struct *sim_alloc_workqueue(const char *fmt, unsigned int flags,
+					     int max_active, ...)
+{
+	char name[32];
+	va_list ap;
+
+	sim_machine_get();
+	va_start(ap, max_active);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
+	if (max_active < 0 || max_active > WQ_MAX_ACTIVE)
+		return NULL;
+	return wq_create(name, flags, max_active);
+}
+
+void sim_destroy_workqueue(struct workqueue_struct *wq)
+{
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (current_worker(wq))
+		sim_bug(__FILE__, __LINE__, __func__,
+			"destroy_workqueue() from one of its own work items");
+	/* Drain: items may still queue more on this workqueue (chaining). */
+	wq->draining = true;
+	while (wq_busy(wq))
+		pthread_cond_wait(&wq->done, &wq_pool_mutex);
+	wq_join_and_free(wq);
+}
+
+bool sim_queue_work(struct workqueue_struct *wq, struct work_struct *work)
+{
+	bool ret = false;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (test_bit(WORK_STRUCT_CANCELING_BIT, work_data_bits(work)))
+		goto out;
+	if (wq->stopping || (wq->draining && !current_worker(wq))) {
+		/* The kernel WARNs too: nothing would ever run it. */
+		WARN_ON_ONCE(1);
+		goto out;
+	}
+	if (test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
+		goto out;
+	work->sim_wq = wq;
+	work->sim_seq = ++work_seq;
+	list_add_tail(&work->entry, &wq->worklist);
+	pthread_cond_signal(&wq->more_work);
+	ret = true;
+out:
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return ret;
+}
+
+bool sim_schedule_work(struct work_struct *work)
+{
+	struct workqueue_struct *wq;
+
+	sim_machine_get();
+	pthread_mutex_lock(&wq_pool_mutex);
+	wq = sim_system_wq;
+	pthread_mutex_unlock(&wq_pool_mutex);
+	if (WARN_ON_ONCE(!wq)) {
+		/* Shutdown order bug: no workers left; run it here. */
+		if (test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
+			return false;
+		clear_work_bit(WORK_STRUCT_PENDING_BIT, work);
+		work->func(work);
+		return true;
+	}
+	return sim_queue_work(wq, work);
+}
+
+/* Is instance @seq of @work still queued or running? */
+static bool instance_alive(struct workqueue_struct *wq, struct work_struct *work,
+			   unsigned long seq)
+{
+	if (work_pending(work) && work->sim_seq == seq)
+		return true;
+	return seq_running(wq, seq);
+}
+
+bool sim_flush_work(struct work_struct *work)
+{
+	struct workqueue_struct *wq;
+	struct worker *self;
+	unsigned long seq = 0;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	wq = work->sim_wq;
+	if (!wq)
+		goto idle;
+	if (work_pending(work))
+		seq = work->sim_seq;
+	else if (!work_running(wq, work, &seq))
+		goto idle;
+	self = current_worker(wq);
+	if (self && self->current_work == work)
+		sim_bug(__FILE__, __LINE__, __func__,
+			"flush_work() of the work item running it");
+	while (instance_alive(wq, work, seq))
+		pthread_cond_wait(&wq->done, &wq_pool_mutex);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return true;
+idle:
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return false;
+}
+
+/* Caller holds the mutex: take @work off its list if it is pending. */
+static bool try_to_grab_pending(struct work_struct *work)
+{
+	if (!work_pending(work))
+		return false;
+	list_del_init(&work->entry);
+	clear_work_bit(WORK_STRUCT_PENDING_BIT, work);
+	return true;
+}
+
+bool sim_cancel_work(struct work_struct *work)
+{
+	bool ret;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	ret = try_to_grab_pending(work);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return ret;
+}
+
+bool sim_cancel_work_sync(struct work_struct *work)
+{
+	struct workqueue_struct *wq;
+	bool ret;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	ret = try_to_grab_pending(work);
+	wq = work->sim_wq;
+	if (wq) {
+		struct worker *self = current_worker(wq);
+
+		if (self && self->current_work == work)
+			sim_bug(__FILE__, __LINE__, __func__,
+				"cancel_work_sync() of the work item running it");
+		/* While it finishes, it may not queue itself again. */
+		set_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+		while (work_running(wq, work, NULL))
+			pthread_cond_wait(&wq->done, &wq_pool_mutex);
+		clear_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return ret;
+}
+
+void sim_flush_workqueue(struct workqueue_struct *wq)
+{
+	unsigned long target;
+	struct work_struct *first;
+	int i;
+	bool busy;
+
+	if (!wq)
+		return;
+	pthread_mutex_lock(&wq_pool_mutex);
+	target = work_seq;
+	/* Wait for every instance queued up to now; later ones may go on. */
+	do {
+		busy = false;
+		if (!list_empty(&wq->worklist)) {
+			first = list_first_entry(&wq->worklist,
+						 struct work_struct, entry);
+			busy = first->sim_seq <= target;
+		}
+		for (i = 0; i < wq->nr_workers && !busy; i++)
+			if (wq->workers[i].current_seq &&
+			    wq->workers[i].current_seq <= target)
+				busy = true;
+		if (busy)
+			pthread_cond_wait(&wq->done, &wq_pool_mutex);
+	} while (busy);
+	pthread_mutex_unlock(&wq_pool_mutex);
+}
+
+void sim_drain_workqueue(struct workqueue_struct *wq)
+{
+	pthread_mutex_lock(&wq_pool_mutex);
+	wq->draining = true;
+	while (wq_busy(wq))
+		pthread_cond_wait(&wq->done, &wq_pool_mutex);
+	wq->draining = false;
+	pthread_mutex_unlock(&wq_pool_mutex);
+}
+
+int sim_workqueue_init(void)
+{
+	struct workqueue_struct *wq;
+
+	/* Not alloc_workqueue(): the machine is half booted. */
+	wq = wq_create("events", 0, 0);
+	if (!wq) {
+		sim_set_error("cannot start the system workqueue");
+		return -ENOMEM;
+	}
+	pthread_mutex_lock(&wq_pool_mutex);
+	sim_system_wq = wq;
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return 0;
+}
+
+void sim_workqueue_exit(void)
+{
+	struct workqueue_struct *wq;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	wq = sim_system_wq;
+	sim_system_wq = NULL;
+	pthread_mutex_unlock(&wq_pool_mutex);
+	if (wq)
+		sim_destroy_workqueue(wq);
+
+	/* Every thread goes with the machine, even of forgotten queues. */
+	for (;;) {
+		pthread_mutex_lock(&wq_pool_mutex);
+		if (list_empty(&workqueues)) {
+			pthread_mutex_unlock(&wq_pool_mutex);
+			break;
+		}
+		wq = list_first_entry(&workqueues, struct workqueue_struct, node);
+		pthread_mutex_unlock(&wq_pool_mutex);
+		pr_warn("zsim: workqueue %s was not destroyed; destroying it at shutdown\n",
+			wq->name);
+		sim_destroy_workqueue(wq);
+	}
+}
