@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+#ifndef _LINUX_VMSTAT_H
+#define _LINUX_VMSTAT_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include <linux/mmzone.h>
+#include <linux/mm.h>
+
+/*
+ * VM event counters, named as in /proc/vmstat.  Only events something
+ * counts are listed; each subsystem adds its own as it starts counting.
+ */
+enum vm_event_item {
+	PGALLOC_NORMAL,		/* pages allocated (zone Normal) */
+	PGFREE,			/* pages freed */
+	ALLOCSTALL_NORMAL,	/* allocations that entered direct reclaim */
+	NR_VM_EVENT_ITEMS
+};
+
+/*
+ * SIM: the kernel's counters are per CPU and summed when read; here they
+ * are plain atomics, which costs a shared cache line on hot paths but
+ * makes every read exact.
+ */
+extern atomic_long_t vm_event_states[NR_VM_EVENT_ITEMS];
+
+/* /proc/vmstat names: zone counters, then events (mm/vmstat.c). */
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+
+static inline void count_vm_events(enum vm_event_item item, long delta)
+{
+	atomic_long_add(delta, &vm_event_states[item]);
+}
+
+static inline void count_vm_event(enum vm_event_item item)
+{
+	count_vm_events(item, 1);
+}
+
+#define __count_vm_events	count_vm_events
+#define __count_vm_event	count_vm_event
+
+static inline unsigned long vm_event_count(enum vm_event_item item)
+{
+	return (unsigned long)atomic_long_read(&vm_event_states[item]);
+}
+
+/* Every event counter, as all_vm_events() fills /proc/vmstat. */
+void all_vm_events(unsigned long *ret);
+
+/* One zone: the global counters are the zone's. */
+static inline unsigned long global_page_state(enum zone_stat_item item)
+{
+	return zone_page_state(&sim_zone, item);
+}
+
+static inline void __inc_zone_state(struct zone *zone, enum zone_stat_item item)
+{
+	__mod_zone_page_state(zone, item, 1);
+}
+
+static inline void __dec_zone_state(struct zone *zone, enum zone_stat_item item)
+{
+	__mod_zone_page_state(zone, item, -1);
+}
+
+static inline void __inc_zone_page_state(struct page *page,
+					 enum zone_stat_item item)
+{
+	__inc_zone_state(page_zone(page), item);
+}
+
+static inline void __dec_zone_page_state(struct page *page,
+					 enum zone_stat_item item)
+{
+	__dec_zone_state(page_zone(page), item);
+}
+
+/* The counters are atomic, so the irq-safe variants are the same. */
+#define inc_zone_page_state	__inc_zone_page_state
+#define dec_zone_page_state	__dec_zone_page_state
+#define inc_zone_state		__inc_zone_state
+#define dec_zone_state		__dec_zone_state
+
+#endif /* _LINUX_VMSTAT_H */

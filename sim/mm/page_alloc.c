@@ -1,0 +1,983 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * The buddy allocator, after Linux 4.8's mm/page_alloc.c: one zone
+ * ("Normal"), orders 0..MAX_ORDER-1, free lists per order and
+ * migratetype, pageblocks with a migratetype each, the 4.8 fallback
+ * table with pageblock stealing, and min/low/high watermarks.
+ *
+ * SIM: no per-CPU page lists (every allocation takes zone->lock), no
+ * highatomic reserve, no CMA or isolation, no OOM killer.  Free blocks
+ * of pageblock size and larger give their frames back to the operating
+ * system with madvise(MADV_DONTNEED), so the process's RSS follows the
+ * simulated usage.  See sim/README.md.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/gfp.h>
+#include <linux/mmzone.h>
+#include <linux/spinlock.h>
+#include <linux/vmstat.h>
+#include <sim/internal.h>
+
+struct zone sim_zone;
+unsigned int pageblock_order = 9;
+int page_group_by_mobility_disabled;
+
+/* cfg->madvise: give free pageblocks back to the OS. */
+static bool madvise_free_blocks;
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	[MIGRATE_UNMOVABLE]	= "Unmovable",
+	[MIGRATE_MOVABLE]	= "Movable",
+	[MIGRATE_RECLAIMABLE]	= "Reclaimable",
+	[MIGRATE_HIGHATOMIC]	= "HighAtomic",
+};
+
+/*
+ * Where to look when a migratetype's own free lists are empty (4.8).
+ * The highatomic reserve is never a fallback.
+ */
+static const int fallbacks[MIGRATE_TYPES][3] = {
+	[MIGRATE_UNMOVABLE]	= { MIGRATE_RECLAIMABLE, MIGRATE_MOVABLE, MIGRATE_TYPES },
+	[MIGRATE_RECLAIMABLE]	= { MIGRATE_UNMOVABLE, MIGRATE_MOVABLE, MIGRATE_TYPES },
+	[MIGRATE_MOVABLE]	= { MIGRATE_RECLAIMABLE, MIGRATE_UNMOVABLE, MIGRATE_TYPES },
+	[MIGRATE_HIGHATOMIC]	= { MIGRATE_TYPES },
+};
+
+/* A __GFP_NOFAIL allocation gives up (BUG) after this many reclaim passes. */
+#define NOFAIL_MAX_PASSES	1000
+
+#define PAGE_POISON		0x6b
+
+/* --- pageblocks --------------------------------------------------------- */
+
+void set_pageblock_migratetype(struct page *page, int migratetype)
+{
+	struct zone *zone = page_zone(page);
+
+	if (unlikely(page_group_by_mobility_disabled &&
+		     migratetype < MIGRATE_PCPTYPES))
+		migratetype = MIGRATE_UNMOVABLE;
+	WRITE_ONCE(zone->pageblock_mt[pfn_to_pageblock_idx(zone, page_to_pfn(page))],
+		   (unsigned char)migratetype);
+}
+
+/* Every pageblock of a free block of 2^order >= pageblock size. */
+static void change_pageblock_range(struct page *page, unsigned int order,
+				   int migratetype)
+{
+	unsigned long nr_pageblocks = 1UL << (order - pageblock_order);
+
+	while (nr_pageblocks--) {
+		set_pageblock_migratetype(page, migratetype);
+		page += pageblock_nr_pages;
+	}
+}
+
+/*
+ * Pages [pfn, pfn + 2^order) leave the allocator: their pageblocks hold
+ * data again, so a later merge must release them anew.  zone->lock held.
+ */
+static inline void mark_pageblocks_in_use(struct zone *zone, unsigned long pfn,
+					  unsigned int order)
+{
+	unsigned long first = pfn_to_pageblock_idx(zone, pfn);
+	unsigned long last = pfn_to_pageblock_idx(zone, pfn + (1UL << order) - 1);
+
+	do {
+		zone->pageblock_released[first] = 0;
+	} while (first++ < last);
+}
+
+/*
+ * A free block of at least pageblock size formed: give the frames of its
+ * pageblocks that still hold data back to the OS.  Under zone->lock, so
+ * that no allocation can hand out (and write) a frame being released.
+ */
+static void release_free_block(struct zone *zone, unsigned long pfn,
+			       unsigned int order)
+{
+	unsigned long idx = pfn_to_pageblock_idx(zone, pfn);
+	unsigned long end = idx + (1UL << (order - pageblock_order));
+	unsigned long run;
+
+	while (idx < end) {
+		if (zone->pageblock_released[idx]) {
+			idx++;
+			continue;
+		}
+		/* One madvise() for each run of unreleased pageblocks. */
+		for (run = idx; run < end && !zone->pageblock_released[run]; run++)
+			;
+		pfn = pageblock_start_pfn(zone->zone_start_pfn) +
+		      (idx << pageblock_order);
+		if (madvise(page_address(pfn_to_page(pfn)),
+			    (run - idx) << (pageblock_order + PAGE_SHIFT),
+			    MADV_DONTNEED) == 0)
+			memset(zone->pageblock_released + idx, 1, run - idx);
+		else
+			WARN_ON_ONCE(1);
+		idx = run;
+	}
+}
+
+/* --- free lists ------------------------------------------------------- */
+
+static inline void set_page_order(struct page *page, unsigned int order)
+{
+	set_page_private(page, order);
+	__SetPageBuddy(page);
+}
+
+static inline void rmv_page_order(struct page *page)
+{
+	__ClearPageBuddy(page);
+	set_page_private(page, 0);
+}
+
+/* Is the page at @buddy_pfn the free buddy of order @order?  lock held. */
+static inline bool page_is_buddy(struct zone *zone, unsigned long buddy_pfn,
+				 unsigned int order)
+{
+	struct page *buddy;
+
+	if (!zone_spans_pfn(zone, buddy_pfn))
+		return false;
+	buddy = pfn_to_page(buddy_pfn);
+	return PageBuddy(buddy) && page_order(buddy) == order;
+}
+
+/*
+ * Put a block of 2^order free pages on the free lists, merging it with
+ * its buddy for as long as the buddy is free.  Returns the order of the
+ * merged block, which starts at *pfnp.  zone->lock held.
+ */
+static unsigned int __free_one_page(struct page *page, unsigned long *pfnp,
+				    struct zone *zone, unsigned int order,
+				    int migratetype)
+{
+	unsigned long pfn = *pfnp, buddy_pfn, combined_pfn;
+	struct free_area *area;
+
+	VM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
+
+	while (order < MAX_ORDER - 1) {
+		buddy_pfn = pfn ^ (1UL << order);
+		if (!page_is_buddy(zone, buddy_pfn, order))
+			break;
+		/* The buddy leaves its list; the pair moves up an order. */
+		area = &zone->free_area[order];
+		list_del(&pfn_to_page(buddy_pfn)->lru);
+		area->nr_free--;
+		rmv_page_order(pfn_to_page(buddy_pfn));
+		pfn &= buddy_pfn;
+		order++;
+	}
+	page = pfn_to_page(pfn);
+	set_page_order(page, order);
+	area = &zone->free_area[order];
+
+	/*
+	 * If the next-higher buddy is free too, the rest of it may be freed
+	 * soon: queue at the tail, so this block is less likely to be split
+	 * before that merge can happen.
+	 */
+	if (order < MAX_ORDER - 2) {
+		combined_pfn = pfn & ~(1UL << order);
+		buddy_pfn = combined_pfn ^ (1UL << (order + 1));
+		if (page_is_buddy(zone, buddy_pfn, order + 1)) {
+			list_add_tail(&page->lru, &area->free_list[migratetype]);
+			goto out;
+		}
+	}
+	list_add(&page->lru, &area->free_list[migratetype]);
+out:
+	area->nr_free++;
+	*pfnp = pfn;
+	return order;
+}
+
+/*
+ * Split a block of 2^high pages down to 2^low: the upper halves go on the
+ * free lists of @migratetype, the lowest part is the caller's.
+ */
+static inline void expand(struct zone *zone, struct page *page,
+			  unsigned int low, unsigned int high,
+			  struct free_area *area, int migratetype)
+{
+	unsigned long size = 1UL << high;
+
+	while (high > low) {
+		area--;
+		high--;
+		size >>= 1;
+		list_add(&page[size].lru, &area->free_list[migratetype]);
+		area->nr_free++;
+		set_page_order(&page[size], high);
+	}
+}
+
+/* The smallest free block of @migratetype that fits; zone->lock held. */
+static inline struct page *__rmqueue_smallest(struct zone *zone,
+					      unsigned int order, int migratetype)
+{
+	unsigned int current_order;
+	struct free_area *area;
+	struct page *page;
+
+	for (current_order = order; current_order < MAX_ORDER; current_order++) {
+		area = &zone->free_area[current_order];
+		page = list_first_entry_or_null(&area->free_list[migratetype],
+						struct page, lru);
+		if (!page)
+			continue;
+		list_del(&page->lru);
+		rmv_page_order(page);
+		area->nr_free--;
+		expand(zone, page, order, current_order, area, migratetype);
+		return page;
+	}
+	return NULL;
+}
+
+/*
+ * Move the free blocks in [start_page, end_page] to @migratetype's
+ * lists; returns the number of pages moved.  zone->lock held.
+ */
+static int move_freepages(struct zone *zone, struct page *start_page,
+			  struct page *end_page, int migratetype)
+{
+	struct page *page = start_page;
+	unsigned int order;
+	int pages_moved = 0;
+
+	while (page <= end_page) {
+		if (!PageBuddy(page)) {
+			page++;
+			continue;
+		}
+		order = page_order(page);
+		list_move(&page->lru, &zone->free_area[order].free_list[migratetype]);
+		page += 1UL << order;
+		pages_moved += 1 << order;
+	}
+	return pages_moved;
+}
+
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype)
+{
+	unsigned long start_pfn, end_pfn;
+	struct page *start_page, *end_page;
+
+	start_pfn = pageblock_start_pfn(page_to_pfn(page));
+	start_page = pfn_to_page(start_pfn);
+	end_page = start_page + pageblock_nr_pages - 1;
+	end_pfn = start_pfn + pageblock_nr_pages - 1;
+
+	/* Do not cross zone boundaries. */
+	if (!zone_spans_pfn(zone, start_pfn))
+		start_page = page;
+	if (!zone_spans_pfn(zone, end_pfn))
+		return 0;
+	return move_freepages(zone, start_page, end_page, migratetype);
+}
+
+/*
+ * May a request of @start_mt take over the pageblock of a fallback block
+ * of this order?  Big blocks always; unmovable and reclaimable requests
+ * always, because scattering them over many pageblocks is the worse
+ * fragmentation; movable ones only from half a pageblock up.
+ */
+static bool can_steal_fallback(unsigned int order, int start_mt)
+{
+	if (order >= pageblock_order)
+		return true;
+	if (order >= pageblock_order / 2 ||
+	    start_mt == MIGRATE_RECLAIMABLE ||
+	    start_mt == MIGRATE_UNMOVABLE ||
+	    page_group_by_mobility_disabled)
+		return true;
+	return false;
+}
+
+/*
+ * Steal the free pages of @page's pageblock for @start_type, and the
+ * pageblock itself if at least half of it was free: the next requests of
+ * that type then come from the same block instead of polluting others.
+ */
+static void steal_suitable_fallback(struct zone *zone, struct page *page,
+				    int start_type)
+{
+	unsigned int current_order = page_order(page);
+	int pages;
+
+	if (current_order >= pageblock_order) {
+		change_pageblock_range(page, current_order, start_type);
+		return;
+	}
+	pages = move_freepages_block(zone, page, start_type);
+	if (pages >= (1 << (pageblock_order - 1)) ||
+	    page_group_by_mobility_disabled)
+		set_pageblock_migratetype(page, start_type);
+}
+
+/* The first fallback type with a free block of this order, or -1. */
+static int find_suitable_fallback(struct free_area *area, unsigned int order,
+				  int migratetype, bool *can_steal)
+{
+	int i, fallback_mt;
+
+	*can_steal = false;
+	if (area->nr_free == 0)
+		return -1;
+	for (i = 0;; i++) {
+		fallback_mt = fallbacks[migratetype][i];
+		if (fallback_mt == MIGRATE_TYPES)
+			break;
+		if (list_empty(&area->free_list[fallback_mt]))
+			continue;
+		*can_steal = can_steal_fallback(order, migratetype);
+		return fallback_mt;
+	}
+	return -1;
+}
+
+/*
+ * Take a block from another migratetype, largest first: a big block is
+ * the best candidate to become a whole pageblock of the requested type,
+ * which keeps types from mixing in many pageblocks.  zone->lock held.
+ */
+static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
+				       int start_migratetype)
+{
+	struct free_area *area;
+	unsigned int current_order;
+	struct page *page;
+	int fallback_mt;
+	bool can_steal;
+
+	for (current_order = MAX_ORDER; current_order-- > order;) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order,
+						     start_migratetype, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+
+		page = list_first_entry(&area->free_list[fallback_mt],
+					struct page, lru);
+		if (can_steal)
+			steal_suitable_fallback(zone, page, start_migratetype);
+
+		list_del(&page->lru);
+		rmv_page_order(page);
+		area->nr_free--;
+		/* The rest goes to the requested type's lists (as 4.8). */
+		expand(zone, page, order, current_order, area, start_migratetype);
+		return page;
+	}
+	return NULL;
+}
+
+static struct page *__rmqueue(struct zone *zone, unsigned int order,
+			      int migratetype)
+{
+	struct page *page;
+
+	page = __rmqueue_smallest(zone, order, migratetype);
+	if (unlikely(!page))
+		page = __rmqueue_fallback(zone, order, migratetype);
+	return page;
+}
+
+/* --- watermarks ------------------------------------------------------- */
+
+static bool __zone_watermark_ok(struct zone *z, unsigned int order,
+				unsigned long mark, unsigned int alloc_flags,
+				long free_pages)
+{
+	long min = (long)mark;
+	unsigned int o;
+	int mt;
+
+	/* The pages beyond the first must be above the mark as well. */
+	free_pages -= (1L << order) - 1;
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (free_pages <= min)
+		return false;
+	if (!order)
+		return true;
+
+	/* Enough pages, but is there a block big enough? */
+	for (o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!list_empty(&area->free_list[mt]))
+				return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int classzone_idx, unsigned int alloc_flags)
+{
+	(void)classzone_idx;
+	return __zone_watermark_ok(z, order, mark, alloc_flags,
+				   (long)zone_page_state(z, NR_FREE_PAGES));
+}
+
+/* Integer square root, bit by bit (lib/int_sqrt.c's method). */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long b, m, y = 0;
+
+	if (x <= 1)
+		return x;
+	m = 1UL << ((BITS_PER_LONG - 1 - __builtin_clzl(x)) & ~1UL);
+	while (m != 0) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return y;
+}
+
+/*
+ * The kernel's min_free_kbytes = sqrt(lowmem_kbytes * 16), clamped to
+ * 128 KiB .. 64 MiB, is 1.6% of a 64 MiB machine and 6% of a 4 MiB one.
+ * SIM: the simulator takes an eighth of it (at least 4 pages), so small
+ * test machines can be filled almost completely; low and high are min
+ * plus a quarter and a half of min, as in the kernel.
+ */
+static void setup_zone_watermarks(struct zone *zone)
+{
+	unsigned long kbytes = zone->managed_pages << (PAGE_SHIFT - 10);
+	unsigned long min_kbytes = int_sqrt(kbytes * 16);
+	unsigned long min;
+
+	if (min_kbytes < 128)
+		min_kbytes = 128;
+	if (min_kbytes > 65536)
+		min_kbytes = 65536;
+	min = (min_kbytes >> (PAGE_SHIFT - 10)) / 8;
+	if (min < 4)
+		min = 4;
+	zone->watermark[WMARK_MIN] = min;
+	zone->watermark[WMARK_LOW] = min + (min >> 2);
+	zone->watermark[WMARK_HIGH] = min + (min >> 1);
+}
+
+/* --- allocation ------------------------------------------------------- */
+
+/*
+ * Report a page the allocator must not touch.  Debug builds stop with
+ * VM_BUG_ON_PAGE; others print the dump and leave the page out of the
+ * allocator (leaked), as the kernel's bad_page() does.
+ */
+static void bad_page(struct page *page, const char *reason)
+{
+#ifdef CONFIG_DEBUG_VM
+	dump_page(page, reason);
+	sim_bug(__FILE__, __LINE__, __func__, "VM_BUG_ON_PAGE(bad page state)");
+#else
+	pr_err("BUG: Bad page state: pfn:%#lx: %s\n", page_to_pfn(page), reason);
+	dump_page(page, reason);
+#endif
+}
+
+static bool check_new_page(struct page *page)
+{
+	const char *bad_reason = NULL;
+
+	if (unlikely(page_mapcount(page) != 0))
+		bad_reason = "nonzero mapcount";
+	if (unlikely(page->mapping != NULL))
+		bad_reason = "non-NULL mapping";
+	if (unlikely(page_ref_count(page) != 0))
+		bad_reason = "nonzero _refcount";
+	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_PREP))
+		bad_reason = "PAGE_FLAGS_CHECK_AT_PREP flag set";
+	if (likely(!bad_reason))
+		return false;
+	bad_page(page, bad_reason);
+	return true;
+}
+
+static inline void set_alloc_migratetype(struct page *page, int migratetype)
+{
+	__atomic_fetch_and(&page->flags, ~ALLOC_MT_MASK, __ATOMIC_RELAXED);
+	__atomic_fetch_or(&page->flags,
+			  (unsigned long)migratetype << ALLOC_MT_PGSHIFT,
+			  __ATOMIC_RELAXED);
+}
+
+static inline int get_alloc_migratetype(const struct page *page)
+{
+	return (int)((READ_ONCE(page->flags) & ALLOC_MT_MASK) >> ALLOC_MT_PGSHIFT);
+}
+
+/* The page has left the free lists: make it the caller's. */
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+			  int migratetype)
+{
+	unsigned long i;
+
+	if (IS_ENABLED(CONFIG_DEBUG_VM))
+		for (i = 0; i < (1UL << order); i++)
+			check_new_page(page + i);
+	set_page_private(page, 0);
+	set_alloc_migratetype(page, migratetype);
+	set_page_count(page, 1);
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	count_vm_events(PGALLOC_NORMAL, 1L << order);
+}
+
+/* Take a block off the free lists if the watermark allows it. */
+static struct page *rmqueue(struct zone *zone, unsigned int order,
+			    int migratetype, unsigned int alloc_flags)
+{
+	struct page *page = NULL;
+	unsigned long mark;
+
+	spin_lock(&zone->lock);
+	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+		mark = zone->watermark[alloc_flags & ALLOC_WMARK_MASK];
+		if (!zone_watermark_ok(zone, order, mark, 0, alloc_flags))
+			goto out;
+	}
+	page = __rmqueue(zone, order, migratetype);
+	if (page) {
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
+		__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + migratetype,
+				      1L << order);
+		mark_pageblocks_in_use(zone, page_to_pfn(page), order);
+	}
+out:
+	spin_unlock(&zone->lock);
+	return page;
+}
+
+static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
+					   unsigned int alloc_flags,
+					   int migratetype)
+{
+	struct page *page;
+
+	page = rmqueue(&sim_zone, order, migratetype, alloc_flags);
+	if (page)
+		prep_new_page(page, order, gfp, migratetype);
+	return page;
+}
+
+static unsigned int gfp_to_alloc_flags(gfp_t gfp)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN;
+
+	if (gfp & __GFP_HIGH)
+		alloc_flags |= ALLOC_HIGH;
+	if ((gfp & __GFP_MEMALLOC) && !(gfp & __GFP_NOMEMALLOC))
+		alloc_flags |= ALLOC_NO_WATERMARKS;
+	return alloc_flags;
+}
+
+static void warn_alloc_failed(gfp_t gfp, unsigned int order)
+{
+	if (gfp & __GFP_NOWARN)
+		return;
+	pr_warn("zsim: page allocation failure: order:%u, mode:%#x, free:%lu min:%lu\n",
+		order, gfp, zone_page_state(&sim_zone, NR_FREE_PAGES),
+		min_wmark_pages(&sim_zone));
+}
+
+/*
+ * The fast path found nothing above the low watermark: retry down to the
+ * min watermark, then reclaim (run the shrinkers once) if the caller may
+ * block, and retry again.
+ */
+static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
+					   int migratetype)
+{
+	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
+	unsigned int passes = 0;
+	struct page *page;
+
+retry:
+	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
+	if (page)
+		return page;
+	if (!(gfp & __GFP_DIRECT_RECLAIM))
+		goto nopage;
+
+	/*
+	 * Direct compaction goes here (next issue): try
+	 * __alloc_pages_direct_compact() before reclaiming.
+	 */
+
+	count_vm_event(ALLOCSTALL_NORMAL);
+	sim_shrink_slab(0);
+	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
+	if (page)
+		return page;
+
+	if (gfp & __GFP_NOFAIL) {
+		/*
+		 * The kernel loops until the OOM killer frees something;
+		 * the simulator has no OOM killer, so it retries with the
+		 * reserves open and finally gives up loudly.
+		 */
+		alloc_flags |= ALLOC_NO_WATERMARKS;
+		if (++passes < NOFAIL_MAX_PASSES) {
+			sched_yield();
+			goto retry;
+		}
+		pr_emerg("zsim: out of memory: __GFP_NOFAIL order-%u allocation cannot be satisfied\n",
+			 order);
+		BUG();
+	}
+nopage:
+	warn_alloc_failed(gfp, order);
+	return NULL;
+}
+
+static inline int gfpflags_to_migratetype(gfp_t gfp)
+{
+	int mt = gfp_migratetype(gfp);
+
+	VM_BUG_ON((gfp & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK);
+	if (unlikely(page_group_by_mobility_disabled ||
+		     mt >= MIGRATE_PCPTYPES))
+		return MIGRATE_UNMOVABLE;
+	return mt;
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page;
+	int migratetype;
+
+	if (unlikely(order >= MAX_ORDER)) {
+		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
+		return NULL;
+	}
+	if (!(gfp_mask & __GFP_NOFAIL) && sim_should_fail_page(order))
+		return NULL;
+
+	migratetype = gfpflags_to_migratetype(gfp_mask);
+	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW,
+				      migratetype);
+	if (likely(page))
+		return page;
+	return __alloc_pages_slowpath(gfp_mask, order, migratetype);
+}
+
+unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
+{
+	struct page *page;
+
+	page = alloc_pages(gfp_mask & ~__GFP_HIGHMEM, order);
+	if (!page)
+		return 0;
+	return (unsigned long)page_address(page);
+}
+
+unsigned long get_zeroed_page(gfp_t gfp_mask)
+{
+	return __get_free_pages(gfp_mask | __GFP_ZERO, 0);
+}
+
+/* --- freeing ---------------------------------------------------------- */
+
+static bool free_pages_check(struct page *page)
+{
+	const char *bad_reason = NULL;
+
+	if (unlikely(page_mapcount(page) != 0))
+		bad_reason = "nonzero mapcount";
+	if (unlikely(page->mapping != NULL))
+		bad_reason = "non-NULL mapping";
+	if (unlikely(page_ref_count(page) != 0))
+		bad_reason = "nonzero _refcount";
+	if (unlikely(PageBuddy(page)))
+		bad_reason = "page is already free (PageBuddy)";
+	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_FREE))
+		bad_reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
+	if (likely(!bad_reason))
+		return false;
+	bad_page(page, bad_reason);
+	return true;
+}
+
+static inline void clear_page_flags(struct page *page, unsigned long mask)
+{
+	__atomic_fetch_and(&page->flags, ~mask, __ATOMIC_RELAXED);
+}
+
+/*
+ * Check and clean the pages before they go back: before zone->lock is
+ * taken, so a debug BUG here leaves the allocator untouched.  False if a
+ * page is bad (it is then left out of the allocator).
+ */
+static bool free_pages_prepare(struct page *page, unsigned int order)
+{
+	unsigned long i;
+	int bad = 0;
+
+	/* A movable or anon mapping word is the allocator's to clear. */
+	if (PageMappingFlags(page))
+		page->mapping = NULL;
+	for (i = 1; i < (1UL << order); i++) {
+		if (unlikely(free_pages_check(page + i))) {
+			bad++;
+			continue;
+		}
+		clear_page_flags(page + i, PAGE_FLAGS_CHECK_AT_PREP);
+		set_page_private(page + i, 0);
+	}
+	bad += free_pages_check(page);
+	if (bad)
+		return false;
+	clear_page_flags(page, PAGE_FLAGS_CHECK_AT_PREP);
+	set_page_private(page, 0);
+	/* Use-after-free shows as 0x6b...; big blocks are released instead. */
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && order < pageblock_order)
+		memset(page_address(page), PAGE_POISON, PAGE_SIZE << order);
+	return true;
+}
+
+static void free_one_page(struct zone *zone, struct page *page,
+			  unsigned long pfn, unsigned int order)
+{
+	int alloc_mt = get_alloc_migratetype(page);
+	unsigned int merged_order;
+
+	clear_page_flags(page, ALLOC_MT_MASK);
+	spin_lock(&zone->lock);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
+	__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + alloc_mt, -(1L << order));
+	merged_order = __free_one_page(page, &pfn, zone, order,
+				       get_pageblock_migratetype(zone, pfn));
+	if (merged_order >= pageblock_order && madvise_free_blocks)
+		release_free_block(zone, pfn, merged_order);
+	spin_unlock(&zone->lock);
+}
+
+/* The last reference went: give the block back to the free lists. */
+static void __free_pages_ok(struct page *page, unsigned int order)
+{
+	if (unlikely(!free_pages_prepare(page, order)))
+		return;
+	free_one_page(page_zone(page), page, page_to_pfn(page), order);
+	count_vm_events(PGFREE, 1L << order);
+}
+
+void __put_page(struct page *page)
+{
+	__free_pages_ok(page, 0);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (WARN_ON(order >= MAX_ORDER))
+		return;
+	/* A free page has no reference to drop: a double free. */
+	if (unlikely(page_ref_count(page) <= 0 || PageBuddy(page))) {
+		bad_page(page, "freeing a page that is already free");
+		return;
+	}
+	if (put_page_testzero(page))
+		__free_pages_ok(page, order);
+}
+
+void free_pages(unsigned long addr, unsigned int order)
+{
+	if (addr) {
+		VM_BUG_ON(!virt_addr_valid((void *)addr));
+		__free_pages(virt_to_page((void *)addr), order);
+	}
+}
+
+/* --- boot and shutdown -------------------------------------------------- */
+
+int sim_buddy_init(const struct zsim_config *cfg)
+{
+	struct zone *zone = &sim_zone;
+	unsigned long pfn, end, nr_pages;
+	unsigned int order, mt;
+
+	memset(zone, 0, sizeof(*zone));
+	memset(vm_event_states, 0, sizeof(vm_event_states));
+	pageblock_order = cfg->pageblock_order;
+	madvise_free_blocks = cfg->madvise;
+
+	BUILD_BUG_ON(NR_ZONE_MOVABLE - NR_ZONE_UNMOVABLE != MIGRATE_MOVABLE ||
+		     NR_ZONE_RECLAIMABLE - NR_ZONE_UNMOVABLE != MIGRATE_RECLAIMABLE);
+	nr_pages = max_pfn - ARCH_PFN_OFFSET;
+	zone->name = "Normal";
+	zone->node = 0;
+	zone->zone_start_pfn = ARCH_PFN_OFFSET;
+	zone->spanned_pages = nr_pages;
+	zone->present_pages = nr_pages;
+	zone->managed_pages = nr_pages;
+	zone->nr_pageblocks = DIV_ROUND_UP(zone_end_pfn(zone) -
+					   pageblock_start_pfn(zone->zone_start_pfn),
+					   pageblock_nr_pages);
+	zone->pageblock_mt = malloc(zone->nr_pageblocks);
+	zone->pageblock_released = malloc(zone->nr_pageblocks);
+	zone->pageblock_skip = calloc(zone->nr_pageblocks, 1);
+	if (!zone->pageblock_mt || !zone->pageblock_released ||
+	    !zone->pageblock_skip) {
+		free(zone->pageblock_mt);
+		free(zone->pageblock_released);
+		free(zone->pageblock_skip);
+		memset(zone, 0, sizeof(*zone));
+		sim_set_error("cannot allocate the pageblock arrays");
+		return -ENOMEM;
+	}
+	/* As at boot: every pageblock MOVABLE; the fresh arena holds nothing. */
+	memset(zone->pageblock_mt, MIGRATE_MOVABLE, zone->nr_pageblocks);
+	memset(zone->pageblock_released, madvise_free_blocks ? 1 : 0,
+	       zone->nr_pageblocks);
+	page_group_by_mobility_disabled =
+		nr_pages < pageblock_nr_pages * MIGRATE_TYPES;
+	if (page_group_by_mobility_disabled)
+		memset(zone->pageblock_mt, MIGRATE_UNMOVABLE, zone->nr_pageblocks);
+
+	spin_lock_init(&zone->lock);
+	for (order = 0; order < MAX_ORDER; order++)
+		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
+	setup_zone_watermarks(zone);
+	zone->compact_cached_free_pfn = pageblock_start_pfn(zone_end_pfn(zone) - 1);
+	zone->compact_cached_migrate_pfn[0] = zone->zone_start_pfn;
+	zone->compact_cached_migrate_pfn[1] = zone->zone_start_pfn;
+
+	/* Free all memory in the largest aligned blocks, lowest pfn first. */
+	end = zone_end_pfn(zone);
+	for (pfn = zone->zone_start_pfn; pfn < end; pfn += 1UL << order) {
+		struct page *page = pfn_to_page(pfn);
+
+		order = MAX_ORDER - 1;
+		while (order && ((pfn & ((1UL << order) - 1)) ||
+				 pfn + (1UL << order) > end))
+			order--;
+		set_page_order(page, order);
+		mt = get_pageblock_migratetype(zone, pfn);
+		list_add_tail(&page->lru, &zone->free_area[order].free_list[mt]);
+		zone->free_area[order].nr_free++;
+	}
+	atomic_long_set(&zone->vm_stat[NR_FREE_PAGES], (long)nr_pages);
+	return 0;
+}
+
+long sim_buddy_exit(void)
+{
+	struct zone *zone = &sim_zone;
+	unsigned long pfn, shown = 0;
+	long leaked;
+
+	if (!zone->pageblock_mt)
+		return 0;
+	leaked = (long)zone->managed_pages -
+		 atomic_long_read(&zone->vm_stat[NR_FREE_PAGES]);
+	if (leaked) {
+		fprintf(stderr, "zsim: %ld page%s still allocated at exit; first pfns:",
+			leaked, leaked == 1 ? "" : "s");
+		for (pfn = zone->zone_start_pfn; pfn < zone_end_pfn(zone) && shown < 8;) {
+			struct page *page = pfn_to_page(pfn);
+
+			if (PageBuddy(page)) {
+				pfn += 1UL << page_order(page);
+				continue;
+			}
+			if (page_ref_count(page) > 0) {
+				fprintf(stderr, " %#lx", pfn);
+				shown++;
+			}
+			pfn++;
+		}
+		fprintf(stderr, "\n");
+	}
+	free(zone->pageblock_mt);
+	free(zone->pageblock_released);
+	free(zone->pageblock_skip);
+	memset(zone, 0, sizeof(*zone));
+	return leaked;
+}
+
+/* --- the public raw-frame API ------------------------------------------- */
+
+unsigned long zsim_alloc_pages(unsigned int order, enum zsim_migratetype type)
+{
+	struct zone *zone;
+	struct page *page;
+	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+
+	sim_machine_get();
+	if (order >= MAX_ORDER)
+		return 0;
+	switch (type) {
+	case ZSIM_UNMOVABLE:
+		break;
+	case ZSIM_MOVABLE:
+		gfp |= __GFP_MOVABLE;
+		break;
+	case ZSIM_RECLAIMABLE:
+		gfp |= __GFP_RECLAIMABLE;
+		break;
+	default:
+		return 0;
+	}
+	page = alloc_pages(gfp, order);
+	if (!page)
+		return 0;
+	/*
+	 * Pin: PG_reserved marks frames nobody may move or free behind the
+	 * owner's back (compaction leaves non-movable pages alone), and
+	 * private records the order so zsim_free_pages() can check it.
+	 */
+	zone = page_zone(page);
+	spin_lock(&zone->lock);
+	set_page_private(page, order);
+	__SetPageReserved(page);
+	spin_unlock(&zone->lock);
+	return page_to_pfn(page);
+}
+
+int zsim_free_pages(unsigned long pfn, unsigned int order)
+{
+	struct zone *zone = &sim_zone;
+	struct page *page;
+	bool ok;
+
+	sim_machine_get();
+	if (order >= MAX_ORDER || !pfn_valid(pfn) ||
+	    (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > max_pfn)
+		return -EINVAL;
+	page = pfn_to_page(pfn);
+	/* Under zone->lock, so two racing frees of one block cannot both pass. */
+	spin_lock(&zone->lock);
+	ok = PageReserved(page) && !PageBuddy(page) &&
+	     page_private(page) == order && page_ref_count(page) == 1;
+	if (ok) {
+		__ClearPageReserved(page);
+		set_page_private(page, 0);
+	}
+	spin_unlock(&zone->lock);
+	if (!ok)
+		return -EINVAL;
+	__free_pages(page, order);
+	return 0;
+}

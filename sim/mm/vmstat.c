@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * VM statistics in the kernel's formats: /proc/buddyinfo,
+ * /proc/pagetypeinfo, /proc/vmstat and debugfs extfrag/unusable_index
+ * and extfrag/extfrag_index (Linux 4.8 mm/vmstat.c layouts), printable
+ * to any FILE * and readable as a struct.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mmzone.h>
+#include <linux/spinlock.h>
+#include <linux/vmstat.h>
+#include <sim/internal.h>
+
+atomic_long_t vm_event_states[NR_VM_EVENT_ITEMS];
+
+/* Sized by the initializers: a new counter without a name fails to build. */
+const char *const zone_stat_names[] = {
+	[NR_FREE_PAGES]		= "nr_free_pages",
+	[NR_ZONE_UNMOVABLE]	= "nr_zone_unmovable",
+	[NR_ZONE_MOVABLE]	= "nr_zone_movable",
+	[NR_ZONE_RECLAIMABLE]	= "nr_zone_reclaimable",
+	[NR_SLAB_RECLAIMABLE]	= "nr_slab_reclaimable",
+	[NR_SLAB_UNRECLAIMABLE]	= "nr_slab_unreclaimable",
+	[NR_ZSPAGES]		= "nr_zspages",
+	[NR_ISOLATED_MOVABLE]	= "nr_isolated_movable",
+};
+
+const char *const vm_event_names[] = {
+	[PGALLOC_NORMAL]	= "pgalloc_normal",
+	[PGFREE]		= "pgfree",
+	[ALLOCSTALL_NORMAL]	= "allocstall_normal",
+};
+
+void all_vm_events(unsigned long *ret)
+{
+	int i;
+
+	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		ret[i] = vm_event_count(i);
+}
+
+/*
+ * A consistent snapshot of the zone: zone->lock keeps the free lists and
+ * NR_FREE_PAGES still while they are read.
+ */
+static void snapshot_zone(struct zone *zone, struct zsim_zoneinfo *info)
+{
+	struct list_head *pos;
+	unsigned long i;
+	unsigned int order;
+	int mt;
+
+	BUILD_BUG_ON(ZSIM_NR_ORDERS != MAX_ORDER);
+	BUILD_BUG_ON(ZSIM_NR_MIGRATETYPES != MIGRATE_TYPES);
+
+	memset(info, 0, sizeof(*info));
+	spin_lock(&zone->lock);
+	info->start_pfn = zone->zone_start_pfn;
+	info->spanned_pages = zone->spanned_pages;
+	info->managed_pages = zone->managed_pages;
+	info->free_pages = zone_page_state(zone, NR_FREE_PAGES);
+	info->watermark_min = min_wmark_pages(zone);
+	info->watermark_low = low_wmark_pages(zone);
+	info->watermark_high = high_wmark_pages(zone);
+	info->pageblock_order = pageblock_order;
+	for (order = 0; order < MAX_ORDER; order++) {
+		info->nr_free[order] = zone->free_area[order].nr_free;
+		/* As pagetypeinfo: count the entries of each list. */
+		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+			list_for_each(pos, &zone->free_area[order].free_list[mt])
+				info->nr_free_type[mt][order]++;
+	}
+	for (i = 0; i < zone->nr_pageblocks; i++) {
+		mt = zone->pageblock_mt[i];
+		if (mt < MIGRATE_TYPES)
+			info->nr_blocks_type[mt]++;
+		if (zone->pageblock_released[i])
+			info->released_pageblocks++;
+	}
+	spin_unlock(&zone->lock);
+}
+
+int zsim_get_zoneinfo(struct zsim_zoneinfo *info)
+{
+	sim_machine_get();
+	if (!info)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, info);
+	return 0;
+}
+
+/* --- fragmentation indices (mm/vmstat.c, CONFIG_DEBUG_FS) --------------- */
+
+struct contig_page_info {
+	unsigned long free_pages;
+	unsigned long free_blocks_total;
+	unsigned long free_blocks_suitable;
+};
+
+/* How free memory would serve an allocation of @suitable_order. */
+static void fill_contig_page_info(const struct zsim_zoneinfo *zi,
+				  unsigned int suitable_order,
+				  struct contig_page_info *info)
+{
+	unsigned int order;
+
+	memset(info, 0, sizeof(*info));
+	for (order = 0; order < MAX_ORDER; order++) {
+		unsigned long blocks = zi->nr_free[order];
+
+		info->free_blocks_total += blocks;
+		info->free_pages += blocks << order;
+		if (order >= suitable_order)
+			info->free_blocks_suitable += blocks << (order - suitable_order);
+	}
+}
+
+/*
+ * Share of free memory, per mille, that cannot serve an allocation of
+ * 2^order: 0 when every free page could, 1000 when none could.
+ */
+static int unusable_free_index(unsigned int order,
+			       const struct contig_page_info *info)
+{
+	if (info->free_pages == 0)
+		return 1000;
+	return (int)((info->free_pages - (info->free_blocks_suitable << order)) *
+		     1000UL / info->free_pages);
+}
+
+/*
+ * Why would an allocation of 2^order fail?  Towards 0: lack of memory;
+ * towards 1000: fragmentation.  -1000 when it would succeed.
+ */
+static int __fragmentation_index(unsigned int order,
+				 const struct contig_page_info *info)
+{
+	unsigned long requested = 1UL << order;
+
+	if (!info->free_blocks_total)
+		return 0;
+	if (info->free_blocks_suitable)
+		return -1000;
+	return 1000 - (int)((1000 + info->free_pages * 1000 / requested) /
+			    info->free_blocks_total);
+}
+
+int zsim_unusable_index(unsigned int order)
+{
+	struct zsim_zoneinfo zi;
+	struct contig_page_info info;
+
+	sim_machine_get();
+	if (order >= MAX_ORDER)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, &zi);
+	fill_contig_page_info(&zi, order, &info);
+	return unusable_free_index(order, &info);
+}
+
+int zsim_extfrag_index(unsigned int order)
+{
+	struct zsim_zoneinfo zi;
+	struct contig_page_info info;
+
+	sim_machine_get();
+	if (order >= MAX_ORDER)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, &zi);
+	fill_contig_page_info(&zi, order, &info);
+	return __fragmentation_index(order, &info);
+}
+
+/* --- printing ------------------------------------------------------------ */
+
+static int print_done(FILE *out)
+{
+	return ferror(out) ? -EIO : 0;
+}
+
+static void print_zone_prefix(FILE *out, const struct zone *zone)
+{
+	fprintf(out, "Node %d, zone %8s ", zone->node, zone->name);
+}
+
+int zsim_print_buddyinfo(FILE *out)
+{
+	struct zsim_zoneinfo zi;
+	unsigned int order;
+
+	sim_machine_get();
+	if (!out)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, &zi);
+	print_zone_prefix(out, &sim_zone);
+	for (order = 0; order < MAX_ORDER; order++)
+		fprintf(out, "%6lu ", (unsigned long)zi.nr_free[order]);
+	fputc('\n', out);
+	return print_done(out);
+}
+
+int zsim_print_pagetypeinfo(FILE *out)
+{
+	struct zsim_zoneinfo zi;
+	unsigned int order;
+	int mt;
+
+	sim_machine_get();
+	if (!out)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, &zi);
+	fprintf(out, "Page block order: %d\n", zi.pageblock_order);
+	fprintf(out, "Pages per block:  %lu\n", 1UL << zi.pageblock_order);
+	fputc('\n', out);
+
+	fprintf(out, "%-43s ", "Free pages count per migrate type at order");
+	for (order = 0; order < MAX_ORDER; order++)
+		fprintf(out, "%6u ", order);
+	fputc('\n', out);
+	for (mt = 0; mt < MIGRATE_TYPES; mt++) {
+		fprintf(out, "Node %4d, zone %8s, type %12s ", sim_zone.node,
+			sim_zone.name, migratetype_names[mt]);
+		for (order = 0; order < MAX_ORDER; order++)
+			fprintf(out, "%6lu ", (unsigned long)zi.nr_free_type[mt][order]);
+		fputc('\n', out);
+	}
+
+	fprintf(out, "\n%-23s", "Number of blocks type ");
+	for (mt = 0; mt < MIGRATE_TYPES; mt++)
+		fprintf(out, "%12s ", migratetype_names[mt]);
+	fputc('\n', out);
+	print_zone_prefix(out, &sim_zone);
+	for (mt = 0; mt < MIGRATE_TYPES; mt++)
+		fprintf(out, "%12lu ", (unsigned long)zi.nr_blocks_type[mt]);
+	fputc('\n', out);
+	return print_done(out);
+}
+
+static int print_index(FILE *out, int (*index)(unsigned int,
+					       const struct contig_page_info *))
+{
+	struct zsim_zoneinfo zi;
+	struct contig_page_info info;
+	unsigned int order;
+	int idx;
+
+	sim_machine_get();
+	if (!out)
+		return -EINVAL;
+	snapshot_zone(&sim_zone, &zi);
+	print_zone_prefix(out, &sim_zone);
+	for (order = 0; order < MAX_ORDER; order++) {
+		fill_contig_page_info(&zi, order, &info);
+		idx = index(order, &info);
+		fprintf(out, "%d.%03d ", idx / 1000, idx % 1000);
+	}
+	fputc('\n', out);
+	return print_done(out);
+}
+
+int zsim_print_unusable_index(FILE *out)
+{
+	return print_index(out, unusable_free_index);
+}
+
+int zsim_print_extfrag_index(FILE *out)
+{
+	return print_index(out, __fragmentation_index);
+}
+
+int zsim_print_vmstat(FILE *out)
+{
+	long zone_stats[NR_VM_ZONE_STAT_ITEMS];
+	unsigned long events[NR_VM_EVENT_ITEMS];
+	struct zone *zone = &sim_zone;
+	int i;
+
+	sim_machine_get();
+	if (!out)
+		return -EINVAL;
+	spin_lock(&zone->lock);
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		zone_stats[i] = (long)zone_page_state(zone, i);
+	spin_unlock(&zone->lock);
+	all_vm_events(events);
+
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		fprintf(out, "%s %ld\n", zone_stat_names[i], zone_stats[i]);
+	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		fprintf(out, "%s %lu\n", vm_event_names[i], events[i]);
+	return print_done(out);
+}
+
+int zsim_vmstat_get(const char *name, uint64_t *value)
+{
+	int i;
+
+	sim_machine_get();
+	if (!name || !value)
+		return -EINVAL;
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+		if (zone_stat_names[i] && !strcmp(name, zone_stat_names[i])) {
+			*value = zone_page_state(&sim_zone, i);
+			return 0;
+		}
+	}
+	for (i = 0; i < NR_VM_EVENT_ITEMS; i++) {
+		if (vm_event_names[i] && !strcmp(name, vm_event_names[i])) {
+			*value = vm_event_count(i);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+# Memory: page frames, the buddy allocator and its statistics.
+zsmalloc_add_test(test_memmap SOURCES sim/test_memmap.c LABELS sim LIB zsim_internal)
+zsmalloc_add_test(test_buddy SOURCES sim/test_buddy.c LABELS sim LIB zsim_internal)
+zsmalloc_add_test(test_vmstat SOURCES sim/test_vmstat.c LABELS sim LIB zsim_internal)
