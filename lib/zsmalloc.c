@@ -1,0 +1,2315 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * zsmalloc memory allocator, re-created for libzsmalloc.
+ *
+ * zsmalloc stores many small objects of varied sizes densely.  Objects
+ * of one size class are packed end to end into a "zspage": a chain of
+ * up to 16 order-0 pages treated as one run of bytes, so an object may
+ * straddle two pages.  Callers hold a handle, the address of a word in a
+ * slab cache, and that word holds the object's location; an object can
+ * therefore move (compaction, page migration) by rewriting one word.
+ *
+ * The design follows Linux 4.8 (the seeds: handle/object decoupling,
+ * compaction, zspage page migration) with the policies of the newest
+ * kernels available per pool: chain size, the min-waste page rule and
+ * the 12 in-use ratio fullness groups.
+ *
+ * What a zspage page keeps in struct page:
+ *	private		the struct zspage it belongs to
+ *	freelist/index	the next page of the chain; a huge zspage has a
+ *			single page and keeps its object's handle here
+ *	units		offset of the first object that starts in the page
+ *	PG_private	first page of the chain
+ *	PG_private_2	last page of the chain
+ *	PG_owner_priv_1	page of a huge zspage (one object, no header)
+ *
+ * Locking order (migration holds the page lock on entry):
+ *	page lock -> zspage->lock (rw) -> class->lock -> handle pin bit
+ * Users of an object take the handle's pin bit first, then the zspage
+ * read lock; the migrator takes the zspage write lock and only trypins,
+ * so the two orders never wait on each other.
+ */
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/bitops.h>
+#include <linux/errno.h>
+#include <linux/err.h>
+#include <linux/highmem.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/bit_spinlock.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/cpuhotplug.h>
+#include <linux/pagemap.h>
+#include <linux/workqueue.h>
+#include <linux/shrinker.h>
+#include <linux/seq_file.h>
+#include <linux/zsmalloc.h>
+#include <linux/mm.h>
+
+#define ZSPAGE_MAGIC	0x58
+
+/*
+ * Object sizes are multiples of this, and it is a power of two no smaller
+ * than struct link_free: so a free-list link never straddles two pages.
+ */
+#define ZS_ALIGN		8
+
+#define ZS_HANDLE_SIZE (sizeof(unsigned long))
+
+/* The longest chain a pool may be configured with. */
+#define ZS_MAX_PAGES_PER_ZSPAGE	ZS_MAX_CHAIN_SIZE
+
+/*
+ * An object's location is one word, the "obj": the pfn of the page where
+ * the object starts and its index in the zspage, shifted up by
+ * OBJ_TAG_BITS so bit 0 of the handle word stays free for HANDLE_PIN_BIT.
+ */
+#define _PFN_BITS		(MAX_PHYSMEM_BITS - PAGE_SHIFT)
+
+/*
+ * An allocated object's first word holds its handle with bit 0 set; a
+ * free object's first word is a free-list link with bit 0 clear.  Handles
+ * are word-aligned addresses, so bit 0 is always available.
+ */
+#define OBJ_ALLOCATED_TAG 1
+#define OBJ_TAG_BITS 1
+#define OBJ_INDEX_BITS	(BITS_PER_LONG - _PFN_BITS - OBJ_TAG_BITS)
+#define OBJ_INDEX_MASK	((1UL << OBJ_INDEX_BITS) - 1)
+
+/* Bit 0 of the handle word: the object is in use, do not move it. */
+#define HANDLE_PIN_BIT	0
+
+#define ZS_MIN_ALLOC_SIZE \
+	max_t(unsigned long, 32, ZS_MAX_PAGES_PER_ZSPAGE << PAGE_SHIFT >> OBJ_INDEX_BITS)
+
+/*
+ * Classes are 16 bytes apart: 255 of them from 32 to 4096 bytes with 4 KiB
+ * pages.  Finer steps waste less per object but spread free space over
+ * more classes; neighbouring classes with identical geometry are merged
+ * at pool creation, which recovers most of that.  Both the minimum and the
+ * step are multiples of ZS_ALIGN.
+ */
+#define CLASS_BITS	8
+#define ZS_SIZE_CLASS_DELTA	(PAGE_SIZE >> CLASS_BITS)
+
+#define FULLNESS_BITS	4
+#define ISOLATED_BITS	3
+#define MAGIC_VAL_BITS	8
+
+/*
+ * Fullness groups.  The seeds' era keeps four lists: empty zspages
+ * (awaiting a deferred free), almost empty (in use <= 3/4), almost full
+ * and full.  Linux 6.4+ keeps twelve: empty, ten 10%-wide in-use ratio
+ * bands (the last one 90..99%) and full.  Empty is group 0 in both, so
+ * the deferred-free and isolation code does not care which is in use.
+ */
+enum fullness_group {
+	ZS_EMPTY = 0,
+	ZS_ALMOST_EMPTY = 1,
+	ZS_ALMOST_FULL = 2,
+	ZS_FULL = 3,
+	NR_ZS_FULLNESS = 4,
+};
+
+enum fullness_ratio_group {
+	ZS_INUSE_RATIO_0 = 0,
+	ZS_INUSE_RATIO_10 = 1,
+	/* ZS_INUSE_RATIO_20 .. ZS_INUSE_RATIO_90: 2 .. 9 */
+	ZS_INUSE_RATIO_99 = 10,
+	ZS_INUSE_RATIO_100 = 11,
+	NR_FULLNESS_GROUPS = 12,
+};
+
+enum class_stat_type {
+	/* per fullness group: number of zspages, 0 .. NR_FULLNESS_GROUPS-1 */
+	OBJ_ALLOCATED = NR_FULLNESS_GROUPS,
+	OBJ_USED,
+	NR_ZS_STAT_TYPE,
+};
+
+/*
+ * Quarters scheme, for a zspage with n of its N slots in use:
+ * empty (n == 0), full (n == N), almost empty (n <= 3N/4) and almost
+ * full otherwise.  The band was N/4 until the 2015 compaction work widened
+ * it, so that compaction has sources to drain.
+ */
+static const int fullness_threshold_frac = 4;
+
+struct zs_size_stat {
+	unsigned long objs[NR_ZS_STAT_TYPE];
+};
+
+struct size_class {
+	spinlock_t lock;
+	struct list_head fullness_list[NR_FULLNESS_GROUPS];
+	int size;		/* bytes per object, handle header included */
+	int objs_per_zspage;
+	int pages_per_zspage;	/* length of the page chain */
+
+	unsigned int index;
+	struct zs_size_stat stats;
+};
+
+/*
+ * The first word of every object slot.  Free slots chain through it
+ * (zspage->freeobj is the head); allocated slots keep their handle in it.
+ */
+struct link_free {
+	union {
+		unsigned long next;	/* free: next free index << OBJ_TAG_BITS */
+		unsigned long handle;	/* allocated: handle | OBJ_ALLOCATED_TAG */
+	};
+};
+
+struct zs_pool {
+	const char *name;
+
+	struct size_class *size_class[ZS_SIZE_CLASSES];
+	struct kmem_cache *handle_cachep;
+	struct kmem_cache *zspage_cachep;
+
+	atomic_long_t pages_allocated;
+	atomic_long_t pages_max;		/* high-water mark of the above */
+	atomic_long_t pages_compacted;		/* struct zs_pool_stats */
+
+	/* policy: see struct zs_pool_config */
+	unsigned int chain_size;
+	enum zs_page_rule page_rule;
+	enum zs_fullness_scheme fullness;
+	int nr_groups;				/* 4 or 12 */
+	size_t huge_class_size;
+
+	/* Compact classes */
+	struct shrinker shrinker;
+	bool shrinker_registered;
+	atomic_t compaction_in_progress;
+
+	/* zspages whose page locks could not all be taken in zs_free() */
+	struct work_struct free_work;
+};
+
+/*
+ * A zspage's class index and fullness group are kept here; the first
+ * word never changes after creation and is read without locks, the
+ * second is protected by class->lock.
+ */
+struct zspage {
+	struct {
+		unsigned int class:CLASS_BITS + 1;
+		unsigned int magic:MAGIC_VAL_BITS;
+	};
+	struct {
+		unsigned int fullness:FULLNESS_BITS;
+		unsigned int isolated:ISOLATED_BITS;
+	};
+	unsigned int inuse;
+	unsigned int freeobj;
+	struct page *first_page;
+	struct list_head list; /* fullness list */
+	rwlock_t lock;
+};
+
+struct mapping_area {
+	char *vm_buf;		/* bounce buffer for a page-spanning object */
+	char *vm_addr;		/* the page mapped for a one-page object */
+	enum zs_mapmode vm_mm;	/* what to copy in at map and out at unmap */
+};
+
+/* One bounce area per CPU: zs_map_object() runs with preemption off. */
+static DEFINE_PER_CPU(struct mapping_area, zs_map_area);
+
+static void SetZsHugePage(struct page *page)
+{
+	SetPageOwnerPriv1(page);
+}
+
+static int PageHugeObject(struct page *page)
+{
+	return PageOwnerPriv1(page);
+}
+
+static void ClearPageHugeObject(struct page *page)
+{
+	ClearPageOwnerPriv1(page);
+}
+
+static int is_first_page(struct page *page)
+{
+	return PagePrivate(page);
+}
+
+/* Protected by class->lock */
+static inline int get_zspage_inuse(struct zspage *zspage)
+{
+	return zspage->inuse;
+}
+
+static inline void mod_zspage_inuse(struct zspage *zspage, int val)
+{
+	zspage->inuse += val;
+}
+
+static inline struct page *get_first_page(struct zspage *zspage)
+{
+	struct page *first_page = zspage->first_page;
+
+	VM_BUG_ON_PAGE(!is_first_page(first_page), first_page);
+	return first_page;
+}
+
+static inline int get_first_obj_offset(struct page *page)
+{
+	return page->units;
+}
+
+static inline void set_first_obj_offset(struct page *page, int offset)
+{
+	page->units = offset;
+}
+
+static inline unsigned int get_freeobj(struct zspage *zspage)
+{
+	return zspage->freeobj;
+}
+
+static inline void set_freeobj(struct zspage *zspage, unsigned int obj)
+{
+	zspage->freeobj = obj;
+}
+
+static void get_zspage_mapping(struct zspage *zspage,
+			       unsigned int *class_idx,
+			       int *fullness)
+{
+	BUG_ON(zspage->magic != ZSPAGE_MAGIC);
+
+	*fullness = zspage->fullness;
+	*class_idx = zspage->class;
+}
+
+static void set_zspage_mapping(struct zspage *zspage,
+			       unsigned int class_idx,
+			       int fullness)
+{
+	zspage->class = class_idx;
+	zspage->fullness = fullness;
+}
+
+static inline int is_zspage_isolated(struct zspage *zspage)
+{
+	return zspage->isolated;
+}
+
+static struct zspage *get_zspage(struct page *page)
+{
+	struct zspage *zspage = (struct zspage *)page->private;
+
+	BUG_ON(!zspage || zspage->magic != ZSPAGE_MAGIC);
+	return zspage;
+}
+
+static struct page *get_next_page(struct page *page)
+{
+	if (unlikely(PageHugeObject(page)))
+		return NULL;
+
+	return page->freelist;
+}
+
+/* The index of the smallest class whose objects hold @size bytes. */
+static int get_size_class_index(int size)
+{
+	int idx = 0;
+
+	if (likely(size > ZS_MIN_ALLOC_SIZE))
+		idx = DIV_ROUND_UP(size - ZS_MIN_ALLOC_SIZE,
+				   ZS_SIZE_CLASS_DELTA);
+
+	return min_t(int, ZS_SIZE_CLASSES - 1, idx);
+}
+
+static inline void zs_stat_inc(struct size_class *class,
+			       int type, unsigned long cnt)
+{
+	class->stats.objs[type] += cnt;
+}
+
+static inline void zs_stat_dec(struct size_class *class,
+			       int type, unsigned long cnt)
+{
+	class->stats.objs[type] -= cnt;
+}
+
+static inline unsigned long zs_stat_get(struct size_class *class, int type)
+{
+	return class->stats.objs[type];
+}
+
+/* Which fullness group @zspage belongs in under the pool's scheme. */
+static int get_fullness_group(struct zs_pool *pool, struct size_class *class,
+			      struct zspage *zspage)
+{
+	int inuse, objs_per_zspage, ratio;
+
+	inuse = get_zspage_inuse(zspage);
+	objs_per_zspage = class->objs_per_zspage;
+
+	if (pool->fullness == ZS_FULLNESS_QUARTERS) {
+		if (inuse == 0)
+			return ZS_EMPTY;
+		if (inuse == objs_per_zspage)
+			return ZS_FULL;
+		if (inuse <= 3 * objs_per_zspage / fullness_threshold_frac)
+			return ZS_ALMOST_EMPTY;
+		return ZS_ALMOST_FULL;
+	}
+
+	if (inuse == 0)
+		return ZS_INUSE_RATIO_0;
+	if (inuse == objs_per_zspage)
+		return ZS_INUSE_RATIO_100;
+
+	/* +1: a zspage at 0% after rounding still has objects in use */
+	ratio = 100 * inuse / objs_per_zspage;
+	return ratio / 10 + 1;
+}
+
+static inline int zs_full_group(struct zs_pool *pool)
+{
+	return pool->nr_groups - 1;
+}
+
+/* Put @zspage on its class's list for group @fullness, and count it. */
+static void insert_zspage(struct zs_pool *pool, struct size_class *class,
+			  struct zspage *zspage, int fullness)
+{
+	struct zspage *head;
+
+	zs_stat_inc(class, fullness, 1);
+	head = list_first_entry_or_null(&class->fullness_list[fullness],
+					struct zspage, list);
+	/*
+	 * The seeds' era kept the list in rough inuse order: a zspage
+	 * with more objects in use goes to the head, so allocation fills
+	 * it first.  The newest kernels dropped this (2023).
+	 */
+	if (pool->fullness == ZS_FULLNESS_QUARTERS && head &&
+	    get_zspage_inuse(zspage) < get_zspage_inuse(head)) {
+		list_add(&zspage->list, &head->list);
+		return;
+	}
+	list_add(&zspage->list, &class->fullness_list[fullness]);
+}
+
+/* Take @zspage off the list of group @fullness, and uncount it. */
+static void remove_zspage(struct size_class *class,
+			  struct zspage *zspage,
+			  int fullness)
+{
+	VM_BUG_ON(list_empty(&class->fullness_list[fullness]));
+	VM_BUG_ON(is_zspage_isolated(zspage));
+
+	list_del_init(&zspage->list);
+	zs_stat_dec(class, fullness, 1);
+}
+
+/*
+ * After an allocation or a free changed @zspage's in-use count, move it to
+ * the list its new fullness calls for (unless migration has it isolated).
+ */
+static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
+			      struct zspage *zspage)
+{
+	unsigned int class_idx;
+	int currfg, newfg;
+
+	get_zspage_mapping(zspage, &class_idx, &currfg);
+	newfg = get_fullness_group(pool, class, zspage);
+	if (newfg == currfg)
+		goto out;
+
+	if (!is_zspage_isolated(zspage)) {
+		remove_zspage(class, zspage, currfg);
+		insert_zspage(pool, class, zspage, newfg);
+	}
+
+	set_zspage_mapping(zspage, class_idx, newfg);
+
+out:
+	return newfg;
+}
+
+/*
+ * Until 6.2: a chain of k pages leaves (k * PAGE_SIZE) % size bytes unused
+ * at its tail.  Choose the k with the best integer percentage of the chain
+ * in use; the first k reaching the best value wins.
+ */
+static int get_pages_per_zspage_usedpc(int class_size, int max_pages)
+{
+	int i, max_usedpc = 0;
+	/* zspage order which gives maximum used size per KB */
+	int max_usedpc_order = 1;
+
+	for (i = 1; i <= max_pages; i++) {
+		int zspage_size;
+		int waste, usedpc;
+
+		zspage_size = i * PAGE_SIZE;
+		waste = zspage_size % class_size;
+		usedpc = (zspage_size - waste) * 100 / zspage_size;
+
+		if (usedpc > max_usedpc) {
+			max_usedpc = usedpc;
+			max_usedpc_order = i;
+		}
+	}
+
+	return max_usedpc_order;
+}
+
+/*
+ * 6.3+: pick the chain length that wastes the fewest bytes; integer
+ * percentages lost precision (class 208: 2 pages by the old rule, 3 by
+ * this one).  Power-of-two sizes fill one page exactly.
+ */
+static int calculate_zspage_chain_size(int class_size, int max_pages)
+{
+	int i, min_waste = INT_MAX;
+	int chain_size = 1;
+
+	if (is_power_of_2(class_size))
+		return chain_size;
+
+	for (i = 1; i <= max_pages; i++) {
+		int waste;
+
+		waste = (i * PAGE_SIZE) % class_size;
+		if (waste < min_waste) {
+			min_waste = waste;
+			chain_size = i;
+		}
+	}
+
+	return chain_size;
+}
+
+static int zs_pages_per_zspage(struct zs_pool *pool, int class_size)
+{
+	if (pool->page_rule == ZS_PAGES_MAX_USED_PERCENT)
+		return get_pages_per_zspage_usedpc(class_size, pool->chain_size);
+	return calculate_zspage_chain_size(class_size, pool->chain_size);
+}
+
+/* Pack the page an object starts in and its index into one obj word. */
+static unsigned long location_to_obj(struct page *page, unsigned int obj_idx)
+{
+	unsigned long obj;
+
+	obj = page_to_pfn(page) << OBJ_INDEX_BITS;
+	obj |= obj_idx & OBJ_INDEX_MASK;
+	obj <<= OBJ_TAG_BITS;
+
+	return obj;
+}
+
+/* The inverse of location_to_obj(); a set pin bit falls off the shift. */
+static void obj_to_location(unsigned long obj, struct page **page,
+			    unsigned int *obj_idx)
+{
+	obj >>= OBJ_TAG_BITS;
+	*page = pfn_to_page(obj >> OBJ_INDEX_BITS);
+	*obj_idx = (obj & OBJ_INDEX_MASK);
+}
+
+static unsigned long handle_to_obj(unsigned long handle)
+{
+	return READ_ONCE(*(unsigned long *)handle);
+}
+
+static unsigned long obj_to_head(struct page *page, void *obj)
+{
+	if (unlikely(PageHugeObject(page))) {
+		VM_BUG_ON_PAGE(!is_first_page(page), page);
+		return page->index;
+	} else
+		return *(unsigned long *)obj;
+}
+
+static inline int trypin_tag(unsigned long handle)
+{
+	return bit_spin_trylock(HANDLE_PIN_BIT, (unsigned long *)handle);
+}
+
+static void pin_tag(unsigned long handle)
+{
+	bit_spin_lock(HANDLE_PIN_BIT, (unsigned long *)handle);
+}
+
+static void unpin_tag(unsigned long handle)
+{
+	bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
+}
+
+static void reset_page(struct page *page)
+{
+	ClearPagePrivate(page);
+	ClearPagePrivate2(page);
+	set_page_private(page, 0);
+	/* units shares the word with _mapcount: the free path wants -1 */
+	page_mapcount_reset(page);
+	ClearPageHugeObject(page);
+	page->freelist = NULL;
+}
+
+/*
+ * Migration holds a page's lock while it works on it, so a zspage may only
+ * be freed with every one of its page locks held.
+ */
+static void lock_zspage(struct zspage *zspage)
+{
+	struct page *page = get_first_page(zspage);
+
+	do {
+		lock_page(page);
+	} while ((page = get_next_page(page)) != NULL);
+}
+
+static int trylock_zspage(struct zspage *zspage)
+{
+	struct page *cursor, *fail;
+
+	for (cursor = get_first_page(zspage); cursor != NULL; cursor =
+					get_next_page(cursor)) {
+		if (!trylock_page(cursor)) {
+			fail = cursor;
+			goto unlock;
+		}
+	}
+
+	return 1;
+unlock:
+	for (cursor = get_first_page(zspage); cursor != fail; cursor =
+					get_next_page(cursor))
+		unlock_page(cursor);
+
+	return 0;
+}
+
+static void cache_free_zspage(struct zs_pool *pool, struct zspage *zspage)
+{
+	kmem_cache_free(pool->zspage_cachep, zspage);
+}
+
+/* Called with every page of the zspage locked and class->lock held. */
+static void __free_zspage(struct zs_pool *pool, struct size_class *class,
+			  struct zspage *zspage)
+{
+	struct page *page, *next;
+	int fg;
+	unsigned int class_idx;
+
+	get_zspage_mapping(zspage, &class_idx, &fg);
+
+	assert_spin_locked(&class->lock);
+
+	VM_BUG_ON(get_zspage_inuse(zspage));
+	VM_BUG_ON(fg != ZS_EMPTY);
+
+	next = page = get_first_page(zspage);
+	do {
+		VM_BUG_ON_PAGE(!PageLocked(page), page);
+		next = get_next_page(page);
+		reset_page(page);
+		unlock_page(page);
+		__mod_zone_page_state(page_zone(page), NR_ZSPAGES, -1);
+		put_page(page);
+		page = next;
+	} while (page != NULL);
+
+	zspage->magic = 0;
+	cache_free_zspage(pool, zspage);
+
+	zs_stat_dec(class, OBJ_ALLOCATED, class->objs_per_zspage);
+	atomic_long_sub(class->pages_per_zspage, &pool->pages_allocated);
+}
+
+static void kick_deferred_free(struct zs_pool *pool)
+{
+	schedule_work(&pool->free_work);
+}
+
+/*
+ * Free an empty zspage.  zs_free() runs under spinlocks and cannot sleep
+ * for the page locks, so it only trylocks them; when one is taken (a
+ * migration is looking at the page) the zspage stays on the empty list
+ * and the workqueue frees it later with sleeping locks.
+ */
+static void free_zspage(struct zs_pool *pool, struct size_class *class,
+			struct zspage *zspage)
+{
+	VM_BUG_ON(get_zspage_inuse(zspage));
+	VM_BUG_ON(list_empty(&zspage->list));
+
+	if (!trylock_zspage(zspage)) {
+		kick_deferred_free(pool);
+		return;
+	}
+
+	remove_zspage(class, zspage, ZS_EMPTY);
+	__free_zspage(pool, class, zspage);
+}
+
+static void async_free_zspage(struct work_struct *work)
+{
+	int i;
+	struct size_class *class;
+	unsigned int class_idx;
+	int fullness;
+	struct zspage *zspage, *tmp;
+	LIST_HEAD(free_pages);
+	struct zs_pool *pool = container_of(work, struct zs_pool,
+					    free_work);
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		class = pool->size_class[i];
+		if (class->index != i)
+			continue;
+
+		spin_lock(&class->lock);
+		/*
+		 * The zspages leave the empty list here, so their group
+		 * count goes with them (an upstream bug once forgot this).
+		 */
+		class->stats.objs[ZS_EMPTY] -=
+			list_count_nodes(&class->fullness_list[ZS_EMPTY]);
+		list_splice_init(&class->fullness_list[ZS_EMPTY], &free_pages);
+		spin_unlock(&class->lock);
+	}
+
+	list_for_each_entry_safe(zspage, tmp, &free_pages, list) {
+		list_del(&zspage->list);
+		lock_zspage(zspage);
+
+		get_zspage_mapping(zspage, &class_idx, &fullness);
+		VM_BUG_ON(fullness != ZS_EMPTY);
+		class = pool->size_class[class_idx];
+		spin_lock(&class->lock);
+		__free_zspage(pool, class, zspage);
+		spin_unlock(&class->lock);
+	}
+}
+
+/* Initialize a newly allocated zspage */
+static void init_zspage(struct size_class *class, struct zspage *zspage)
+{
+	unsigned int freeobj = 1;
+	unsigned long off = 0;
+	struct page *page = get_first_page(zspage);
+
+	while (page) {
+		struct page *next_page;
+		struct link_free *link;
+		void *vaddr;
+
+		set_first_obj_offset(page, off);
+
+		vaddr = kmap_atomic(page);
+		link = (struct link_free *)((char *)vaddr + off);
+
+		while ((off += class->size) < PAGE_SIZE) {
+			link->next = freeobj++ << OBJ_TAG_BITS;
+			link += class->size / sizeof(*link);
+		}
+
+		/*
+		 * The last slot starting in this page links on to the first
+		 * slot of the next page; the zspage's last slot ends the list
+		 * with all index bits set and the tag bit clear (free).
+		 */
+		next_page = get_next_page(page);
+		if (next_page)
+			link->next = freeobj++ << OBJ_TAG_BITS;
+		else
+			link->next = -1UL << OBJ_TAG_BITS;
+		kunmap_atomic(vaddr);
+		page = next_page;
+		off %= PAGE_SIZE;
+	}
+
+	set_freeobj(zspage, 0);
+}
+
+static void create_page_chain(struct size_class *class, struct zspage *zspage,
+			      struct page *pages[])
+{
+	int i;
+	struct page *page;
+	struct page *prev_page = NULL;
+	int nr_pages = class->pages_per_zspage;
+
+	/*
+	 * Every page points at the zspage through page->private and at the
+	 * next page through page->freelist; PG_private marks the first page
+	 * and PG_private_2 the last.
+	 */
+	for (i = 0; i < nr_pages; i++) {
+		page = pages[i];
+		set_page_private(page, (unsigned long)zspage);
+		page->freelist = NULL;
+		if (i == 0) {
+			zspage->first_page = page;
+			SetPagePrivate(page);
+			if (unlikely(class->objs_per_zspage == 1 &&
+				     class->pages_per_zspage == 1))
+				SetZsHugePage(page);
+		} else {
+			prev_page->freelist = page;
+		}
+		if (i == nr_pages - 1)
+			SetPagePrivate2(page);
+		prev_page = page;
+	}
+}
+
+/* A new zspage for @class: struct zspage, its pages, its free list. */
+static struct zspage *alloc_zspage(struct zs_pool *pool,
+				   struct size_class *class,
+				   gfp_t gfp)
+{
+	int i;
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+	struct zspage *zspage;
+
+	zspage = kmem_cache_zalloc(pool->zspage_cachep,
+				   gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	if (!zspage)
+		return NULL;
+
+	zspage->magic = ZSPAGE_MAGIC;
+	rwlock_init(&zspage->lock);
+
+	for (i = 0; i < class->pages_per_zspage; i++) {
+		struct page *page;
+
+		/* zspage pages can move, so they live in movable pageblocks */
+		page = alloc_page(gfp | __GFP_MOVABLE);
+		if (!page) {
+			while (--i >= 0) {
+				__mod_zone_page_state(page_zone(pages[i]),
+						      NR_ZSPAGES, -1);
+				__free_page(pages[i]);
+			}
+			cache_free_zspage(pool, zspage);
+			return NULL;
+		}
+
+		__mod_zone_page_state(page_zone(page), NR_ZSPAGES, 1);
+		pages[i] = page;
+	}
+
+	create_page_chain(class, zspage, pages);
+	init_zspage(class, zspage);
+
+	return zspage;
+}
+
+static struct zspage *find_get_zspage(struct zs_pool *pool,
+				      struct size_class *class)
+{
+	int i;
+	struct zspage *zspage;
+
+	/* The fullest non-full zspage first; empty ones come last. */
+	for (i = zs_full_group(pool) - 1; i >= ZS_EMPTY; i--) {
+		zspage = list_first_entry_or_null(&class->fullness_list[i],
+						  struct zspage, list);
+		if (zspage)
+			return zspage;
+	}
+
+	return NULL;
+}
+
+static void __zs_cpu_free_area(struct mapping_area *area)
+{
+	kfree(area->vm_buf);
+	area->vm_buf = NULL;
+}
+
+static int zs_cpu_prepare(unsigned int cpu)
+{
+	struct mapping_area *area;
+
+	area = &per_cpu(zs_map_area, cpu);
+	/* already prepared: a second call must not leak the first buffer */
+	if (area->vm_buf)
+		return 0;
+	area->vm_buf = kmalloc(ZS_MAX_ALLOC_SIZE, GFP_KERNEL);
+	if (!area->vm_buf)
+		return -ENOMEM;
+	return 0;
+}
+
+static int zs_cpu_dead(unsigned int cpu)
+{
+	__zs_cpu_free_area(&per_cpu(zs_map_area, cpu));
+	return 0;
+}
+
+static void *__zs_map_object(struct mapping_area *area,
+			     struct page *pages[2], int off, int size)
+{
+	int sizes[2];
+	void *addr;
+	char *buf = area->vm_buf;
+
+	/* write-only: the caller overwrites everything, skip the copy in */
+	if (area->vm_mm == ZS_MM_WO)
+		goto out;
+
+	sizes[0] = PAGE_SIZE - off;
+	sizes[1] = size - sizes[0];
+
+	addr = kmap_atomic(pages[0]);
+	memcpy(buf, (char *)addr + off, sizes[0]);
+	kunmap_atomic(addr);
+	addr = kmap_atomic(pages[1]);
+	memcpy(buf + sizes[0], addr, sizes[1]);
+	kunmap_atomic(addr);
+out:
+	return area->vm_buf;
+}
+
+static void __zs_unmap_object(struct mapping_area *area,
+			      struct page *pages[2], int off, int size)
+{
+	int sizes[2];
+	void *addr;
+	char *buf;
+
+	/* read-only: nothing to write back */
+	if (area->vm_mm == ZS_MM_RO)
+		goto out;
+
+	buf = area->vm_buf;
+	/* the handle in the object header is the allocator's, not the user's */
+	buf = buf + ZS_HANDLE_SIZE;
+	size -= ZS_HANDLE_SIZE;
+	off += ZS_HANDLE_SIZE;
+
+	sizes[0] = PAGE_SIZE - off;
+	sizes[1] = size - sizes[0];
+
+	addr = kmap_atomic(pages[0]);
+	memcpy((char *)addr + off, buf, sizes[0]);
+	kunmap_atomic(addr);
+	addr = kmap_atomic(pages[1]);
+	memcpy(addr, buf + sizes[0], sizes[1]);
+	kunmap_atomic(addr);
+
+out:
+	return;
+}
+
+static bool can_merge(struct size_class *prev, int pages_per_zspage,
+		      int objs_per_zspage)
+{
+	if (prev->pages_per_zspage == pages_per_zspage &&
+	    prev->objs_per_zspage == objs_per_zspage)
+		return true;
+
+	return false;
+}
+
+static bool zspage_full(struct size_class *class, struct zspage *zspage)
+{
+	return get_zspage_inuse(zspage) == class->objs_per_zspage;
+}
+
+unsigned long zs_get_total_pages(struct zs_pool *pool)
+{
+	return atomic_long_read(&pool->pages_allocated);
+}
+EXPORT_SYMBOL_GPL(zs_get_total_pages);
+
+size_t zs_huge_class_size(struct zs_pool *pool)
+{
+	return pool->huge_class_size;
+}
+EXPORT_SYMBOL_GPL(zs_huge_class_size);
+
+unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
+{
+	struct size_class *class;
+
+	class = pool->size_class[get_size_class_index(size)];
+
+	return class->index;
+}
+EXPORT_SYMBOL_GPL(zs_lookup_class_index);
+
+/*
+ * Debug builds refuse a handle that is not a live slot of this pool's
+ * handle cache (foreign, freed, or an error value) before touching the
+ * word it points to: pinning a stale word could spin forever.
+ */
+static void zs_check_handle(struct zs_pool *pool, unsigned long handle,
+			    const char *caller)
+{
+	if (!IS_ENABLED(CONFIG_DEBUG_VM))
+		return;
+	if (!kmem_cache_obj_valid(pool->handle_cachep, (void *)handle)) {
+		pr_emerg("zsmalloc: %s(%s): handle %#lx is not a live handle of this pool (foreign, already freed, or corrupt)\n",
+			 caller, pool->name, handle);
+		BUG();
+	}
+}
+
+/*
+ * With the handle pinned: the object it names must carry the handle in
+ * its allocated header.  Anything else is a freed or corrupt handle.
+ */
+static void zs_check_object(struct zs_pool *pool, unsigned long handle,
+			    struct size_class *class, struct page *page,
+			    unsigned int obj_idx, const char *caller)
+{
+	unsigned long off, head;
+
+	if (!IS_ENABLED(CONFIG_DEBUG_VM))
+		return;
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+	if (PageHugeObject(page))
+		head = page->index;
+	else
+		head = *(unsigned long *)((char *)page_address(page) + off);
+	if (head != (handle | OBJ_ALLOCATED_TAG)) {
+		pr_emerg("zsmalloc: %s(%s): handle %#lx names object %u of pfn %#lx whose header is %#lx: not allocated to this handle (double free?)\n",
+			 caller, pool->name, handle, obj_idx, page_to_pfn(page),
+			 head);
+		dump_page(page, "zsmalloc object header mismatch");
+		BUG();
+	}
+}
+
+/* Bytes of caller data an object of @class can hold. */
+static inline size_t zs_obj_capacity(struct size_class *class, struct page *page)
+{
+	return PageHugeObject(page) ? class->size : class->size - ZS_HANDLE_SIZE;
+}
+
+/**
+ * zs_map_object - make an object's bytes addressable
+ * @pool: the object's pool
+ * @handle: from zs_malloc()
+ * @mm: ZS_MM_RW, ZS_MM_RO or ZS_MM_WO
+ *
+ * Returns the caller's bytes of the object, pinned in place until
+ * zs_unmap_object().  A page-spanning object is bounced through this
+ * CPU's buffer, so the caller stays on the CPU (preemption off) and must
+ * not map a second object before unmapping the first.
+ */
+void *zs_map_object(struct zs_pool *pool, unsigned long handle,
+		    enum zs_mapmode mm)
+{
+	struct zspage *zspage;
+	struct page *page;
+	unsigned long obj, off;
+	unsigned int obj_idx;
+
+	unsigned int class_idx;
+	int fg;
+	struct size_class *class;
+	struct mapping_area *area;
+	struct page *pages[2];
+	void *ret;
+
+	/* the per-CPU area would be shared with the interrupted mapper */
+	BUG_ON(in_interrupt());
+	zs_check_handle(pool, handle, __func__);
+
+	/* pinned: compaction and migration leave the object alone */
+	pin_tag(handle);
+
+	obj = handle_to_obj(handle);
+	obj_to_location(obj, &page, &obj_idx);
+	zspage = get_zspage(page);
+
+	/* and no page of the zspage is replaced while we look */
+	read_lock(&zspage->lock);
+
+	get_zspage_mapping(zspage, &class_idx, &fg);
+	class = pool->size_class[class_idx];
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+	zs_check_object(pool, handle, class, page, obj_idx, __func__);
+
+	area = &get_cpu_var(zs_map_area);
+	area->vm_mm = mm;
+	if (off + class->size <= PAGE_SIZE) {
+		/* within one page: hand out the page itself */
+		area->vm_addr = kmap_atomic(page);
+		ret = area->vm_addr + off;
+		goto out;
+	}
+
+	/* across two pages: bounce */
+	pages[0] = page;
+	pages[1] = get_next_page(page);
+	BUG_ON(!pages[1]);
+
+	ret = __zs_map_object(area, pages, off, class->size);
+out:
+	if (likely(!PageHugeObject(page)))
+		ret = (char *)ret + ZS_HANDLE_SIZE;
+
+	return ret;
+}
+EXPORT_SYMBOL_GPL(zs_map_object);
+
+void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
+{
+	struct zspage *zspage;
+	struct page *page;
+	unsigned long obj, off;
+	unsigned int obj_idx;
+
+	unsigned int class_idx;
+	int fg;
+	struct size_class *class;
+	struct mapping_area *area;
+
+	obj = handle_to_obj(handle);
+	obj_to_location(obj, &page, &obj_idx);
+	zspage = get_zspage(page);
+	get_zspage_mapping(zspage, &class_idx, &fg);
+	class = pool->size_class[class_idx];
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+
+	area = this_cpu_ptr(&zs_map_area);
+	if (off + class->size <= PAGE_SIZE)
+		kunmap_atomic(area->vm_addr);
+	else {
+		struct page *pages[2];
+
+		pages[0] = page;
+		pages[1] = get_next_page(page);
+		BUG_ON(!pages[1]);
+
+		__zs_unmap_object(area, pages, off, class->size);
+	}
+	put_cpu_var(zs_map_area);
+
+	read_unlock(&zspage->lock);
+	unpin_tag(handle);
+}
+EXPORT_SYMBOL_GPL(zs_unmap_object);
+
+/*
+ * The newest object API on the seeds' locking: pin the handle and hold
+ * the zspage read lock between begin and end, so the object stays put.
+ * Returns the page, the object's offset of the caller data, and its
+ * class; the caller unlocks through zs_obj_unlock().
+ */
+static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
+				  struct page **pagep, unsigned long *offp,
+				  struct size_class **classp, const char *caller)
+{
+	struct zspage *zspage;
+	struct page *page;
+	unsigned int obj_idx, class_idx;
+	int fg;
+	struct size_class *class;
+	unsigned long off;
+
+	zs_check_handle(pool, handle, caller);
+	pin_tag(handle);
+	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
+	zspage = get_zspage(page);
+	read_lock(&zspage->lock);
+
+	get_zspage_mapping(zspage, &class_idx, &fg);
+	class = pool->size_class[class_idx];
+	zs_check_object(pool, handle, class, page, obj_idx, caller);
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+	if (!PageHugeObject(page))
+		off += ZS_HANDLE_SIZE;
+
+	*pagep = page;
+	*offp = off;
+	*classp = class;
+	return zspage;
+}
+
+static void zs_obj_unlock(struct zspage *zspage, unsigned long handle)
+{
+	read_unlock(&zspage->lock);
+	unpin_tag(handle);
+}
+
+void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
+			size_t mem_len, void *local_copy)
+{
+	struct size_class *class;
+	struct page *page;
+	unsigned long off;
+	size_t first;
+
+	zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
+		mem_len = zs_obj_capacity(class, page);
+
+	if (off + mem_len <= PAGE_SIZE)
+		/* the bytes asked for lie in one page: no copy */
+		return (char *)kmap_local_page(page) + off;
+
+	/* across two pages: assemble it in the caller's buffer */
+	first = PAGE_SIZE - off;
+	memcpy_from_page(local_copy, page, off, first);
+	memcpy_from_page((char *)local_copy + first, get_next_page(page), 0,
+			 mem_len - first);
+	return local_copy;
+}
+EXPORT_SYMBOL_GPL(zs_obj_read_begin);
+
+void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
+		     size_t mem_len, void *handle_mem)
+{
+	struct zspage *zspage;
+	struct page *page;
+	unsigned int obj_idx;
+
+	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
+	zspage = get_zspage(page);
+	if (virt_addr_valid(handle_mem))
+		kunmap_local(handle_mem);
+	zs_obj_unlock(zspage, handle);
+}
+EXPORT_SYMBOL_GPL(zs_obj_read_end);
+
+void zs_obj_write(struct zs_pool *pool, unsigned long handle,
+		  void *handle_mem, size_t mem_len)
+{
+	struct zspage *zspage;
+	struct size_class *class;
+	struct page *page;
+	unsigned long off;
+	size_t first;
+
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page))) {
+		/* refuse rather than overwrite the neighbouring object */
+		zs_obj_unlock(zspage, handle);
+		return;
+	}
+
+	if (off + mem_len <= PAGE_SIZE) {
+		memcpy_to_page(page, off, handle_mem, mem_len);
+	} else {
+		first = PAGE_SIZE - off;
+		memcpy_to_page(page, off, handle_mem, first);
+		memcpy_to_page(get_next_page(page), 0,
+			       (char *)handle_mem + first, mem_len - first);
+	}
+	zs_obj_unlock(zspage, handle);
+}
+EXPORT_SYMBOL_GPL(zs_obj_write);
+
+static unsigned long obj_malloc(struct size_class *class,
+				struct zspage *zspage, unsigned long handle)
+{
+	int i, nr_page, offset;
+	unsigned long obj;
+	struct link_free *link;
+
+	struct page *m_page;
+	unsigned long m_offset;
+	void *vaddr;
+
+	handle |= OBJ_ALLOCATED_TAG;
+	obj = get_freeobj(zspage);
+
+	offset = obj * class->size;
+	nr_page = offset >> PAGE_SHIFT;
+	m_offset = offset & ~PAGE_MASK;
+	m_page = get_first_page(zspage);
+
+	for (i = 0; i < nr_page; i++)
+		m_page = get_next_page(m_page);
+
+	vaddr = kmap_atomic(m_page);
+	link = (struct link_free *)vaddr + m_offset / sizeof(*link);
+	set_freeobj(zspage, link->next >> OBJ_TAG_BITS);
+	/* a huge object has no header: its handle lives in page->index */
+	if (likely(!PageHugeObject(m_page)))
+		link->handle = handle;
+	else
+		zspage->first_page->index = handle;
+
+	kunmap_atomic(vaddr);
+	mod_zspage_inuse(zspage, 1);
+	zs_stat_inc(class, OBJ_USED, 1);
+
+	obj = location_to_obj(m_page, obj);
+
+	return obj;
+}
+
+/**
+ * zs_malloc - allocate an object
+ * @pool: the pool
+ * @size: 1..ZS_MAX_ALLOC_SIZE bytes
+ * @gfp: allocation flags for the handle and, if needed, a new zspage
+ * @nid: preferred node; the simulated machine has one
+ *
+ * Returns a handle, or an error value: -EINVAL (size 0), -ENOSPC (too
+ * large), -ENOMEM.
+ */
+unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
+{
+	unsigned long handle, obj;
+	struct size_class *class;
+	struct zspage *zspage;
+	long pages, max;
+
+	(void)nid;
+	if (unlikely(!size))
+		return (unsigned long)ERR_PTR(-EINVAL);
+	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
+		return (unsigned long)ERR_PTR(-ENOSPC);
+
+	handle = (unsigned long)kmem_cache_alloc(pool->handle_cachep,
+					gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	if (!handle)
+		return (unsigned long)ERR_PTR(-ENOMEM);
+
+	/* every slot starts with its handle */
+	size += ZS_HANDLE_SIZE;
+	class = pool->size_class[get_size_class_index(size)];
+
+	spin_lock(&class->lock);
+	zspage = find_get_zspage(pool, class);
+	if (likely(zspage)) {
+		obj = obj_malloc(class, zspage, handle);
+		fix_fullness_group(pool, class, zspage);
+		WRITE_ONCE(*(unsigned long *)handle, obj);
+		spin_unlock(&class->lock);
+
+		return handle;
+	}
+
+	spin_unlock(&class->lock);
+
+	zspage = alloc_zspage(pool, class, gfp);
+	if (!zspage) {
+		kmem_cache_free(pool->handle_cachep, (void *)handle);
+		return (unsigned long)ERR_PTR(-ENOMEM);
+	}
+
+	spin_lock(&class->lock);
+	obj = obj_malloc(class, zspage, handle);
+	set_zspage_mapping(zspage, class->index, get_fullness_group(pool, class, zspage));
+	insert_zspage(pool, class, zspage, zspage->fullness);
+	WRITE_ONCE(*(unsigned long *)handle, obj);
+	pages = atomic_long_add_return(class->pages_per_zspage,
+				       &pool->pages_allocated);
+	zs_stat_inc(class, OBJ_ALLOCATED, class->objs_per_zspage);
+	spin_unlock(&class->lock);
+
+	max = atomic_long_read(&pool->pages_max);
+	while (pages > max && !atomic_long_try_cmpxchg(&pool->pages_max, &max, pages))
+		;
+
+	return handle;
+}
+EXPORT_SYMBOL_GPL(zs_malloc);
+
+static void obj_free(struct size_class *class, unsigned long obj)
+{
+	struct link_free *link;
+	struct zspage *zspage;
+	struct page *f_page;
+	unsigned long f_offset;
+	unsigned int f_objidx;
+	void *vaddr;
+
+	obj &= ~OBJ_ALLOCATED_TAG;
+	obj_to_location(obj, &f_page, &f_objidx);
+	f_offset = (class->size * f_objidx) & ~PAGE_MASK;
+	zspage = get_zspage(f_page);
+
+	vaddr = kmap_atomic(f_page);
+
+	/* push the slot on the zspage's free list (LIFO) */
+	link = (struct link_free *)((char *)vaddr + f_offset);
+	link->next = get_freeobj(zspage) << OBJ_TAG_BITS;
+	if (unlikely(PageHugeObject(f_page)))
+		f_page->index = 0;
+	kunmap_atomic(vaddr);
+	set_freeobj(zspage, f_objidx);
+	mod_zspage_inuse(zspage, -1);
+	zs_stat_dec(class, OBJ_USED, 1);
+}
+
+void zs_free(struct zs_pool *pool, unsigned long handle)
+{
+	struct zspage *zspage;
+	struct page *f_page;
+	unsigned long obj;
+	unsigned int f_objidx;
+	int fullness;
+	unsigned int class_idx;
+	struct size_class *class;
+	bool isolated;
+
+	if (unlikely(!handle))
+		return;
+	if (WARN_ON_ONCE(IS_ERR_VALUE(handle)))
+		return;
+	zs_check_handle(pool, handle, __func__);
+
+	pin_tag(handle);
+	obj = handle_to_obj(handle);
+	obj_to_location(obj, &f_page, &f_objidx);
+	zspage = get_zspage(f_page);
+
+	read_lock(&zspage->lock);
+
+	get_zspage_mapping(zspage, &class_idx, &fullness);
+	class = pool->size_class[class_idx];
+	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
+
+	spin_lock(&class->lock);
+	obj_free(class, obj);
+	fullness = fix_fullness_group(pool, class, zspage);
+	if (fullness != ZS_EMPTY) {
+		read_unlock(&zspage->lock);
+		goto out;
+	}
+
+	isolated = is_zspage_isolated(zspage);
+	read_unlock(&zspage->lock);
+	/* an isolated zspage is freed when migration puts it back */
+	if (likely(!isolated))
+		free_zspage(pool, class, zspage);
+out:
+
+	spin_unlock(&class->lock);
+	unpin_tag(handle);
+	kmem_cache_free(pool->handle_cachep, (void *)handle);
+}
+EXPORT_SYMBOL_GPL(zs_free);
+
+static void zs_object_copy(struct size_class *class, unsigned long dst,
+			   unsigned long src)
+{
+	struct page *s_page, *d_page;
+	unsigned int s_objidx, d_objidx;
+	unsigned long s_off, d_off;
+	void *s_addr, *d_addr;
+	int s_size, d_size, size;
+	int written = 0;
+
+	s_size = d_size = class->size;
+
+	obj_to_location(src, &s_page, &s_objidx);
+	obj_to_location(dst, &d_page, &d_objidx);
+
+	s_off = (class->size * s_objidx) & ~PAGE_MASK;
+	d_off = (class->size * d_objidx) & ~PAGE_MASK;
+
+	if (s_off + class->size > PAGE_SIZE)
+		s_size = PAGE_SIZE - s_off;
+
+	if (d_off + class->size > PAGE_SIZE)
+		d_size = PAGE_SIZE - d_off;
+
+	s_addr = kmap_atomic(s_page);
+	d_addr = kmap_atomic(d_page);
+
+	while (1) {
+		size = min(s_size, d_size);
+		memcpy((char *)d_addr + d_off, (char *)s_addr + s_off, size);
+		written += size;
+
+		if (written == class->size)
+			break;
+
+		s_off += size;
+		s_size -= size;
+		d_off += size;
+		d_size -= size;
+
+		if (s_off >= PAGE_SIZE) {
+			kunmap_atomic(d_addr);
+			kunmap_atomic(s_addr);
+			s_page = get_next_page(s_page);
+			s_addr = kmap_atomic(s_page);
+			d_addr = kmap_atomic(d_page);
+			s_size = class->size - written;
+			s_off = 0;
+		}
+
+		if (d_off >= PAGE_SIZE) {
+			kunmap_atomic(d_addr);
+			d_page = get_next_page(d_page);
+			d_addr = kmap_atomic(d_page);
+			d_size = class->size - written;
+			d_off = 0;
+		}
+	}
+
+	kunmap_atomic(d_addr);
+	kunmap_atomic(s_addr);
+}
+
+/*
+ * From slot *@obj_idx of @page on, find an allocated object whose handle
+ * can be pinned; return that handle (pinned) and leave *@obj_idx on it,
+ * or 0 at the end of the page.
+ */
+static unsigned long find_alloced_obj(struct size_class *class,
+				      struct page *page, int *obj_idx)
+{
+	unsigned long head;
+	int offset = 0;
+	int index = *obj_idx;
+	unsigned long handle = 0;
+	void *addr = kmap_atomic(page);
+
+	offset = get_first_obj_offset(page);
+	offset += class->size * index;
+
+	while (offset < PAGE_SIZE) {
+		head = obj_to_head(page, (char *)addr + offset);
+		if (head & OBJ_ALLOCATED_TAG) {
+			handle = head & ~OBJ_ALLOCATED_TAG;
+			if (trypin_tag(handle))
+				break;
+			/* in use (mapped or being freed): leave it be */
+			handle = 0;
+		}
+
+		offset += class->size;
+		index++;
+	}
+
+	kunmap_atomic(addr);
+	*obj_idx = index;
+	return handle;
+}
+
+struct zs_compact_control {
+	struct page *s_page;	/* source page being scanned (any in the chain) */
+	struct page *d_page;	/* first page of the destination zspage */
+	int obj_idx;		/* next slot of s_page to look at */
+	unsigned long moved;	/* objects moved so far */
+};
+
+/*
+ * Move the live, unpinned objects of cc->s_page's zspage into the
+ * zspage of cc->d_page until the source is drained (returns 0) or the
+ * destination is full (returns -ENOMEM).
+ */
+static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
+			  struct zs_compact_control *cc)
+{
+	unsigned long used_obj, free_obj;
+	unsigned long handle;
+	struct page *s_page = cc->s_page;
+	struct page *d_page = cc->d_page;
+	int obj_idx = cc->obj_idx;
+	int ret = 0;
+
+	while (1) {
+		handle = find_alloced_obj(class, s_page, &obj_idx);
+		if (!handle) {
+			s_page = get_next_page(s_page);
+			if (!s_page)
+				break;
+			obj_idx = 0;
+			continue;
+		}
+
+		if (zspage_full(class, get_zspage(d_page))) {
+			unpin_tag(handle);
+			ret = -ENOMEM;
+			break;
+		}
+
+		used_obj = handle_to_obj(handle);
+		free_obj = obj_malloc(class, get_zspage(d_page), handle);
+		zs_object_copy(class, free_obj, used_obj);
+		obj_idx++;
+		/* the new location goes in with the pin still held */
+		free_obj |= BIT(HANDLE_PIN_BIT);
+		WRITE_ONCE(*(unsigned long *)handle, free_obj);
+		unpin_tag(handle);
+		obj_free(class, used_obj);
+		cc->moved++;
+	}
+
+	cc->s_page = s_page;
+	cc->obj_idx = obj_idx;
+
+	return ret;
+}
+
+static struct zspage *isolate_zspage_from(struct size_class *class,
+					  const int *groups, int nr)
+{
+	struct zspage *zspage;
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		zspage = list_first_entry_or_null(&class->fullness_list[groups[i]],
+						  struct zspage, list);
+		if (zspage) {
+			VM_BUG_ON(is_zspage_isolated(zspage));
+			remove_zspage(class, zspage, groups[i]);
+			return zspage;
+		}
+	}
+
+	return NULL;
+}
+
+/*
+ * Seeds' era: the source is an almost empty zspage (else almost full),
+ * the destination an almost full one (else almost empty).
+ * Newest: the source is the least used zspage, the destination the most
+ * used non-full one, scanning the ratio groups.
+ */
+static struct zspage *isolate_src_zspage(struct zs_pool *pool,
+					 struct size_class *class)
+{
+	static const int quarters[] = { ZS_ALMOST_EMPTY, ZS_ALMOST_FULL };
+	int groups[ZS_INUSE_RATIO_99];
+	int i;
+
+	if (pool->fullness == ZS_FULLNESS_QUARTERS)
+		return isolate_zspage_from(class, quarters, 2);
+	for (i = 0; i < ZS_INUSE_RATIO_99; i++)
+		groups[i] = ZS_INUSE_RATIO_10 + i;
+	return isolate_zspage_from(class, groups, ZS_INUSE_RATIO_99);
+}
+
+static struct zspage *isolate_dst_zspage(struct zs_pool *pool,
+					 struct size_class *class)
+{
+	static const int quarters[] = { ZS_ALMOST_FULL, ZS_ALMOST_EMPTY };
+	int groups[ZS_INUSE_RATIO_99];
+	int i;
+
+	if (pool->fullness == ZS_FULLNESS_QUARTERS)
+		return isolate_zspage_from(class, quarters, 2);
+	for (i = 0; i < ZS_INUSE_RATIO_99; i++)
+		groups[i] = ZS_INUSE_RATIO_99 - i;
+	return isolate_zspage_from(class, groups, ZS_INUSE_RATIO_99);
+}
+
+/* Return an isolated @zspage to the list it now belongs on; returns its group. */
+static int putback_zspage(struct zs_pool *pool, struct size_class *class,
+			  struct zspage *zspage)
+{
+	int fullness;
+
+	VM_BUG_ON(is_zspage_isolated(zspage));
+
+	fullness = get_fullness_group(pool, class, zspage);
+	insert_zspage(pool, class, zspage, fullness);
+	set_zspage_mapping(zspage, class->index, fullness);
+
+	return fullness;
+}
+
+static unsigned long zs_can_compact(struct size_class *class)
+{
+	unsigned long obj_wasted;
+	unsigned long obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
+	unsigned long obj_used = zs_stat_get(class, OBJ_USED);
+
+	if (obj_allocated <= obj_used)
+		return 0;
+
+	obj_wasted = obj_allocated - obj_used;
+	obj_wasted /= class->objs_per_zspage;
+
+	return obj_wasted * class->pages_per_zspage;
+}
+
+/*
+ * The seeds' compaction (Linux 4.1 .. 6.3): take a source zspage, then
+ * fill destinations from it one after another until it is drained.
+ */
+static unsigned long __zs_compact_quarters(struct zs_pool *pool,
+					   struct size_class *class)
+{
+	struct zs_compact_control cc;
+	struct zspage *src_zspage;
+	struct zspage *dst_zspage = NULL;
+	unsigned long pages_freed = 0;
+
+	spin_lock(&class->lock);
+	while ((src_zspage = isolate_src_zspage(pool, class))) {
+
+		if (!zs_can_compact(class))
+			break;
+
+		cc.obj_idx = 0;
+		cc.s_page = get_first_page(src_zspage);
+		cc.moved = 0;
+
+		while ((dst_zspage = isolate_dst_zspage(pool, class))) {
+			cc.d_page = get_first_page(dst_zspage);
+			/* 0: the source is drained; else the destination is full */
+			if (!migrate_zspage(pool, class, &cc))
+				break;
+
+			putback_zspage(pool, class, dst_zspage);
+		}
+
+		/* no destination left with room */
+		if (dst_zspage == NULL)
+			break;
+
+		putback_zspage(pool, class, dst_zspage);
+		if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
+			free_zspage(pool, class, src_zspage);
+			pages_freed += class->pages_per_zspage;
+		} else if (!cc.moved) {
+			/*
+			 * Everything left in the source is pinned (being
+			 * read or freed): picking it again would spin, so
+			 * leave this class for the next compaction.
+			 */
+			src_zspage = NULL;
+			break;
+		}
+		spin_unlock(&class->lock);
+		cond_resched();
+		spin_lock(&class->lock);
+	}
+
+	if (src_zspage)
+		putback_zspage(pool, class, src_zspage);
+
+	spin_unlock(&class->lock);
+
+	return pages_freed;
+}
+
+/*
+ * The newest compaction (Linux 6.4+): keep one destination, the most
+ * used zspage, and drain the least used ones into it until it is full.
+ * Fewer objects move for each page freed.
+ */
+static unsigned long __zs_compact_ratios(struct zs_pool *pool,
+					 struct size_class *class)
+{
+	struct zs_compact_control cc;
+	struct zspage *src_zspage = NULL;
+	struct zspage *dst_zspage = NULL;
+	unsigned long pages_freed = 0;
+	int ret;
+
+	spin_lock(&class->lock);
+	while (zs_can_compact(class)) {
+		if (!dst_zspage) {
+			dst_zspage = isolate_dst_zspage(pool, class);
+			if (!dst_zspage)
+				break;
+		}
+
+		src_zspage = isolate_src_zspage(pool, class);
+		if (!src_zspage)
+			break;
+
+		cc.obj_idx = 0;
+		cc.s_page = get_first_page(src_zspage);
+		cc.d_page = get_first_page(dst_zspage);
+		cc.moved = 0;
+		ret = migrate_zspage(pool, class, &cc);
+
+		if (putback_zspage(pool, class, src_zspage) == ZS_INUSE_RATIO_0) {
+			free_zspage(pool, class, src_zspage);
+			pages_freed += class->pages_per_zspage;
+		} else if (!ret && !cc.moved) {
+			/* all pinned: see __zs_compact_quarters() */
+			src_zspage = NULL;
+			break;
+		}
+		src_zspage = NULL;
+
+		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
+			putback_zspage(pool, class, dst_zspage);
+			dst_zspage = NULL;
+			spin_unlock(&class->lock);
+			cond_resched();
+			spin_lock(&class->lock);
+		}
+	}
+
+	if (dst_zspage)
+		putback_zspage(pool, class, dst_zspage);
+
+	spin_unlock(&class->lock);
+
+	return pages_freed;
+}
+
+static unsigned long __zs_compact(struct zs_pool *pool,
+				  struct size_class *class)
+{
+	if (pool->fullness == ZS_FULLNESS_QUARTERS)
+		return __zs_compact_quarters(pool, class);
+	return __zs_compact_ratios(pool, class);
+}
+
+unsigned long zs_compact(struct zs_pool *pool)
+{
+	int i;
+	struct size_class *class;
+	unsigned long pages_freed = 0;
+
+	/*
+	 * One compactor per pool: a second one would only fight the first
+	 * for the class locks that zs_malloc() and zs_free() need.
+	 */
+	if (atomic_xchg(&pool->compaction_in_progress, 1))
+		return 0;
+
+	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
+		class = pool->size_class[i];
+		if (class->index != i)
+			continue;
+		pages_freed += __zs_compact(pool, class);
+	}
+	atomic_long_add(pages_freed, &pool->pages_compacted);
+	atomic_set(&pool->compaction_in_progress, 0);
+
+	return pages_freed;
+}
+EXPORT_SYMBOL_GPL(zs_compact);
+
+void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
+{
+	stats->pages_compacted = atomic_long_read(&pool->pages_compacted);
+}
+EXPORT_SYMBOL_GPL(zs_pool_stats);
+
+static unsigned long zs_shrinker_scan(struct shrinker *shrinker,
+				      struct shrink_control *sc)
+{
+	unsigned long pages_freed;
+	struct zs_pool *pool = container_of(shrinker, struct zs_pool,
+					    shrinker);
+
+	/* returns 0 at once if a user-started compaction is running */
+	pages_freed = zs_compact(pool);
+
+	return pages_freed ? pages_freed : SHRINK_STOP;
+}
+
+static unsigned long zs_shrinker_count(struct shrinker *shrinker,
+				       struct shrink_control *sc)
+{
+	int i;
+	struct size_class *class;
+	unsigned long pages_to_free = 0;
+	struct zs_pool *pool = container_of(shrinker, struct zs_pool,
+					    shrinker);
+
+	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
+		class = pool->size_class[i];
+		if (class->index != i)
+			continue;
+
+		spin_lock(&class->lock);
+		pages_to_free += zs_can_compact(class);
+		spin_unlock(&class->lock);
+	}
+
+	return pages_to_free;
+}
+
+static void zs_unregister_shrinker(struct zs_pool *pool)
+{
+	if (pool->shrinker_registered) {
+		unregister_shrinker(&pool->shrinker);
+		pool->shrinker_registered = false;
+	}
+}
+
+static int zs_register_shrinker(struct zs_pool *pool)
+{
+	int err;
+
+	pool->shrinker.scan_objects = zs_shrinker_scan;
+	pool->shrinker.count_objects = zs_shrinker_count;
+	pool->shrinker.batch = 0;
+	pool->shrinker.seeks = DEFAULT_SEEKS;
+
+	err = register_shrinker(&pool->shrinker, "mm-zspool:%s", pool->name);
+	if (!err)
+		pool->shrinker_registered = true;
+	return err;
+}
+
+void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (preset == ZS_PRESET_LINUX_4_8) {
+		cfg->chain_size = 4;
+		cfg->page_rule = ZS_PAGES_MAX_USED_PERCENT;
+		cfg->fullness = ZS_FULLNESS_QUARTERS;
+	} else {
+		cfg->chain_size = CONFIG_ZSMALLOC_CHAIN_SIZE;
+		cfg->page_rule = ZS_PAGES_MIN_WASTE;
+		cfg->fullness = ZS_FULLNESS_RATIOS;
+	}
+}
+EXPORT_SYMBOL_GPL(zs_pool_config_init);
+
+int zs_pool_config_check(const struct zs_pool_config *cfg)
+{
+	if (!cfg) {
+		pr_err("zsmalloc: no pool config given\n");
+		return -EINVAL;
+	}
+	if (cfg->chain_size < 1 || cfg->chain_size > ZS_MAX_PAGES_PER_ZSPAGE) {
+		pr_err("zsmalloc: chain size %u is outside 1..%u\n",
+		       cfg->chain_size, ZS_MAX_PAGES_PER_ZSPAGE);
+		return -EINVAL;
+	}
+	if (cfg->page_rule != ZS_PAGES_MAX_USED_PERCENT &&
+	    cfg->page_rule != ZS_PAGES_MIN_WASTE) {
+		pr_err("zsmalloc: unknown page rule %d\n", (int)cfg->page_rule);
+		return -EINVAL;
+	}
+	if (cfg->fullness != ZS_FULLNESS_QUARTERS &&
+	    cfg->fullness != ZS_FULLNESS_RATIOS) {
+		pr_err("zsmalloc: unknown fullness scheme %d\n", (int)cfg->fullness);
+		return -EINVAL;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(zs_pool_config_check);
+
+/* Free every object and zspage left in a pool that is being destroyed. */
+static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
+{
+	struct zspage *zspage;
+	struct page *page;
+	unsigned long handle;
+	int fg, obj_idx;
+
+	spin_lock(&class->lock);
+	for (fg = 0; fg < pool->nr_groups; fg++) {
+		while ((zspage = list_first_entry_or_null(&class->fullness_list[fg],
+							  struct zspage, list))) {
+			remove_zspage(class, zspage, fg);
+			for (page = get_first_page(zspage); page;
+			     page = get_next_page(page)) {
+				obj_idx = 0;
+				while ((handle = find_alloced_obj(class, page, &obj_idx))) {
+					obj_free(class, handle_to_obj(handle));
+					unpin_tag(handle);
+					kmem_cache_free(pool->handle_cachep,
+							(void *)handle);
+					obj_idx++;
+				}
+			}
+			VM_BUG_ON(get_zspage_inuse(zspage));
+			set_zspage_mapping(zspage, class->index, ZS_EMPTY);
+			spin_unlock(&class->lock);
+			lock_zspage(zspage);
+			spin_lock(&class->lock);
+			__free_zspage(pool, class, zspage);
+		}
+	}
+	spin_unlock(&class->lock);
+}
+
+static void zs_destroy_classes(struct zs_pool *pool)
+{
+	int i;
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		struct size_class *class = pool->size_class[i];
+
+		if (!class)
+			continue;
+
+		if (class->index != i)
+			continue;
+
+		zs_free_remaining(pool, class);
+		kfree(class);
+	}
+}
+
+/**
+ * zs_create_pool_config - create a pool with explicit policies
+ * @name: the pool's name, copied
+ * @cfg: chain size, page rule, fullness scheme
+ * @err: if not NULL, receives -EINVAL or -ENOMEM on failure
+ *
+ * Returns the pool or NULL.
+ */
+struct zs_pool *zs_create_pool_config(const char *name,
+				      const struct zs_pool_config *cfg,
+				      int *err)
+{
+	int i;
+	struct zs_pool *pool;
+	struct size_class *prev_class = NULL;
+	int ret = -EINVAL;
+
+	if (!name) {
+		pr_err("zsmalloc: a pool needs a name\n");
+		goto fail_early;
+	}
+	if (zs_pool_config_check(cfg))
+		goto fail_early;
+
+	ret = -ENOMEM;
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		goto fail_early;
+
+	INIT_WORK(&pool->free_work, async_free_zspage);
+	pool->chain_size = cfg->chain_size;
+	pool->page_rule = cfg->page_rule;
+	pool->fullness = cfg->fullness;
+	pool->nr_groups = cfg->fullness == ZS_FULLNESS_QUARTERS ?
+			  NR_ZS_FULLNESS : NR_FULLNESS_GROUPS;
+
+	pool->name = kstrdup(name, GFP_KERNEL);
+	if (!pool->name)
+		goto err;
+
+	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
+						0, 0, NULL);
+	pool->zspage_cachep = kmem_cache_create("zspage", sizeof(struct zspage),
+						0, 0, NULL);
+	if (!pool->handle_cachep || !pool->zspage_cachep)
+		goto err;
+
+	/*
+	 * From the largest size down: a class may only serve smaller sizes,
+	 * so the candidate to merge into is always the one just built.
+	 */
+	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
+		int size;
+		int pages_per_zspage;
+		int objs_per_zspage;
+		struct size_class *class;
+		int fullness;
+
+		size = ZS_MIN_ALLOC_SIZE + i * ZS_SIZE_CLASS_DELTA;
+		if (size > ZS_MAX_ALLOC_SIZE)
+			size = ZS_MAX_ALLOC_SIZE;
+		pages_per_zspage = zs_pages_per_zspage(pool, size);
+		objs_per_zspage = pages_per_zspage * PAGE_SIZE / size;
+
+		/*
+		 * The first class met (from the top) that packs several
+		 * objects into several pages is the largest non-huge one;
+		 * callers' sizes exclude the handle that zs_malloc() adds,
+		 * hence the HANDLE_SIZE - 1 taken off.
+		 */
+		if (pages_per_zspage != 1 && objs_per_zspage != 1 &&
+		    !pool->huge_class_size) {
+			pool->huge_class_size = size;
+			pool->huge_class_size -= (ZS_HANDLE_SIZE - 1);
+		}
+
+		/*
+		 * A size whose zspage would have the same pages and object
+		 * count as the next larger class is served by that class:
+		 * it costs nothing in waste and concentrates objects.
+		 */
+		if (prev_class) {
+			if (can_merge(prev_class, pages_per_zspage, objs_per_zspage)) {
+				pool->size_class[i] = prev_class;
+				continue;
+			}
+		}
+
+		class = kzalloc(sizeof(struct size_class), GFP_KERNEL);
+		if (!class)
+			goto err;
+
+		class->size = size;
+		class->index = i;
+		class->pages_per_zspage = pages_per_zspage;
+		class->objs_per_zspage = objs_per_zspage;
+		spin_lock_init(&class->lock);
+		pool->size_class[i] = class;
+		for (fullness = 0; fullness < NR_FULLNESS_GROUPS; fullness++)
+			INIT_LIST_HEAD(&class->fullness_list[fullness]);
+
+		prev_class = class;
+	}
+
+	/*
+	 * Without the shrinker the pool still works; only compaction under
+	 * memory pressure is lost (zs_compact() can be called directly).
+	 */
+	if (zs_register_shrinker(pool))
+		pr_warn("zsmalloc: %s: no shrinker, compact by hand\n", name);
+
+	return pool;
+
+err:
+	zs_destroy_pool(pool);
+fail_early:
+	if (err)
+		*err = ret;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(zs_create_pool_config);
+
+/**
+ * zs_create_pool - Creates an allocation pool with the newest kernel's
+ * policies (chain 8, min-waste page rule, 12 in-use ratio groups).
+ * @name: pool name to be created
+ */
+struct zs_pool *zs_create_pool(const char *name)
+{
+	struct zs_pool_config cfg;
+
+	zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
+	return zs_create_pool_config(name, &cfg, NULL);
+}
+EXPORT_SYMBOL_GPL(zs_create_pool);
+
+void zs_destroy_pool(struct zs_pool *pool)
+{
+	if (!pool)
+		return;
+
+	zs_unregister_shrinker(pool);
+	/* deferred zspage frees must finish before the classes go */
+	flush_work(&pool->free_work);
+
+	zs_destroy_classes(pool);
+
+	if (pool->handle_cachep)
+		kmem_cache_destroy(pool->handle_cachep);
+	if (pool->zspage_cachep)
+		kmem_cache_destroy(pool->zspage_cachep);
+	kfree(pool->name);
+	kfree(pool);
+}
+EXPORT_SYMBOL_GPL(zs_destroy_pool);
+
+/* --- statistics ------------------------------------------------------------ */
+
+int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
+{
+	int i, fg;
+	unsigned int first = 0;
+	unsigned long zspages = 0;
+
+	if (!snap || snap->size != sizeof(*snap))
+		return -EINVAL;
+
+	memset((char *)snap + sizeof(snap->size), 0,
+	       sizeof(*snap) - sizeof(snap->size));
+	snap->version = ZS_STATS_VERSION;
+	strncpy(snap->name, pool->name, sizeof(snap->name) - 1);
+	snap->config.chain_size = pool->chain_size;
+	snap->config.page_rule = pool->page_rule;
+	snap->config.fullness = pool->fullness;
+	snap->nr_groups = pool->nr_groups;
+	snap->huge_class_size = pool->huge_class_size;
+	snap->pages_max = atomic_long_read(&pool->pages_max);
+	snap->pages_compacted = atomic_long_read(&pool->pages_compacted);
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		struct size_class *class = pool->size_class[i];
+		struct zs_class_stats *cs;
+
+		if (class->index != i)
+			continue;
+
+		cs = &snap->classes[snap->nr_classes++];
+		cs->index = class->index;
+		cs->size = class->size;
+		cs->pages_per_zspage = class->pages_per_zspage;
+		cs->objs_per_zspage = class->objs_per_zspage;
+		cs->first_index = first;
+		cs->huge = class->pages_per_zspage == 1 &&
+			   class->objs_per_zspage == 1;
+		first = i + 1;
+
+		spin_lock(&class->lock);
+		for (fg = 0; fg < pool->nr_groups; fg++) {
+			cs->zspages[fg] = zs_stat_get(class, fg);
+			zspages += cs->zspages[fg];
+		}
+		cs->obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
+		cs->obj_used = zs_stat_get(class, OBJ_USED);
+		cs->freeable = zs_can_compact(class);
+		spin_unlock(&class->lock);
+
+		cs->pages_used = cs->obj_allocated / class->objs_per_zspage *
+				 class->pages_per_zspage;
+		snap->obj_allocated += cs->obj_allocated;
+		snap->obj_used += cs->obj_used;
+	}
+	/* read last, so a concurrent free cannot make pages < objects */
+	snap->pages_allocated = zs_get_total_pages(pool);
+	snap->handle_bytes = snap->obj_used * ZS_HANDLE_SIZE;
+	snap->zspage_bytes = zspages * sizeof(struct zspage);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(zs_pool_snapshot);
+
+static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
+{
+	int i, fg;
+	struct size_class *class;
+	int objs_per_zspage;
+	unsigned long obj_allocated, obj_used, pages_used, freeable;
+	unsigned long total_objs = 0, total_used_objs = 0, total_pages = 0;
+	unsigned long total_freeable = 0;
+	unsigned long groups[NR_FULLNESS_GROUPS];
+	unsigned long group_totals[NR_FULLNESS_GROUPS] = { 0 };
+
+	if (pool->fullness == ZS_FULLNESS_QUARTERS) {
+		seq_printf(s, " %5s %5s %11s %12s %13s %10s %10s %16s %8s\n",
+			   "class", "size", "almost_full", "almost_empty",
+			   "obj_allocated", "obj_used", "pages_used",
+			   "pages_per_zspage", "freeable");
+	} else {
+		seq_printf(s, " %5s %5s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %9s %13s %10s %10s %16s %8s\n",
+			   "class", "size", "10%", "20%", "30%", "40%",
+			   "50%", "60%", "70%", "80%", "90%", "99%", "100%",
+			   "obj_allocated", "obj_used", "pages_used",
+			   "pages_per_zspage", "freeable");
+	}
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		class = pool->size_class[i];
+
+		if (class->index != i)
+			continue;
+
+		spin_lock(&class->lock);
+		for (fg = 0; fg < pool->nr_groups; fg++)
+			groups[fg] = zs_stat_get(class, fg);
+		obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
+		obj_used = zs_stat_get(class, OBJ_USED);
+		freeable = zs_can_compact(class);
+		spin_unlock(&class->lock);
+
+		objs_per_zspage = class->objs_per_zspage;
+		pages_used = obj_allocated / objs_per_zspage *
+				class->pages_per_zspage;
+
+		if (pool->fullness == ZS_FULLNESS_QUARTERS) {
+			seq_printf(s, " %5u %5u %11lu %12lu %13lu %10lu %10lu %16d %8lu\n",
+				   i, class->size, groups[ZS_ALMOST_FULL],
+				   groups[ZS_ALMOST_EMPTY], obj_allocated,
+				   obj_used, pages_used,
+				   class->pages_per_zspage, freeable);
+		} else {
+			seq_printf(s, " %5u %5u ", i, class->size);
+			for (fg = ZS_INUSE_RATIO_10; fg < NR_FULLNESS_GROUPS; fg++)
+				seq_printf(s, "%9lu ", groups[fg]);
+			seq_printf(s, "%13lu %10lu %10lu %16d %8lu\n",
+				   obj_allocated, obj_used, pages_used,
+				   class->pages_per_zspage, freeable);
+		}
+
+		for (fg = 0; fg < pool->nr_groups; fg++)
+			group_totals[fg] += groups[fg];
+		total_objs += obj_allocated;
+		total_used_objs += obj_used;
+		total_pages += pages_used;
+		total_freeable += freeable;
+	}
+
+	seq_puts(s, "\n");
+	if (pool->fullness == ZS_FULLNESS_QUARTERS) {
+		seq_printf(s, " %5s %5s %11lu %12lu %13lu %10lu %10lu %16s %8lu\n",
+			   "Total", "", group_totals[ZS_ALMOST_FULL],
+			   group_totals[ZS_ALMOST_EMPTY], total_objs,
+			   total_used_objs, total_pages, "", total_freeable);
+	} else {
+		seq_printf(s, " %5s %5s ", "Total", "");
+		for (fg = ZS_INUSE_RATIO_10; fg < NR_FULLNESS_GROUPS; fg++)
+			seq_printf(s, "%9lu ", group_totals[fg]);
+		seq_printf(s, "%13lu %10lu %10lu %16s %8lu\n",
+			   total_objs, total_used_objs, total_pages, "",
+			   total_freeable);
+	}
+
+	return s->error;
+}
+
+int zs_print_classes(struct zs_pool *pool, FILE *out)
+{
+	struct seq_file s;
+
+	seq_file_init_stream(&s, out, pool);
+	return zs_stats_size_show(&s, pool);
+}
+EXPORT_SYMBOL_GPL(zs_print_classes);
+
+int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
+		     FILE *out)
+{
+	static const struct zs_zram_stat none;
+	struct seq_file s;
+
+	if (!zram)
+		zram = &none;
+	seq_file_init_stream(&s, out, pool);
+	seq_printf(&s, "%8llu %8llu %8llu %8lu %8ld %8llu %8lu %8llu %8llu\n",
+		   (unsigned long long)zram->orig_data_size,
+		   (unsigned long long)zram->compr_data_size,
+		   (unsigned long long)zs_get_total_pages(pool) << PAGE_SHIFT,
+		   (unsigned long)zram->mem_limit,
+		   atomic_long_read(&pool->pages_max) << PAGE_SHIFT,
+		   (unsigned long long)zram->same_pages,
+		   atomic_long_read(&pool->pages_compacted),
+		   (unsigned long long)zram->huge_pages,
+		   (unsigned long long)zram->huge_pages_since);
+	return s.error;
+}
+EXPORT_SYMBOL_GPL(zs_print_mm_stat);
+
+static int __init zs_init(void)
+{
+	int ret;
+
+	BUILD_BUG_ON(ZS_MAX_ALLOC_SIZE != PAGE_SIZE);
+	BUILD_BUG_ON(ZS_SIZE_CLASSES !=
+		     DIV_ROUND_UP(ZS_MAX_ALLOC_SIZE - 32, ZS_SIZE_CLASS_DELTA) + 1);
+	BUILD_BUG_ON(ZS_NR_FULLNESS_GROUPS != NR_FULLNESS_GROUPS);
+	BUILD_BUG_ON(ZS_GFP_KERNEL != GFP_KERNEL);
+	BUILD_BUG_ON(ZS_GFP_NOWAIT != GFP_NOWAIT);
+	BUILD_BUG_ON(ZS_GFP_ATOMIC != GFP_ATOMIC);
+	BUILD_BUG_ON(ZS_GFP_NOWARN != __GFP_NOWARN);
+	BUILD_BUG_ON(NR_FULLNESS_GROUPS > (1 << FULLNESS_BITS));
+
+	ret = cpuhp_setup_state(CPUHP_MM_ZS_PREPARE, "mm/zsmalloc:prepare",
+				zs_cpu_prepare, zs_cpu_dead);
+	return ret < 0 ? ret : 0;
+}
+
+static void __exit zs_exit(void)
+{
+	cpuhp_remove_state(CPUHP_MM_ZS_PREPARE);
+}
+
+module_init(zs_init);
+module_exit(zs_exit);
+
+MODULE_LICENSE("Dual BSD/GPL");
