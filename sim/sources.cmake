@@ -17,4 +17,8 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/mm/page_alloc.c
 	${PROJECT_SOURCE_DIR}/sim/mm/vmstat.c
 	${PROJECT_SOURCE_DIR}/sim/mm/slab.c
+	${PROJECT_SOURCE_DIR}/sim/mm/migrate.c
+	${PROJECT_SOURCE_DIR}/sim/mm/compaction.c
+	# fs/: anonymous inodes for drivers' address_spaces
+	${PROJECT_SOURCE_DIR}/sim/fs/inode.c
 )

@@ -46,16 +46,22 @@ struct zsim_config {
 	int loglevel;			/* printk console level, 0..8; default 4 */
 	bool madvise;			/* give free pageblocks back to the OS (default on) */
 	struct zsim_fault_config fault;
+	bool compaction;		/* zone compaction and page migration (default on) */
+	bool kcompactd;			/* start the background compactor (default off) */
 };
 
-/* Fill @cfg with the defaults: 256 MiB, pageblock order 9, 4 CPUs. */
+/*
+ * Fill @cfg with the defaults: 256 MiB, pageblock order 9, 4 CPUs,
+ * compaction on, kcompactd off.
+ */
 ZSIM_API void zsim_config_default(struct zsim_config *cfg);
 
 /*
  * Override @cfg from the environment: ZSIM_MEM (bytes, or with a K/M/G
  * suffix), ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,
  * ZSIM_MADVISE, ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_PAGE_ORDER,
- * ZSIM_FAIL_SLAB_NTH, ZSIM_FAIL_SLAB_PPM.  -EINVAL names the bad variable
+ * ZSIM_FAIL_SLAB_NTH, ZSIM_FAIL_SLAB_PPM, ZSIM_COMPACTION (0/1),
+ * ZSIM_KCOMPACTD (0/1).  -EINVAL names the bad variable
  * in zsim_last_error().
  */
 ZSIM_API int zsim_config_from_env(struct zsim_config *cfg);
@@ -117,12 +123,62 @@ enum zsim_migratetype {
 
 /*
  * Allocate 2^order frames of the given mobility; returns the first pfn,
- * or 0 when the allocator has no such block (no reclaim is tried).
- * Frames allocated here are pinned: compaction does not move them.
+ * or 0 when the allocator has no such block (no reclaim or compaction is
+ * tried: the kernel's GFP_NOWAIT).  Frames allocated here are pinned:
+ * compaction does not move them.  A failed request of order > 0 wakes
+ * kcompactd if it runs.
  */
 ZSIM_API unsigned long zsim_alloc_pages(unsigned int order,
 					enum zsim_migratetype type);
+
+/*
+ * zsim_alloc_pages() with @flags: 0 behaves as zsim_alloc_pages();
+ * ZSIM_ALLOC_KERNEL allocates as the kernel does for GFP_KERNEL: when the
+ * free lists have no block, the caller may block for direct compaction
+ * (asynchronous first, then sync-light after reclaim) and direct reclaim
+ * (every shrinker runs once), retrying the allocation after each.
+ * Unknown flags make it return 0.  Free with zsim_free_pages().
+ */
+#define ZSIM_ALLOC_KERNEL	0x1u
+ZSIM_API unsigned long zsim_alloc_pages_flags(unsigned int order,
+					      enum zsim_migratetype type,
+					      unsigned int flags);
 ZSIM_API int zsim_free_pages(unsigned long pfn, unsigned int order);
+
+/*
+ * The pfn of the simulated frame holding @addr (an address inside the
+ * machine's memory, such as zs_obj_read_begin() may return), or 0 if
+ * @addr is not in it.  What lives there can move: the answer is only
+ * good until the next migration.
+ */
+ZSIM_API unsigned long zsim_addr_to_pfn(const void *addr);
+
+/* --- compaction and page migration -------------------------------------- */
+
+/*
+ * Compact the whole zone now, synchronously, as
+ * `echo 1 > /proc/sys/vm/compact_memory`: movable pages move towards the
+ * end of the zone, free memory gathers at its start.  -EOPNOTSUPP if
+ * compaction is switched off.
+ */
+ZSIM_API int zsim_compact_memory(void);
+
+/*
+ * Switch compaction on or off at run time (the kernel chooses at build
+ * time, CONFIG_COMPACTION).  Off: zsim_compact_memory() fails, direct
+ * compaction is not tried and kcompactd idles; migration of pages already
+ * isolated finishes.  Returns the previous setting.
+ */
+ZSIM_API bool zsim_set_compaction(bool enabled);
+ZSIM_API bool zsim_compaction_enabled(void);
+
+/*
+ * Start (@on) or stop the background compactor, kcompactd: woken when an
+ * allocation of order > 0 fails, and every 500 ms while one is pending,
+ * it compacts until that order's allocation would pass the low
+ * watermark.  Stopping waits for the thread.  zsim_exit() stops it.
+ */
+ZSIM_API int zsim_kcompactd(bool on);
 
 /* --- statistics, in the kernel's formats -------------------------------- */
 

@@ -89,6 +89,8 @@ void zsim_config_default(struct zsim_config *cfg)
 	cfg->loglevel = 4;
 	cfg->madvise = true;
 	cfg->fault.page_fail_order = -1;
+	cfg->compaction = true;
+	cfg->kcompactd = false;
 }
 
 static int parse_u64(const char *name, uint64_t *out, bool size_suffix)
@@ -153,6 +155,8 @@ int zsim_config_from_env(struct zsim_config *cfg)
 	ENV_FIELD("ZSIM_FAIL_PAGE_PPM", fault.page_fail_ppm, false, uint32_t);
 	ENV_FIELD("ZSIM_FAIL_SLAB_NTH", fault.slab_fail_nth, false, uint64_t);
 	ENV_FIELD("ZSIM_FAIL_SLAB_PPM", fault.slab_fail_ppm, false, uint32_t);
+	ENV_FIELD("ZSIM_COMPACTION", compaction, false, bool);
+	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, false, bool);
 #undef ENV_FIELD
 	if (getenv("ZSIM_FAIL_PAGE_ORDER")) {
 		const char *s = getenv("ZSIM_FAIL_PAGE_ORDER");
@@ -219,6 +223,8 @@ static int validate_config(const struct zsim_config *cfg)
 static void machine_teardown(int stage)
 {
 	/* Undo boot stages above @stage, newest first. */
+	if (stage >= 8)
+		sim_compaction_exit();
 	if (stage >= 7)
 		sim_shrinker_exit();
 	if (stage >= 6)
@@ -261,6 +267,8 @@ static int machine_boot(const struct zsim_config *cfg)
 		stage = 6;
 	if (!err && !(err = sim_shrinker_init()))
 		stage = 7;
+	if (!err && !(err = sim_compaction_init(cfg)))
+		stage = 8;
 	if (err) {
 		if (!last_error[0])
 			sim_set_error("boot failed at stage %d: %s", stage, strerror(-err));
@@ -340,6 +348,8 @@ long zsim_exit(void)
 		pthread_mutex_unlock(&machine_lock);
 		return 0;
 	}
+	/* kcompactd first: it may be migrating a driver's pages. */
+	sim_compaction_exit();
 	sim_run_exitcalls();
 	sim_shrinker_exit();
 	sim_workqueue_exit();

@@ -24,7 +24,10 @@
 #include <linux/mmzone.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
+#include <linux/compaction.h>
+#include <linux/sched.h>
 #include <sim/internal.h>
+#include "internal.h"
 
 struct zone sim_zone;
 unsigned int pageblock_order = 9;
@@ -328,9 +331,13 @@ static void steal_suitable_fallback(struct zone *zone, struct page *page,
 		set_pageblock_migratetype(page, start_type);
 }
 
-/* The first fallback type with a free block of this order, or -1. */
-static int find_suitable_fallback(struct free_area *area, unsigned int order,
-				  int migratetype, bool *can_steal)
+/*
+ * The first fallback type with a free block of this order, or -1.  With
+ * @only_stealable (compaction asking whether an allocation would now
+ * succeed without scattering), only a type whose block could be claimed.
+ */
+int find_suitable_fallback(struct free_area *area, unsigned int order,
+			   int migratetype, bool only_stealable, bool *can_steal)
 {
 	int i, fallback_mt;
 
@@ -344,7 +351,8 @@ static int find_suitable_fallback(struct free_area *area, unsigned int order,
 		if (list_empty(&area->free_list[fallback_mt]))
 			continue;
 		*can_steal = can_steal_fallback(order, migratetype);
-		return fallback_mt;
+		if (!only_stealable || *can_steal)
+			return fallback_mt;
 	}
 	return -1;
 }
@@ -366,7 +374,8 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 	for (current_order = MAX_ORDER; current_order-- > order;) {
 		area = &zone->free_area[current_order];
 		fallback_mt = find_suitable_fallback(area, current_order,
-						     start_migratetype, &can_steal);
+						     start_migratetype, false,
+						     &can_steal);
 		if (fallback_mt == -1)
 			continue;
 
@@ -507,7 +516,8 @@ static bool check_new_page(struct page *page)
 		bad_reason = "non-NULL mapping";
 	if (unlikely(page_ref_count(page) != 0))
 		bad_reason = "nonzero _refcount";
-	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_PREP))
+	/* A compaction scanner may try the page lock of any page at any time. */
+	if (unlikely(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_PREP))
 		bad_reason = "PAGE_FLAGS_CHECK_AT_PREP flag set";
 	if (likely(!bad_reason))
 		return false;
@@ -528,9 +538,7 @@ static inline int get_alloc_migratetype(const struct page *page)
 	return (int)((READ_ONCE(page->flags) & ALLOC_MT_MASK) >> ALLOC_MT_PGSHIFT);
 }
 
-/* The page has left the free lists: make it the caller's. */
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
-			  int migratetype)
+void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
 	unsigned long i;
 
@@ -538,11 +546,71 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
 		for (i = 0; i < (1UL << order); i++)
 			check_new_page(page + i);
 	set_page_private(page, 0);
-	set_alloc_migratetype(page, migratetype);
 	set_page_count(page, 1);
-	if (gfp & __GFP_ZERO)
+	if (gfp_flags & __GFP_ZERO)
 		memset(page_address(page), 0, PAGE_SIZE << order);
+}
+
+/* The page has left the free lists: make it the caller's. */
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp,
+			  int migratetype)
+{
+	set_alloc_migratetype(page, migratetype);
+	post_alloc_hook(page, order, gfp);
 	count_vm_events(PGALLOC_NORMAL, 1L << order);
+}
+
+void split_page(struct page *page, unsigned int order)
+{
+	int mt = get_alloc_migratetype(page);
+	unsigned long i;
+
+	VM_BUG_ON_PAGE(page_ref_count(page) != 1, page);
+	/* Each page is freed on its own now, so each carries the type. */
+	for (i = 1; i < (1UL << order); i++) {
+		set_alloc_migratetype(page + i, mt);
+		set_page_count(page + i, 1);
+	}
+}
+
+unsigned long __isolate_free_page(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long nr = 1UL << order, pfn = page_to_pfn(page);
+	struct page *endpage;
+	int mt;
+
+	lockdep_assert_held(&zone->lock);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || page_order(page) != order, page);
+
+	/*
+	 * The scanner's pages are for copies of pages that are still in
+	 * use: keep order-0 allocations above the low watermark meanwhile.
+	 */
+	if (!zone_watermark_ok(zone, 0, low_wmark_pages(zone) + nr, 0, 0))
+		return 0;
+
+	list_del(&page->lru);
+	zone->free_area[order].nr_free--;
+	rmv_page_order(page);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)nr);
+	__mod_zone_page_state(zone, NR_ZONE_MOVABLE, (long)nr);
+	mark_pageblocks_in_use(zone, pfn, order);
+	set_alloc_migratetype(page, MIGRATE_MOVABLE);
+
+	/*
+	 * Half a pageblock or more: movable pages will fill it, so let the
+	 * block say so, or its unmovable label would outlive the reason.
+	 */
+	if (order >= pageblock_order - 1) {
+		endpage = page + nr - 1;
+		for (; page < endpage; page += pageblock_nr_pages) {
+			mt = get_pageblock_migratetype(zone, page_to_pfn(page));
+			if (mt != MIGRATE_HIGHATOMIC)
+				set_pageblock_migratetype(page, MIGRATE_MOVABLE);
+		}
+	}
+	return nr;
 }
 
 /* Take a block off the free lists if the watermark allows it. */
@@ -603,17 +671,64 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order)
 }
 
 /*
- * The fast path found nothing above the low watermark: retry down to the
- * min watermark, then reclaim (run the shrinkers once) if the caller may
- * block, and retry again.
+ * Compact the zone for a high-order allocation that failed, then try the
+ * allocation again.  compact_stall counts the attempts that compacted;
+ * compact_success and compact_fail say how the retry went.
+ */
+static struct page *__alloc_pages_direct_compact(gfp_t gfp, unsigned int order,
+						 unsigned int alloc_flags,
+						 int migratetype,
+						 enum migrate_mode mode)
+{
+	enum compact_result result;
+	unsigned int saved_flags;
+	struct page *page;
+	int contended = 0;
+
+	if (!order)
+		return NULL;
+
+	/* Migration under us must not wait on page locks (PF_MEMALLOC). */
+	saved_flags = sim_current_flags;
+	sim_current_flags |= PF_MEMALLOC;
+	result = try_to_compact_pages(gfp, order, alloc_flags, mode, &contended);
+	sim_current_flags = saved_flags;
+	if (result <= COMPACT_INACTIVE)
+		return NULL;
+
+	count_vm_event(COMPACTSTALL);
+	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
+	if (page) {
+		struct zone *zone = page_zone(page);
+
+		WRITE_ONCE(zone->compact_blockskip_flush, false);
+		compaction_defer_reset(zone, order, true);
+		count_vm_event(COMPACTSUCCESS);
+		return page;
+	}
+	count_vm_event(COMPACTFAIL);
+	cond_resched();
+	return NULL;
+}
+
+/*
+ * The fast path found nothing above the low watermark.  As 4.8: wake
+ * the background compactor for a high-order request, retry down to the
+ * min watermark, and if the caller may block, compact (async), reclaim
+ * (run the shrinkers once), retry, and compact again (sync-light) before
+ * giving up.
  */
 static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 					   int migratetype)
 {
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
+	enum migrate_mode migration_mode = MIGRATE_ASYNC;
 	unsigned int passes = 0;
 	struct page *page;
 
+	/* SIM: kswapd would wake kcompactd once it balanced the node. */
+	if (order && (gfp & __GFP_KSWAPD_RECLAIM))
+		wakeup_kcompactd(order, 0);
 retry:
 	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
 	if (page)
@@ -621,14 +736,23 @@ retry:
 	if (!(gfp & __GFP_DIRECT_RECLAIM))
 		goto nopage;
 
-	/*
-	 * Direct compaction goes here (next issue): try
-	 * __alloc_pages_direct_compact() before reclaiming.
-	 */
+	/* Often enough pages are free, only scattered: compact first. */
+	page = __alloc_pages_direct_compact(gfp, order, alloc_flags, migratetype,
+					    migration_mode);
+	if (page)
+		return page;
+	/* After the optimistic pass, later ones may wait for page locks. */
+	migration_mode = MIGRATE_SYNC_LIGHT;
 
 	count_vm_event(ALLOCSTALL_NORMAL);
 	sim_shrink_slab(0);
 	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
+	if (page)
+		return page;
+
+	/* Reclaim may have freed what compaction needed to migrate into. */
+	page = __alloc_pages_direct_compact(gfp, order, alloc_flags, migratetype,
+					    migration_mode);
 	if (page)
 		return page;
 
@@ -712,7 +836,7 @@ static bool free_pages_check(struct page *page)
 		bad_reason = "nonzero _refcount";
 	if (unlikely(PageBuddy(page)))
 		bad_reason = "page is already free (PageBuddy)";
-	if (unlikely(page->flags & PAGE_FLAGS_CHECK_AT_FREE))
+	if (unlikely(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_FREE))
 		bad_reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	if (likely(!bad_reason))
 		return false;
@@ -735,9 +859,12 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 	unsigned long i;
 	int bad = 0;
 
-	/* A movable or anon mapping word is the allocator's to clear. */
+	/*
+	 * A movable or anon mapping word is the allocator's to clear.  The
+	 * compaction migrate scanner reads it without locks (__PageMovable).
+	 */
 	if (PageMappingFlags(page))
-		page->mapping = NULL;
+		WRITE_ONCE(page->mapping, NULL);
 	for (i = 1; i < (1UL << order); i++) {
 		if (unlikely(free_pages_check(page + i))) {
 			bad++;
@@ -919,15 +1046,18 @@ long sim_buddy_exit(void)
 
 /* --- the public raw-frame API ------------------------------------------- */
 
-unsigned long zsim_alloc_pages(unsigned int order, enum zsim_migratetype type)
+unsigned long zsim_alloc_pages_flags(unsigned int order,
+				     enum zsim_migratetype type,
+				     unsigned int flags)
 {
 	struct zone *zone;
 	struct page *page;
-	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
+	gfp_t gfp = __GFP_NOWARN;
 
 	sim_machine_get();
-	if (order >= MAX_ORDER)
+	if (order >= MAX_ORDER || (flags & ~ZSIM_ALLOC_KERNEL))
 		return 0;
+	gfp |= (flags & ZSIM_ALLOC_KERNEL) ? GFP_KERNEL : GFP_NOWAIT;
 	switch (type) {
 	case ZSIM_UNMOVABLE:
 		break;
@@ -954,6 +1084,19 @@ unsigned long zsim_alloc_pages(unsigned int order, enum zsim_migratetype type)
 	__SetPageReserved(page);
 	spin_unlock(&zone->lock);
 	return page_to_pfn(page);
+}
+
+unsigned long zsim_alloc_pages(unsigned int order, enum zsim_migratetype type)
+{
+	return zsim_alloc_pages_flags(order, type, 0);
+}
+
+unsigned long zsim_addr_to_pfn(const void *addr)
+{
+	sim_machine_get();
+	if (!virt_addr_valid(addr))
+		return 0;
+	return page_to_pfn(virt_to_page(addr));
 }
 
 int zsim_free_pages(unsigned long pfn, unsigned int order)

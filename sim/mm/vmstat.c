@@ -34,6 +34,15 @@ const char *const vm_event_names[] = {
 	[PGALLOC_NORMAL]	= "pgalloc_normal",
 	[PGFREE]		= "pgfree",
 	[ALLOCSTALL_NORMAL]	= "allocstall_normal",
+	[PGMIGRATE_SUCCESS]	= "pgmigrate_success",
+	[PGMIGRATE_FAIL]	= "pgmigrate_fail",
+	[COMPACTMIGRATE_SCANNED] = "compact_migrate_scanned",
+	[COMPACTFREE_SCANNED]	= "compact_free_scanned",
+	[COMPACTISOLATED]	= "compact_isolated",
+	[COMPACTSTALL]		= "compact_stall",
+	[COMPACTFAIL]		= "compact_fail",
+	[COMPACTSUCCESS]	= "compact_success",
+	[KCOMPACTD_WAKE]	= "compact_daemon_wake",
 };
 
 void all_vm_events(unsigned long *ret)
@@ -148,6 +157,23 @@ static int __fragmentation_index(unsigned int order,
 		return -1000;
 	return 1000 - (int)((1000 + info->free_pages * 1000 / requested) /
 			    info->free_blocks_total);
+}
+
+int fragmentation_index(struct zone *zone, unsigned int order)
+{
+	struct zsim_zoneinfo zi;
+	struct contig_page_info info;
+	unsigned int o;
+
+	if (WARN_ON_ONCE(order >= MAX_ORDER))
+		return 0;
+	/* Only the per-order counts matter: skip the full snapshot. */
+	spin_lock(&zone->lock);
+	for (o = 0; o < MAX_ORDER; o++)
+		zi.nr_free[o] = zone->free_area[o].nr_free;
+	spin_unlock(&zone->lock);
+	fill_contig_page_info(&zi, order, &info);
+	return __fragmentation_index(order, &info);
 }
 
 int zsim_unusable_index(unsigned int order)

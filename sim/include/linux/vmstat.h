@@ -15,6 +15,17 @@ enum vm_event_item {
 	PGALLOC_NORMAL,		/* pages allocated (zone Normal) */
 	PGFREE,			/* pages freed */
 	ALLOCSTALL_NORMAL,	/* allocations that entered direct reclaim */
+	/* page migration (mm/migrate.c) */
+	PGMIGRATE_SUCCESS,	/* pages moved by migrate_pages() */
+	PGMIGRATE_FAIL,		/* pages migrate_pages() gave up on */
+	/* zone compaction (mm/compaction.c) */
+	COMPACTMIGRATE_SCANNED,	/* pfns the migrate scanner looked at */
+	COMPACTFREE_SCANNED,	/* pfns the free scanner looked at */
+	COMPACTISOLATED,	/* pages isolated, by either scanner */
+	COMPACTSTALL,		/* allocations that entered direct compaction */
+	COMPACTFAIL,		/* ... and still failed after it */
+	COMPACTSUCCESS,		/* ... and succeeded after it */
+	KCOMPACTD_WAKE,		/* kcompactd woke up to work */
 	NR_VM_EVENT_ITEMS
 };
 
@@ -77,6 +88,14 @@ static inline void __dec_zone_page_state(struct page *page,
 {
 	__dec_zone_state(page_zone(page), item);
 }
+
+/*
+ * Fragmentation index of the zone for an allocation of 2^@order
+ * (mm/vmstat.c): towards 0 a failure would be for lack of memory,
+ * towards 1000 for fragmentation; -1000 if a block is free.
+ * Takes zone->lock.
+ */
+int fragmentation_index(struct zone *zone, unsigned int order);
 
 /* The counters are atomic, so the irq-safe variants are the same. */
 #define inc_zone_page_state	__inc_zone_page_state

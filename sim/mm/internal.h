@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only */
+/*
+ * What sim/mm/ files share and nobody else sees, as the kernel's
+ * mm/internal.h: the buddy allocator's hooks for the compaction free
+ * scanner, and the task flag that direct compaction sets.
+ */
+#ifndef _SIM_MM_INTERNAL_H
+#define _SIM_MM_INTERNAL_H
+
+#include <linux/types.h>
+#include <linux/gfp.h>
+#include <linux/mmzone.h>
+
+struct page;
+
+/*
+ * Take the free block of 2^@order at @page off the free lists for the
+ * compaction free scanner, unless that would leave the zone below its
+ * low watermark.  The pages count as a MIGRATE_MOVABLE allocation from
+ * here on.  Returns the number of pages taken (0: none).  zone->lock held.
+ */
+unsigned long __isolate_free_page(struct page *page, unsigned int order);
+
+/*
+ * Make a block that just left the free lists the caller's: checked (debug
+ * builds), private cleared, one reference on the first page.  Unlike the
+ * kernel's, the migratetype it is accounted under was fixed when it left
+ * the lists and @gfp_flags only contributes __GFP_ZERO.
+ */
+void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags);
+
+/*
+ * Turn an allocated, non-compound block of 2^@order (one reference on its
+ * first page) into 2^@order order-0 pages with one reference each.
+ */
+void split_page(struct page *page, unsigned int order);
+
+/*
+ * The first migratetype @migratetype may fall back to in @area, or -1;
+ * with @only_stealable, only one whose pageblock it could claim.
+ * zone->lock held.
+ */
+int find_suitable_fallback(struct free_area *area, unsigned int order,
+			   int migratetype, bool only_stealable, bool *can_steal);
+
+/*
+ * current->flags for the simulator's threads: only PF_MEMALLOC, set while
+ * a thread is in direct compaction, so that migration does not sleep on
+ * a page lock under it (__unmap_and_move()).
+ */
+#define PF_MEMALLOC	0x00000800
+extern __thread unsigned int sim_current_flags;
+
+#endif /* _SIM_MM_INTERNAL_H */
