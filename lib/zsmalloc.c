@@ -47,6 +47,9 @@
 #include <linux/workqueue.h>
 #include <linux/shrinker.h>
 #include <linux/seq_file.h>
+#include <linux/wait.h>
+#include <linux/fs.h>
+#include <linux/migrate.h>
 #include <linux/zsmalloc.h>
 #include <linux/mm.h>
 
@@ -190,6 +193,12 @@ struct zs_pool {
 
 	/* zspages whose page locks could not all be taken in zs_free() */
 	struct work_struct free_work;
+
+	/* page migration: our address_space, pages isolated, teardown */
+	struct inode *inode;
+	atomic_t isolated_pages;
+	bool destroying;
+	wait_queue_head_t migration_wait;
 };
 
 /*
@@ -281,6 +290,17 @@ static inline void set_freeobj(struct zspage *zspage, unsigned int obj)
 	zspage->freeobj = obj;
 }
 
+/*
+ * The class index never changes after creation and may be read without
+ * class->lock; fullness may not (see get_zspage_mapping()).
+ */
+static unsigned int zspage_class(struct zspage *zspage)
+{
+	BUG_ON(zspage->magic != ZSPAGE_MAGIC);
+	return zspage->class;
+}
+
+/* Caller holds class->lock, or owns the zspage (it is on no list). */
 static void get_zspage_mapping(struct zspage *zspage,
 			       unsigned int *class_idx,
 			       int *fullness)
@@ -291,11 +311,9 @@ static void get_zspage_mapping(struct zspage *zspage,
 	*class_idx = zspage->class;
 }
 
-static void set_zspage_mapping(struct zspage *zspage,
-			       unsigned int class_idx,
-			       int fullness)
+/* Under class->lock; the class index is set once, in alloc_zspage(). */
+static void set_zspage_fullness(struct zspage *zspage, int fullness)
 {
-	zspage->class = class_idx;
 	zspage->fullness = fullness;
 }
 
@@ -437,7 +455,7 @@ static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
 		insert_zspage(pool, class, zspage, newfg);
 	}
 
-	set_zspage_mapping(zspage, class_idx, newfg);
+	set_zspage_fullness(zspage, newfg);
 
 out:
 	return newfg;
@@ -556,6 +574,7 @@ static void unpin_tag(unsigned long handle)
 
 static void reset_page(struct page *page)
 {
+	__ClearPageMovable(page);
 	ClearPagePrivate(page);
 	ClearPagePrivate2(page);
 	set_page_private(page, 0);
@@ -567,15 +586,39 @@ static void reset_page(struct page *page)
 
 /*
  * Migration holds a page's lock while it works on it, so a zspage may only
- * be freed with every one of its page locks held.
+ * be freed with every one of its page locks held.  A page we wait for may
+ * be migrated out of the chain meanwhile, so each page is looked up and
+ * trylocked under the zspage read lock; waiting happens outside it, on a
+ * reference, and the lookup is redone afterwards (an upstream fix).
  */
 static void lock_zspage(struct zspage *zspage)
 {
-	struct page *page = get_first_page(zspage);
+	struct page *curr_page, *page;
 
-	do {
-		lock_page(page);
-	} while ((page = get_next_page(page)) != NULL);
+	while (1) {
+		read_lock(&zspage->lock);
+		page = get_first_page(zspage);
+		if (trylock_page(page))
+			break;
+		get_page(page);
+		read_unlock(&zspage->lock);
+		wait_on_page_locked(page);
+		put_page(page);
+	}
+
+	curr_page = page;
+	while ((page = get_next_page(curr_page))) {
+		if (trylock_page(page)) {
+			curr_page = page;
+		} else {
+			get_page(page);
+			read_unlock(&zspage->lock);
+			wait_on_page_locked(page);
+			put_page(page);
+			read_lock(&zspage->lock);
+		}
+	}
+	read_unlock(&zspage->lock);
 }
 
 static int trylock_zspage(struct zspage *zspage)
@@ -790,6 +833,7 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 		return NULL;
 
 	zspage->magic = ZSPAGE_MAGIC;
+	zspage->class = class->index;
 	rwlock_init(&zspage->lock);
 
 	for (i = 0; i < class->pages_per_zspage; i++) {
@@ -1020,8 +1064,6 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	unsigned long obj, off;
 	unsigned int obj_idx;
 
-	unsigned int class_idx;
-	int fg;
 	struct size_class *class;
 	struct mapping_area *area;
 	struct page *pages[2];
@@ -1041,8 +1083,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	/* and no page of the zspage is replaced while we look */
 	read_lock(&zspage->lock);
 
-	get_zspage_mapping(zspage, &class_idx, &fg);
-	class = pool->size_class[class_idx];
+	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 	zs_check_object(pool, handle, class, page, obj_idx, __func__);
 
@@ -1076,16 +1117,13 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	unsigned long obj, off;
 	unsigned int obj_idx;
 
-	unsigned int class_idx;
-	int fg;
 	struct size_class *class;
 	struct mapping_area *area;
 
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
 	zspage = get_zspage(page);
-	get_zspage_mapping(zspage, &class_idx, &fg);
-	class = pool->size_class[class_idx];
+	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 
 	area = this_cpu_ptr(&zs_map_area);
@@ -1119,8 +1157,7 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 {
 	struct zspage *zspage;
 	struct page *page;
-	unsigned int obj_idx, class_idx;
-	int fg;
+	unsigned int obj_idx;
 	struct size_class *class;
 	unsigned long off;
 
@@ -1130,8 +1167,7 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	zspage = get_zspage(page);
 	read_lock(&zspage->lock);
 
-	get_zspage_mapping(zspage, &class_idx, &fg);
-	class = pool->size_class[class_idx];
+	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, page, obj_idx, caller);
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 	if (!PageHugeObject(page))
@@ -1216,6 +1252,21 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	zs_obj_unlock(zspage, handle);
 }
 EXPORT_SYMBOL_GPL(zs_obj_write);
+
+/*
+ * Make every page of a newly built zspage movable.  Nobody else can hold
+ * these fresh pages' locks, so the trylock always succeeds.
+ */
+static void SetZsPageMovable(struct zs_pool *pool, struct zspage *zspage)
+{
+	struct page *page = get_first_page(zspage);
+
+	do {
+		WARN_ON(!trylock_page(page));
+		__SetPageMovable(page, pool->inode->i_mapping);
+		unlock_page(page);
+	} while ((page = get_next_page(page)) != NULL);
+}
 
 static unsigned long obj_malloc(struct size_class *class,
 				struct zspage *zspage, unsigned long handle)
@@ -1310,12 +1361,14 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 
 	spin_lock(&class->lock);
 	obj = obj_malloc(class, zspage, handle);
-	set_zspage_mapping(zspage, class->index, get_fullness_group(pool, class, zspage));
+	set_zspage_fullness(zspage, get_fullness_group(pool, class, zspage));
 	insert_zspage(pool, class, zspage, zspage->fullness);
 	WRITE_ONCE(*(unsigned long *)handle, obj);
 	pages = atomic_long_add_return(class->pages_per_zspage,
 				       &pool->pages_allocated);
 	zs_stat_inc(class, OBJ_ALLOCATED, class->objs_per_zspage);
+	/* fully built and on its list: the VM may move its pages from now */
+	SetZsPageMovable(pool, zspage);
 	spin_unlock(&class->lock);
 
 	max = atomic_long_read(&pool->pages_max);
@@ -1360,7 +1413,6 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	unsigned long obj;
 	unsigned int f_objidx;
 	int fullness;
-	unsigned int class_idx;
 	struct size_class *class;
 	bool isolated;
 
@@ -1377,8 +1429,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 
 	read_lock(&zspage->lock);
 
-	get_zspage_mapping(zspage, &class_idx, &fullness);
-	class = pool->size_class[class_idx];
+	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
 
 	spin_lock(&class->lock);
@@ -1620,7 +1671,7 @@ static int putback_zspage(struct zs_pool *pool, struct size_class *class,
 
 	fullness = get_fullness_group(pool, class, zspage);
 	insert_zspage(pool, class, zspage, fullness);
-	set_zspage_mapping(zspage, class->index, fullness);
+	set_zspage_fullness(zspage, fullness);
 
 	return fullness;
 }
@@ -1638,6 +1689,25 @@ static unsigned long zs_can_compact(struct size_class *class)
 	obj_wasted /= class->objs_per_zspage;
 
 	return obj_wasted * class->pages_per_zspage;
+}
+
+/*
+ * Return a source zspage to its list after migrate_zspage() returned
+ * @ret, freeing it if it is empty.  False when nothing could be moved out
+ * of it: all that is left is pinned (being read or freed), and picking it
+ * again would spin, so the class is left for the next compaction.
+ */
+static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
+			       struct zspage *src_zspage,
+			       struct zs_compact_control *cc, int ret,
+			       unsigned long *pages_freed)
+{
+	if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
+		free_zspage(pool, class, src_zspage);
+		*pages_freed += class->pages_per_zspage;
+		return true;
+	}
+	return ret || cc->moved;
 }
 
 /*
@@ -1676,15 +1746,8 @@ static unsigned long __zs_compact_quarters(struct zs_pool *pool,
 			break;
 
 		putback_zspage(pool, class, dst_zspage);
-		if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
-			free_zspage(pool, class, src_zspage);
-			pages_freed += class->pages_per_zspage;
-		} else if (!cc.moved) {
-			/*
-			 * Everything left in the source is pinned (being
-			 * read or freed): picking it again would spin, so
-			 * leave this class for the next compaction.
-			 */
+		if (!putback_src_zspage(pool, class, src_zspage, &cc, 0,
+					&pages_freed)) {
 			src_zspage = NULL;
 			break;
 		}
@@ -1733,14 +1796,9 @@ static unsigned long __zs_compact_ratios(struct zs_pool *pool,
 		cc.moved = 0;
 		ret = migrate_zspage(pool, class, &cc);
 
-		if (putback_zspage(pool, class, src_zspage) == ZS_INUSE_RATIO_0) {
-			free_zspage(pool, class, src_zspage);
-			pages_freed += class->pages_per_zspage;
-		} else if (!ret && !cc.moved) {
-			/* all pinned: see __zs_compact_quarters() */
-			src_zspage = NULL;
+		if (!putback_src_zspage(pool, class, src_zspage, &cc, ret,
+					&pages_freed))
 			break;
-		}
 		src_zspage = NULL;
 
 		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
@@ -1793,6 +1851,269 @@ unsigned long zs_compact(struct zs_pool *pool)
 	return pages_freed;
 }
 EXPORT_SYMBOL_GPL(zs_compact);
+
+
+/* Rebuild @zspage's chain with @newpage in place of @oldpage. */
+static void replace_sub_page(struct size_class *class, struct zspage *zspage,
+			     struct page *newpage, struct page *oldpage)
+{
+	struct page *page;
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE] = { NULL, };
+	int idx = 0;
+
+	page = get_first_page(zspage);
+	do {
+		if (page == oldpage)
+			pages[idx] = newpage;
+		else
+			pages[idx] = page;
+		idx++;
+	} while ((page = get_next_page(page)) != NULL);
+
+	create_page_chain(class, zspage, pages);
+	set_first_obj_offset(newpage, get_first_obj_offset(oldpage));
+	if (unlikely(PageHugeObject(oldpage)))
+		newpage->index = oldpage->index;
+	__SetPageMovable(newpage, page_mapping(oldpage));
+}
+
+/* --- page migration (seed: "zsmalloc: page migration support") ------------ */
+
+static void zs_isolation_done(struct zs_pool *pool)
+{
+	/* under class->lock, so a waiting zs_destroy_pool() cannot free us yet */
+	if (atomic_dec_and_test(&pool->isolated_pages) && READ_ONCE(pool->destroying))
+		wake_up_all(&pool->migration_wait);
+}
+
+/*
+ * The VM wants to move @page (locked).  On the zspage's first isolated
+ * page, take the zspage off its fullness list: no allocation may land in
+ * it and compaction may not pick it while pages are away.
+ */
+static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
+{
+	struct zs_pool *pool;
+	struct size_class *class;
+	int fullness;
+	unsigned int class_idx;
+	struct zspage *zspage;
+	struct address_space *mapping;
+
+	/* the page lock keeps the zspage alive: freeing takes every page lock */
+	VM_BUG_ON_PAGE(!PageMovable(page), page);
+	VM_BUG_ON_PAGE(PageIsolated(page), page);
+
+	zspage = get_zspage(page);
+	mapping = page_mapping(page);
+	pool = mapping->private_data;
+	class = pool->size_class[zspage_class(zspage)];
+
+	spin_lock(&class->lock);
+	if (READ_ONCE(pool->destroying) || get_zspage_inuse(zspage) == 0) {
+		spin_unlock(&class->lock);
+		return false;
+	}
+
+	/* off every list but not ours: compaction has it */
+	if (list_empty(&zspage->list) && !is_zspage_isolated(zspage)) {
+		spin_unlock(&class->lock);
+		return false;
+	}
+
+	if (!list_empty(&zspage->list) && !is_zspage_isolated(zspage)) {
+		get_zspage_mapping(zspage, &class_idx, &fullness);
+		remove_zspage(class, zspage, fullness);
+	}
+
+	zspage->isolated++;
+	atomic_inc(&pool->isolated_pages);
+	spin_unlock(&class->lock);
+
+	return true;
+}
+
+/*
+ * Move @page's contents to @newpage and rewrite the handle of every
+ * object that starts in it.  Holding the zspage write lock shuts out
+ * readers of objects that merely continue into this page; pinning each
+ * object that starts here closes the window in which a user has pinned
+ * and decoded a handle but not yet taken the read lock (the seed's race).
+ */
+static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
+			   struct page *page, enum migrate_mode mode)
+{
+	struct zs_pool *pool;
+	struct size_class *class;
+	struct zspage *zspage;
+	struct page *dummy;
+	void *s_addr, *d_addr, *addr;
+	int offset, pos;
+	unsigned long handle, head;
+	unsigned long old_obj, new_obj;
+	unsigned int obj_idx;
+	int ret = -EAGAIN;
+
+	VM_BUG_ON_PAGE(!PageMovable(page), page);
+	VM_BUG_ON_PAGE(!PageIsolated(page), page);
+
+	zspage = get_zspage(page);
+
+	/*
+	 * No other sub-page of this zspage moves while we work.  Only try:
+	 * a reader may sit in a zs_obj_read_begin() window for a while and
+	 * may even free another object of this zspage meanwhile; a writer
+	 * queued behind it would block that second read_lock().  Linux 4.8
+	 * waited here; the newest kernels try, as we do, and retry later.
+	 */
+	if (!write_trylock(&zspage->lock))
+		return -EAGAIN;
+	pool = mapping->private_data;
+	class = pool->size_class[zspage_class(zspage)];
+	offset = get_first_obj_offset(page);
+
+	spin_lock(&class->lock);
+	if (!get_zspage_inuse(zspage)) {
+		/* emptied while isolated: putback frees it */
+		ret = -EBUSY;
+		goto unlock_class;
+	}
+
+	pos = offset;
+	s_addr = kmap_atomic(page);
+	while (pos < PAGE_SIZE) {
+		head = obj_to_head(page, (char *)s_addr + pos);
+		if (head & OBJ_ALLOCATED_TAG) {
+			handle = head & ~OBJ_ALLOCATED_TAG;
+			if (!trypin_tag(handle))
+				goto unpin_objects;
+		}
+		pos += class->size;
+	}
+
+	/* every object starting here is pinned by us: copy and relocate */
+	d_addr = kmap_atomic(newpage);
+	memcpy(d_addr, s_addr, PAGE_SIZE);
+	kunmap_atomic(d_addr);
+
+	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
+	     addr = (char *)addr + class->size) {
+		head = obj_to_head(page, addr);
+		if (head & OBJ_ALLOCATED_TAG) {
+			handle = head & ~OBJ_ALLOCATED_TAG;
+			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+
+			old_obj = handle_to_obj(handle);
+			obj_to_location(old_obj, &dummy, &obj_idx);
+			new_obj = location_to_obj(newpage, obj_idx);
+			/* keep our pin in the new value */
+			new_obj |= BIT(HANDLE_PIN_BIT);
+			WRITE_ONCE(*(unsigned long *)handle, new_obj);
+		}
+	}
+
+	replace_sub_page(class, zspage, newpage, page);
+	/* our own reference: the migration core drops the one it took */
+	get_page(newpage);
+
+	zspage->isolated--;
+	/* the zspage's last isolated page is back: the zspage rejoins its class */
+	if (!is_zspage_isolated(zspage))
+		putback_zspage(pool, class, zspage);
+	zs_isolation_done(pool);
+
+	reset_page(page);
+	put_page(page);
+	page = newpage;
+
+	ret = MIGRATEPAGE_SUCCESS;
+unpin_objects:
+	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
+	     addr = (char *)addr + class->size) {
+		head = obj_to_head(page, addr);
+		if (head & OBJ_ALLOCATED_TAG) {
+			handle = head & ~OBJ_ALLOCATED_TAG;
+			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+			unpin_tag(handle);
+		}
+	}
+	kunmap_atomic(s_addr);
+unlock_class:
+	spin_unlock(&class->lock);
+	write_unlock(&zspage->lock);
+
+	return ret;
+}
+
+/* Migration of @page failed: give it back to its zspage. */
+static void zs_page_putback(struct page *page)
+{
+	struct zs_pool *pool;
+	struct size_class *class;
+	struct address_space *mapping;
+	struct zspage *zspage;
+	int fg;
+
+	VM_BUG_ON_PAGE(!PageMovable(page), page);
+	VM_BUG_ON_PAGE(!PageIsolated(page), page);
+
+	zspage = get_zspage(page);
+	mapping = page_mapping(page);
+	pool = mapping->private_data;
+	class = pool->size_class[zspage_class(zspage)];
+
+	spin_lock(&class->lock);
+	zspage->isolated--;
+	if (!is_zspage_isolated(zspage)) {
+		fg = putback_zspage(pool, class, zspage);
+		/*
+		 * Emptied while isolated.  We hold this page's lock, so the
+		 * zspage cannot be freed here; the workqueue will.
+		 */
+		if (fg == ZS_EMPTY)
+			schedule_work(&pool->free_work);
+	}
+	zs_isolation_done(pool);
+	spin_unlock(&class->lock);
+}
+
+static const struct address_space_operations zsmalloc_aops = {
+	.isolate_page = zs_page_isolate,
+	.migratepage = zs_page_migrate,
+	.putback_page = zs_page_putback,
+};
+
+static int zs_register_migration(struct zs_pool *pool)
+{
+	pool->inode = alloc_anon_inode(NULL);
+	if (IS_ERR(pool->inode)) {
+		pool->inode = NULL;
+		return 1;
+	}
+
+	pool->inode->i_mapping->private_data = pool;
+	pool->inode->i_mapping->a_ops = &zsmalloc_aops;
+	return 0;
+}
+
+/*
+ * Stop new isolations, wait for the isolated pages to come back, then for
+ * the zspage frees they queued (an upstream fix: destroying a pool with
+ * pages still under migration freed them too early).
+ */
+static void zs_flush_migration(struct zs_pool *pool)
+{
+	WRITE_ONCE(pool->destroying, true);
+	smp_mb();
+	wait_event(pool->migration_wait, atomic_read(&pool->isolated_pages) == 0);
+	flush_work(&pool->free_work);
+}
+
+static void zs_unregister_migration(struct zs_pool *pool)
+{
+	if (pool->inode)
+		iput(pool->inode);
+}
 
 void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
 {
@@ -1923,7 +2244,7 @@ static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
 				}
 			}
 			VM_BUG_ON(get_zspage_inuse(zspage));
-			set_zspage_mapping(zspage, class->index, ZS_EMPTY);
+			set_zspage_fullness(zspage, ZS_EMPTY);
 			spin_unlock(&class->lock);
 			lock_zspage(zspage);
 			spin_lock(&class->lock);
@@ -1981,6 +2302,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		goto fail_early;
 
 	INIT_WORK(&pool->free_work, async_free_zspage);
+	init_waitqueue_head(&pool->migration_wait);
 	pool->chain_size = cfg->chain_size;
 	pool->page_rule = cfg->page_rule;
 	pool->fullness = cfg->fullness;
@@ -1996,6 +2318,9 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	pool->zspage_cachep = kmem_cache_create("zspage", sizeof(struct zspage),
 						0, 0, NULL);
 	if (!pool->handle_cachep || !pool->zspage_cachep)
+		goto err;
+
+	if (zs_register_migration(pool))
 		goto err;
 
 	/*
@@ -2093,10 +2418,11 @@ void zs_destroy_pool(struct zs_pool *pool)
 		return;
 
 	zs_unregister_shrinker(pool);
-	/* deferred zspage frees must finish before the classes go */
-	flush_work(&pool->free_work);
+	/* isolated pages and deferred frees must finish before the classes go */
+	zs_flush_migration(pool);
 
 	zs_destroy_classes(pool);
+	zs_unregister_migration(pool);
 
 	if (pool->handle_cachep)
 		kmem_cache_destroy(pool->handle_cachep);

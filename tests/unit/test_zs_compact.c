@@ -56,6 +56,18 @@ static void verify(struct zs_pool *pool, struct obj *objs, size_t nr)
 	}
 }
 
+/* Free a random @pct% of the objects. */
+static void free_share(struct zs_pool *pool, struct obj *objs, size_t nr,
+		       struct test_rng *r, unsigned int pct)
+{
+	for (size_t i = 0; i < nr; i++) {
+		if (objs[i].handle && test_rng_below(r, 100) < pct) {
+			zs_free(pool, objs[i].handle);
+			objs[i].handle = 0;
+		}
+	}
+}
+
 /* No class may hold a whole zspage's worth of free slots after compaction. */
 static void assert_nothing_mergeable(struct zs_pool *pool)
 {
@@ -92,14 +104,9 @@ static void compact_scheme(enum zs_preset preset)
 	pool = zs_create_pool_config("compact", &cfg, NULL);
 	test_rng_init(&r, test_seed);
 	populate(pool, objs, nr, &r);
-	for (i = 0; i < nr; i++) {
-		if (test_rng_below(&r, 100) < 60) {
-			zs_free(pool, objs[i].handle);
-			objs[i].handle = 0;
-		} else {
-			live_bytes += objs[i].size;
-		}
-	}
+	free_share(pool, objs, nr, &r, 60);
+	for (i = 0; i < nr; i++)
+		live_bytes += objs[i].handle ? objs[i].size : 0;
 	flush_work(&pool->free_work);
 	before = zs_get_total_pages(pool);
 	freed = zs_compact(pool);
@@ -154,12 +161,7 @@ static void test_compact_skips_pinned(void **state)
 
 	test_rng_init(&r, test_seed + 1);
 	populate(pool, objs, nr, &r);
-	for (i = 1; i < nr; i++) {
-		if (test_rng_below(&r, 100) < 70) {
-			zs_free(pool, objs[i].handle);
-			objs[i].handle = 0;
-		}
-	}
+	free_share(pool, objs + 1, nr - 1, &r, 70);
 	/* objs[0] is held open: pinned */
 	p = zs_obj_read_begin(pool, objs[0].handle, objs[0].size, copy);
 	obj_before = handle_to_obj(objs[0].handle);
@@ -167,6 +169,42 @@ static void test_compact_skips_pinned(void **state)
 	obj_after = handle_to_obj(objs[0].handle);
 	assert_true((obj_before & ~1UL) == (obj_after & ~1UL));
 	zs_obj_read_end(pool, objs[0].handle, objs[0].size, p);
+	check_pool(pool);
+	verify(pool, objs, nr);
+	for (i = 0; i < nr; i++)
+		zs_free(pool, objs[i].handle);
+	zs_destroy_pool(pool);
+	free(objs);
+}
+
+/*
+ * zsmalloc compaction allocates nothing: with every page and slab
+ * allocation failing it still frees pages, and loses nothing.
+ */
+static void test_compact_under_allocation_failures(void **state)
+{
+	struct zs_pool *pool = zs_create_pool("nomem");
+	struct zsim_fault_config f = { .page_fail_ppm = 1000000, .page_fail_order = -1,
+				       .slab_fail_ppm = 1000000 };
+	struct zsim_fault_config off = { .page_fail_order = -1 };
+	struct zsim_fault_stats fs;
+	struct test_rng r;
+	size_t nr = 4000, i;
+	struct obj *objs = calloc(nr, sizeof(*objs));
+	unsigned long freed;
+
+	test_rng_init(&r, test_seed + 3);
+	populate(pool, objs, nr, &r);
+	free_share(pool, objs, nr, &r, 60);
+	f.seed = test_seed;
+	assert_int_equal(zsim_fault_set(&f), 0);
+	/* prove the injection is live: a new zspage cannot be had */
+	assert_int_equal((long)zs_malloc(pool, 4000, GFP_KERNEL, -1), -ENOMEM);
+	freed = zs_compact(pool);
+	assert_int_equal(zsim_fault_set(&off), 0);
+	assert_int_equal(zsim_fault_stats(&fs), 0);
+	assert_true(fs.slab_injected + fs.page_injected > 0);
+	assert_true(freed > 0);
 	check_pool(pool);
 	verify(pool, objs, nr);
 	for (i = 0; i < nr; i++)
@@ -187,12 +225,7 @@ static void test_shrinker_compacts(void **state)
 
 	test_rng_init(&r, test_seed + 2);
 	populate(pool, objs, nr, &r);
-	for (i = 0; i < nr; i++) {
-		if (test_rng_below(&r, 100) < 60) {
-			zs_free(pool, objs[i].handle);
-			objs[i].handle = 0;
-		}
-	}
+	free_share(pool, objs, nr, &r, 60);
 	before = zs_get_total_pages(pool);
 	assert_true(zsim_shrink_all(0) > 0);
 	zs_pool_stats(pool, &stats);
@@ -212,6 +245,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_compact_linux_4_8, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_compact_empty_pool, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_compact_skips_pinned, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_compact_under_allocation_failures, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_shrinker_compacts, test_setup_small_machine, test_teardown_machine),
 	};
 

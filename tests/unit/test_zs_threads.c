@@ -27,6 +27,7 @@ static unsigned long shared[SHARED_SLOTS];
 static uint32_t shared_size[SHARED_SLOTS];
 static pthread_mutex_t shared_lock[SHARED_SLOTS];
 static int ops_per_worker;
+static int long_mode;
 static int stop_compactor;
 static unsigned long compacted;
 
@@ -149,7 +150,7 @@ static void run(enum zs_preset preset)
 	long bad = 0;
 	uint64_t zspages;
 
-	ops_per_worker = test_under_valgrind() ? 1500 : 40000;
+	ops_per_worker = long_mode ? 2000000 : test_under_valgrind() ? 1500 : 40000;
 	memset(shared, 0, sizeof(shared));
 	memset(shared_size, 0, sizeof(shared_size));
 	for (int s = 0; s < SHARED_SLOTS; s++)
@@ -211,5 +212,6 @@ int main(int argc, char **argv)
 	};
 
 	test_parse_args(argc, argv);
+	long_mode = test_long_mode(argc, argv);
 	return cmocka_run_group_tests_name("zsmalloc threads", tests, NULL, NULL);
 }
