@@ -140,10 +140,13 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 
 static void release_blocks(struct block *blocks, size_t nr)
 {
+	step("4. Free everything: buddies merge back");
 	for (size_t i = 0; i < nr; i++)
 		if (blocks[i].pfn)
 			zsim_free_pages(blocks[i].pfn, blocks[i].order);
 	free(blocks);
+	say("Each freed block merges with its free buddy, order after order.");
+	show_buddy(0);
 }
 
 /* --- part 2: zsmalloc --------------------------------------------------------- */
@@ -227,12 +230,74 @@ static void show_density(struct zs_pool *pool, uint64_t stored_bytes, const char
 	       pages ? 100.0 * stored_bytes / (pages * 4096.0) : 0.0);
 }
 
+static uint64_t vm(const char *name)
+{
+	uint64_t v = 0;
+
+	zsim_vmstat_get(name, &v);
+	return v;
+}
+
+/*
+ * How many blocks of @order can be had, GFP_KERNEL style (direct
+ * compaction when the free lists run dry, if it is on)?  Allocate until
+ * the first failure, then give them all back.
+ */
+static int count_high_order(unsigned int order)
+{
+	static unsigned long pfns[4096];
+	int n = 0;
+
+	while (n < 4096 && (pfns[n] = zsim_alloc_pages_flags(order, ZSIM_MOVABLE,
+							     ZSIM_ALLOC_KERNEL)))
+		n++;
+	for (int i = 0; i < n; i++)
+		zsim_free_pages(pfns[i], order);
+	return n;
+}
+
+static void zone_compaction_step(void)
+{
+	uint64_t migrated = vm("pgmigrate_success");
+	uint64_t stalls = vm("compact_stall");
+	int off, on;
+
+	step("8. Zone compaction: the VM moves zsmalloc pages (page migration)");
+	say("The pages zs_compact() freed are holes between zspages that live on,");
+	say("and between the kernel's unmovable pages: free memory is plenty, but");
+	say("in small pieces.  zsmalloc's pages are movable: each zspage page has");
+	say("isolate, migrate and putback callbacks, so the VM can move them.");
+	zsim_set_compaction(false);
+	off = count_high_order(3);
+	zsim_set_compaction(true);
+	on = count_high_order(3);
+	printf("\n  order-3 (32 KiB) blocks a GFP_KERNEL caller can get, one after another:\n"
+	       "    compaction off: %d    compaction on: %d (%llu direct compaction stalls,\n"
+	       "    %llu pages migrated)\n", off, on,
+	       (unsigned long long)(vm("compact_stall") - stalls),
+	       (unsigned long long)(vm("pgmigrate_success") - migrated));
+
+	migrated = vm("pgmigrate_success");
+	zsim_compact_memory();
+	printf("\n  zsim_compact_memory() (echo 1 > /proc/sys/vm/compact_memory) migrated\n"
+	       "  %llu pages more; free memory gathers in large blocks:\n",
+	       (unsigned long long)(vm("pgmigrate_success") - migrated));
+	show_buddy(0);
+	say("Unmovable pages still pin their pageblocks; everything movable,");
+	say("zsmalloc's pages included, can be gathered to free whole blocks.");
+}
+
+#define MAX_PINNED 4096
+
 static int zsmalloc_part(struct demo *d)
 {
 	struct zs_pool *pool;
 	struct zs_zram_stat zram = { 0 };
 	struct zs_pool_stats stats;
 	struct stored *objs;
+	struct zsim_zoneinfo zi;
+	unsigned long pinned[MAX_PINNED];
+	size_t nr_pinned = 0;
 	char *data = NULL, *cbuf, *dbuf;
 	size_t nr_pages, nr_objs = 0, i;
 	uint64_t stored_bytes = 0, live = 0;
@@ -250,18 +315,21 @@ static int zsmalloc_part(struct demo *d)
 		return 1;
 	}
 
-	step("4. zsmalloc: a zram-like store of real compressed pages");
+	step("5. zsmalloc: a zram-like store of real compressed pages");
 	pool = zs_create_pool("demo");
 	if (!pool) {
 		fprintf(stderr, "zsim demo: cannot create a pool\n");
 		return 1;
 	}
 	huge_limit = zs_huge_class_size(pool);
-	printf("  %zu pages of program and library files, each compressed with lz4 as zram\n"
+	zsim_get_zoneinfo(&zi);
+	printf("  Pages of program and library files, each compressed with lz4 as zram\n"
 	       "  would: same-filled pages are not stored; pages that compress to %zu bytes\n"
-	       "  or more (zs_huge_class_size) are stored whole, one per page.\n",
-	       nr_pages, huge_limit);
-	for (i = 0; i < nr_pages; i++) {
+	       "  or more (zs_huge_class_size) are stored whole, one per page.  Storing\n"
+	       "  stops when the pool holds 70%% of memory; one unmovable page is pinned\n"
+	       "  for every 64 objects, as kernel allocations come and go meanwhile.\n",
+	       huge_limit);
+	for (i = 0; i < nr_pages && zs_get_total_pages(pool) < zi.managed_pages * 7 / 10; i++) {
 		const char *page = data + i * ZSIM_PAGE_SIZE;
 		int clen;
 		size_t j;
@@ -294,18 +362,20 @@ static int zsmalloc_part(struct demo *d)
 		objs[nr_objs].page = i;
 		stored_bytes += clen;
 		nr_objs++;
+		if (nr_objs % 64 == 0 && nr_pinned < MAX_PINNED)
+			pinned[nr_pinned++] = zsim_alloc_pages(0, ZSIM_UNMOVABLE);
 	}
 	zram.orig_data_size -= zram.same_pages * ZSIM_PAGE_SIZE;
 	zram.compr_data_size = stored_bytes;
-	printf("  stored %zu objects (%llu same-filled pages skipped, %llu huge)\n",
+	printf("  stored %zu objects (%llu same-filled pages skipped, %llu huge), %zu pages pinned\n",
 	       nr_objs, (unsigned long long)zram.same_pages,
-	       (unsigned long long)zram.huge_pages);
+	       (unsigned long long)zram.huge_pages, nr_pinned);
 	show_classes(pool);
 	printf("\nmm_stat (orig compr mem_used limit mem_max same compacted huge huge_since):\n");
 	zs_print_mm_stat(pool, &zram, stdout);
 	show_density(pool, stored_bytes, "after fill");
 
-	step("5. Free a random 60% of the objects");
+	step("6. Free a random 60% of the objects");
 	live = stored_bytes;
 	for (i = 0; i < nr_objs; i++) {
 		if (demo_rand(d) % 100 < 60) {
@@ -323,7 +393,7 @@ static int zsmalloc_part(struct demo *d)
 	say("so few zspages empty out: the pool keeps most of its pages (the");
 	say("'freeable' column is what compaction could give back).");
 
-	step("6. zs_compact(): move objects out of sparse zspages");
+	step("7. zs_compact(): move objects out of sparse zspages");
 	freed_pages = zs_compact(pool);
 	zs_pool_stats(pool, &stats);
 	printf("  zs_compact() freed %lu pages (pages_compacted %ld)\n", freed_pages,
@@ -332,9 +402,12 @@ static int zsmalloc_part(struct demo *d)
 	printf("\nmm_stat:\n");
 	zs_print_mm_stat(pool, &zram, stdout);
 	show_density(pool, live, "after compaction");
+	show_buddy(0);
 	say("Handles did not change: each object moved by rewriting one word.");
 
-	step("7. Read everything back");
+	zone_compaction_step();
+
+	step("9. Read everything back");
 	for (i = 0; i < nr_objs; i++) {
 		const char *page = data + objs[i].page * ZSIM_PAGE_SIZE;
 		char *p;
@@ -352,9 +425,13 @@ static int zsmalloc_part(struct demo *d)
 		zs_obj_read_end(pool, objs[i].handle, objs[i].len, p);
 		zs_free(pool, objs[i].handle);
 	}
-	printf("  every live object decompressed to its original page: %s\n",
+	printf("  every live object, moved by zs_compact() and by page migration,\n"
+	       "  decompressed to its original page: %s\n",
 	       bad ? "NO" : "yes");
 	zs_destroy_pool(pool);
+	for (i = 0; i < nr_pinned; i++)
+		if (pinned[i])
+			zsim_free_pages(pinned[i], 0);
 	free(data); free(objs); free(cbuf); free(dbuf);
 	return bad ? 1 : 0;
 }
@@ -368,15 +445,15 @@ static void demo_help(FILE *out)
 		"then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
 		"compact, printing the kernel's statistics at each step.\n"
 		"  --seed N             seed for every random choice (default 1)\n"
-		"  --mem SIZE           machine size (default 64M)\n"
+		"  --mem SIZE           machine size (default 32M)\n"
 		"  --pageblock-order N  pageblock order (default 9)\n"
-		"  --pages N            data pages stored in step 4 (default 4096)\n");
+		"  --pages N            data pages read for step 5, at most (default 16384)\n");
 }
 
 int cmd_demo(int argc, char **argv)
 {
-	struct demo d = { .seed = 1, .mem = 64ULL << 20, .pageblock_order = 9,
-			  .nr_pages = 4096 };
+	struct demo d = { .seed = 1, .mem = 32ULL << 20, .pageblock_order = 9,
+			  .nr_pages = 16384 };
 	struct zsim_config cfg;
 	struct block *blocks = NULL;
 	size_t nr = 0;
@@ -427,10 +504,10 @@ int cmd_demo(int argc, char **argv)
 		zsim_exit();
 		return 1;
 	}
-	ret = zsmalloc_part(&d);
 	release_blocks(blocks, nr);
+	ret = zsmalloc_part(&d);
 
-	step("8. Shut down");
+	step("10. Shut down");
 	leaked = zsim_exit();
 	printf("  zsim_exit(): %ld pages or objects leaked\n", leaked);
 	return ret || leaked ? 1 : 0;
