@@ -72,5 +72,26 @@ check-tsan: deps
 # The whole default suite; its last lines are CTest's summary.
 check: check-asan check-tsan check-debug
 
+# The benchmark suite (not part of check): bench/run_all.sh runs density,
+# speed, compaction and fragmentation benchmarks on build/, writes
+# bench/results/ and regenerates docs/BENCHMARKS.md with its plots.
+# gnuplot draws the plots; only this target installs it.
+BENCH_PACKAGES := gnuplot-nox
+bench: build
+	@missing=""; \
+	for p in $(BENCH_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "Installing:$$missing"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "Missing$$missing: no plots (as root: apt-get install -y$$missing)"; \
+		fi; \
+	fi
+	BENCH_COMMAND="make bench" sh bench/run_all.sh build
+
 clean:
 	rm -rf build build-asan build-tsan

@@ -14,6 +14,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "demo", cmd_demo, "a guided run: buddy fragmentation, then zsmalloc fill/free/compact" },
 	{ "classes", cmd_classes, "print the size class table of a pool configuration" },
+	{ "replay", cmd_replay, "replay an allocation trace on zsmalloc, glibc, jemalloc or mimalloc" },
+	{ "trace-gen", cmd_trace_gen, "write a trace from real files or a synthetic size mix" },
 };
 
 static void usage(FILE *out)

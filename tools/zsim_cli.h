@@ -35,5 +35,7 @@ int parse_u64_arg(const char *s, uint64_t *out);
 
 int cmd_demo(int argc, char **argv);
 int cmd_classes(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_trace_gen(int argc, char **argv);
 
 #endif

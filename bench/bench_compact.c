@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * bench_compact: what zs_compact() costs and gives, per fullness scheme.
+ *
+ * Fill a pool, free a random share, compact once; report pages freed,
+ * pages freed per second, time per MiB of live data, density before and
+ * after, and objects moved per page freed.
+ *
+ * The public API does not count moved objects (the kernel keeps no such
+ * counter either).  They are observed instead: zs_obj_read_begin()
+ * returns a pointer into the object when it lies in one page, so the
+ * address of every non-spanning object is recorded before compaction and
+ * compared after; an object whose address changed, or which now spans two
+ * pages, moved.  Objects that spanned two pages before cannot be seen
+ * (read_begin hands back a copy), so the total is estimated as the moved
+ * share of the observable objects times all live objects; both figures
+ * are printed.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <zsmalloc/zsmalloc.h>
+#include <zsmalloc/zsim.h>
+
+#include "trace.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct config {
+	const char *name;
+	enum zs_preset preset;
+	int fullness;		/* -1: the preset's */
+};
+
+static const struct config configs[] = {
+	{ "newest (12 ratio groups)", ZS_PRESET_NEWEST, -1 },
+	{ "newest, 4 quarter groups", ZS_PRESET_NEWEST, ZS_FULLNESS_QUARTERS },
+	{ "4.8 (4 quarter groups)", ZS_PRESET_LINUX_4_8, -1 },
+	{ "4.8, 12 ratio groups", ZS_PRESET_LINUX_4_8, ZS_FULLNESS_RATIOS },
+};
+
+/* Sizes: the kernel-build mix of perf-anchors §2 (a), with zram's huge rule. */
+static uint32_t kbuild_size(struct trace_rng *rng, size_t huge)
+{
+	static const uint16_t cls[] = { 1168, 1216, 1248, 1360, 1488, 1536, 1632, 1744, 1808,
+					2048, 2336, 2448, 2720, 3072, 3264 };
+	static const uint32_t objs[] = { 6146, 4552, 2934, 10971, 16126, 5908, 11990, 15768,
+					 10380, 45444, 47446, 10759, 10173, 1697, 286 };
+	double u = trace_rng_double(rng);
+	uint64_t total = 0, pick;
+	uint32_t s;
+	size_t c;
+
+	if (u < 0.08)
+		return 4096;
+	if (u >= 0.57)
+		return 32 + (uint32_t)trace_rng_below(rng, 1167 - 32 + 1);
+	for (c = 0; c < 15; c++)
+		total += objs[c];
+	pick = trace_rng_below(rng, total);
+	for (c = 0; pick >= objs[c]; c++)
+		pick -= objs[c];
+	s = cls[c] - 15 + (uint32_t)trace_rng_below(rng, 16);
+	return s >= huge ? 4096 : s;
+}
+
+struct obj {
+	unsigned long h;
+	uint32_t size;
+	uint8_t span;
+	const void *addr;
+};
+
+static int run(const struct config *c, unsigned int nobj, unsigned int share, uint64_t seed,
+	       FILE *csv)
+{
+	struct zs_pool_config cfg;
+	struct zs_pool *pool;
+	struct trace_rng rng;
+	struct obj *o = calloc(nobj, sizeof(*o));
+	unsigned char *buf = malloc(4096), *local = malloc(4096);
+	uint64_t live = 0, nlive = 0, observable = 0, moved = 0, t0, t1;
+	unsigned long before, after, freed;
+	struct zs_pool_stats st;
+	double ms, est;
+	int err;
+
+	if (!o || !buf || !local)
+		return -1;
+	memset(buf, 0xa5, 4096);
+	zs_pool_config_init(&cfg, c->preset);
+	if (c->fullness >= 0)
+		cfg.fullness = (enum zs_fullness_scheme)c->fullness;
+	pool = zs_create_pool_config("bench_compact", &cfg, &err);
+	if (!pool) {
+		fprintf(stderr, "bench_compact: cannot create pool: %s\n", strerror(-err));
+		return -1;
+	}
+	trace_rng_init(&rng, seed);
+	for (unsigned int i = 0; i < nobj; i++) {
+		o[i].size = kbuild_size(&rng, zs_huge_class_size(pool));
+		o[i].h = zs_malloc(pool, o[i].size, ZS_GFP_KERNEL, ZS_NUMA_NO_NODE);
+		if (zs_is_err_handle(o[i].h)) {
+			fprintf(stderr, "bench_compact: zs_malloc: %ld\n", zs_handle_errno(o[i].h));
+			return -1;
+		}
+		zs_obj_write(pool, o[i].h, buf, o[i].size);
+	}
+	for (unsigned int i = 0; i < nobj; i++) {
+		if (trace_rng_below(&rng, 100) < share) {
+			zs_free(pool, o[i].h);
+			o[i].h = 0;
+			continue;
+		}
+		live += o[i].size;
+		nlive++;
+	}
+	/* where every object that lies in one page is */
+	for (unsigned int i = 0; i < nobj; i++) {
+		const void *p;
+
+		if (!o[i].h)
+			continue;
+		p = zs_obj_read_begin(pool, o[i].h, o[i].size, local);
+		o[i].span = p == local;
+		o[i].addr = p;
+		zs_obj_read_end(pool, o[i].h, o[i].size, (void *)p);
+		observable += !o[i].span;
+	}
+	before = zs_get_total_pages(pool);
+	t0 = now_ns();
+	freed = zs_compact(pool);
+	t1 = now_ns();
+	after = zs_get_total_pages(pool);
+	zs_pool_stats(pool, &st);
+	for (unsigned int i = 0; i < nobj; i++) {
+		const void *p;
+		int span;
+
+		if (!o[i].h)
+			continue;
+		p = zs_obj_read_begin(pool, o[i].h, o[i].size, local);
+		span = p == local;
+		if (!o[i].span && (span || p != o[i].addr))
+			moved++;
+		zs_obj_read_end(pool, o[i].h, o[i].size, (void *)p);
+		zs_free(pool, o[i].h);
+	}
+	ms = (t1 - t0) / 1e6;
+	est = observable ? (double)moved * nlive / observable : 0;
+	printf("%-26s %3u%% %9lu %9lu %7lu %8.2f %9.0f %8.3f %6.2f%% %6.2f%% %8.0f %6.2f\n",
+	       c->name, share, before, after, freed, ms, ms > 0 ? freed / (ms / 1e3) : 0,
+	       live ? ms / (live / 1048576.0) : 0,
+	       100.0 * live / (before * 4096.0), after ? 100.0 * live / (after * 4096.0) : 0,
+	       est, freed ? est / freed : 0);
+	if (csv)
+		fprintf(csv, "%s,%u,%u,%llu,%llu,%lu,%lu,%lu,%ld,%.3f,%.0f,%.4f,%.4f,%.4f,%llu,%llu,%.0f,%.3f\n",
+			c->name, nobj, share, (unsigned long long)nlive, (unsigned long long)live,
+			before, after, freed, st.pages_compacted, ms,
+			ms > 0 ? freed / (ms / 1e3) : 0, live ? ms / (live / 1048576.0) : 0,
+			(double)live / (before * 4096.0), after ? (double)live / (after * 4096.0) : 0,
+			(unsigned long long)observable, (unsigned long long)moved, est,
+			freed ? est / freed : 0);
+	zs_destroy_pool(pool);
+	free(o);
+	free(buf);
+	free(local);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const unsigned int shares[] = { 30, 50, 70 };
+	unsigned int nobj = 200000;
+	struct zsim_config zc;
+	const char *csvpath = NULL;
+	FILE *csv = NULL;
+	uint64_t seed = 1;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("Usage: bench_compact [--quick] [--objects N] [--seed N] [--csv FILE]\n\n"
+			       "zs_compact() after freeing 30/50/70%% of a kernel-build-mix pool, for\n"
+			       "both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
+			       "ms per MiB live, density before/after, objects moved per page freed\n"
+			       "(observed through object addresses; see the source).\n");
+			return 0;
+		} else if (!strcmp(argv[i], "--quick")) {
+			nobj = 20000;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--objects")) {
+			nobj = (unsigned int)strtoul(argv[++i], NULL, 0);
+			if (nobj < 100 || nobj > 4000000) {
+				fprintf(stderr, "bench_compact: --objects takes 100..4000000\n");
+				return 2;
+			}
+		} else if (i + 1 < argc && !strcmp(argv[i], "--seed")) {
+			seed = strtoull(argv[++i], NULL, 0);
+		} else if (i + 1 < argc && !strcmp(argv[i], "--csv")) {
+			csvpath = argv[++i];
+		} else {
+			fprintf(stderr, "bench_compact: unknown option '%s' (see --help)\n", argv[i]);
+			return 2;
+		}
+	}
+	zsim_config_default(&zc);
+	zsim_config_from_env(&zc);
+	zc.mem_bytes = ((uint64_t)nobj * 4096 + (256ull << 20)) & ~((4ull << 20) - 1);
+	zc.loglevel = 3;
+	if (zsim_init(&zc)) {
+		fprintf(stderr, "bench_compact: cannot boot: %s\n", zsim_last_error());
+		return 1;
+	}
+	if (csvpath) {
+		csv = fopen(csvpath, "w");
+		if (!csv) {
+			fprintf(stderr, "bench_compact: %s: %s\n", csvpath, strerror(errno));
+			return 1;
+		}
+		fprintf(csv, "config,objects,freed_pct,live_objects,live_bytes,pages_before,"
+			"pages_after,pages_freed,pages_compacted,compact_ms,pages_per_s,"
+			"ms_per_mib_live,density_before,density_after,observable,moved_observed,"
+			"moved_est,moved_per_page_freed\n");
+	}
+	printf("bench_compact: %u objects, kernel-build mix, seed %llu\n", nobj,
+	       (unsigned long long)seed);
+	printf("%-26s %4s %9s %9s %7s %8s %9s %8s %7s %7s %8s %6s\n", "config", "free",
+	       "pages", "after", "freed", "ms", "pages/s", "ms/MiB", "dens0", "dens1",
+	       "moved~", "mv/pg");
+	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++)
+		for (size_t s = 0; s < 3; s++)
+			if (run(&configs[c], nobj, shares[s], seed + s, csv))
+				ret = 1;
+	if (csv)
+		fclose(csv);
+	if (zsim_exit())
+		ret = 1;
+	return ret;
+}

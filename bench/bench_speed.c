@@ -1,0 +1,704 @@
+// SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
+/*
+ * bench_speed: what zsmalloc's operations cost against glibc, jemalloc
+ * and mimalloc on the same size stream.
+ *
+ * Each allocator runs in a process of its own (jemalloc and mimalloc are
+ * preloaded, see tools/alloc_malloc.h); this program starts them, collects
+ * their "R," lines and prints ratios to jemalloc measured in the same run.
+ *
+ *   pair    steady state: free a batch of random live objects, then
+ *           allocate as many with fresh sizes; ns per malloc and per free
+ *   write   zs_obj_write / map(WO)+memcpy+unmap; others memcpy into the object
+ *   read    zs_obj_read_begin (+ memcpy out when it returned a pointer into
+ *           the object) + zs_obj_read_end / map(RO)+memcpy+unmap; others
+ *           memcpy out of the object.  zsmalloc splits objects into
+ *           non-spanning and spanning (read_begin returned the local copy)
+ *           and measures memcpy on malloc'd mirrors of the same objects as
+ *           the baseline "copy"
+ *
+ * Live sets: hot (fits in cache) and cold (hundreds of MiB); one thread
+ * and two threads (pair only, each thread its own live set, one pool).
+ * Every figure is the minimum over several rounds: on a shared machine
+ * the minimum is the least disturbed.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <zsmalloc/zsmalloc.h>
+#include <zsmalloc/zsim.h>
+
+#include "alloc_malloc.h"
+#include "trace.h"
+
+struct opts {
+	int quick;
+	const char *csv;
+	int child;
+	enum alloc_kind kind;
+	unsigned int hot, cold;		/* live objects */
+	unsigned int rounds;
+	uint64_t seed;
+};
+
+static struct opts o = {
+	.hot = 1024, .cold = 131072, .rounds = 5, .seed = 1,
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* --- one allocator, in its own process ---------------------------------------- */
+
+static struct zs_pool *pool;
+static int is_zs;
+
+#define STREAM	(1u << 16)	/* sizes, cycled */
+
+struct liveset {
+	unsigned int n;
+	uintptr_t *obj;
+	uint32_t *size;
+	unsigned char **mirror;	/* zsmalloc only: malloc'd copies, the memcpy baseline */
+	uint8_t *span;		/* zsmalloc only: read_begin gave the local copy */
+	unsigned int *perm;	/* a random permutation of 0..n-1 */
+	uint32_t *sizes;	/* the size stream */
+	unsigned int pos, spos;
+	unsigned char *src, *dst, *local;
+};
+
+static uintptr_t do_alloc(uint32_t size)
+{
+	if (is_zs) {
+		unsigned long h = zs_malloc(pool, size, ZS_GFP_KERNEL, ZS_NUMA_NO_NODE);
+
+		if (zs_is_err_handle(h)) {
+			fprintf(stderr, "bench_speed: zs_malloc(%u): %ld\n", size, zs_handle_errno(h));
+			exit(1);
+		}
+		return h;
+	}
+	{
+		void *p = malloc(size);
+
+		if (!p) {
+			fprintf(stderr, "bench_speed: malloc(%u) failed\n", size);
+			exit(1);
+		}
+		return (uintptr_t)p;
+	}
+}
+
+static void do_free(uintptr_t obj)
+{
+	if (is_zs)
+		zs_free(pool, obj);
+	else
+		free((void *)obj);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (!p) {
+		fprintf(stderr, "bench_speed: out of memory\n");
+		exit(1);
+	}
+	memset(p, 0, n);
+	return p;
+}
+
+/* @fixed: every object that size; else sizes uniform 32..4096. */
+static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t seed)
+{
+	struct trace_rng rng;
+
+	memset(ls, 0, sizeof(*ls));
+	trace_rng_init(&rng, seed);
+	ls->n = n;
+	ls->obj = xmalloc(n * sizeof(*ls->obj));
+	ls->size = xmalloc(n * sizeof(*ls->size));
+	ls->perm = xmalloc(n * sizeof(*ls->perm));
+	ls->sizes = xmalloc(STREAM * sizeof(*ls->sizes));
+	ls->src = xmalloc(4096);
+	ls->dst = xmalloc(4096);
+	ls->local = xmalloc(4096);
+	for (unsigned int i = 0; i < 4096; i++)
+		ls->src[i] = (unsigned char)(i * 7 + 3);
+	for (unsigned int i = 0; i < STREAM; i++)
+		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)trace_rng_below(&rng, 4096 - 32 + 1);
+	for (unsigned int i = 0; i < n; i++)
+		ls->perm[i] = i;
+	for (unsigned int i = n - 1; i > 0; i--) {
+		unsigned int j = (unsigned int)trace_rng_below(&rng, i + 1), t = ls->perm[i];
+
+		ls->perm[i] = ls->perm[j];
+		ls->perm[j] = t;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		uint32_t s = ls->sizes[ls->spos++ % STREAM];
+
+		ls->obj[i] = do_alloc(s);
+		ls->size[i] = s;
+		if (is_zs)
+			zs_obj_write(pool, ls->obj[i], ls->src, s);
+		else
+			memcpy((void *)ls->obj[i], ls->src, s);
+	}
+}
+
+static void ls_free(struct liveset *ls)
+{
+	for (unsigned int i = 0; i < ls->n; i++) {
+		do_free(ls->obj[i]);
+		if (ls->mirror)
+			free(ls->mirror[i]);
+	}
+	free(ls->obj);
+	free(ls->size);
+	free(ls->perm);
+	free(ls->sizes);
+	free(ls->src);
+	free(ls->dst);
+	free(ls->local);
+	free(ls->mirror);
+	free(ls->span);
+}
+
+/* zsmalloc: which objects span two pages, and malloc'd mirrors of them all. */
+static void ls_classify(struct liveset *ls)
+{
+	if (!ls->span)
+		ls->span = xmalloc(ls->n);
+	if (!ls->mirror)
+		ls->mirror = xmalloc(ls->n * sizeof(*ls->mirror));
+	for (unsigned int i = 0; i < ls->n; i++) {
+		void *p = zs_obj_read_begin(pool, ls->obj[i], ls->size[i], ls->local);
+
+		ls->span[i] = p == ls->local;
+		zs_obj_read_end(pool, ls->obj[i], ls->size[i], p);
+		free(ls->mirror[i]);
+		ls->mirror[i] = xmalloc(ls->size[i]);
+	}
+}
+
+struct pair_ns {
+	double alloc, free;
+};
+
+/* Steady-state churn: batches of @batch frees then @batch allocations. */
+static struct pair_ns run_pair(struct liveset *ls, unsigned int batch, uint64_t target_ops)
+{
+	struct pair_ns best = { 1e18, 1e18 };
+	unsigned int *idx = xmalloc(batch * sizeof(*idx));
+
+	for (unsigned int r = 0; r < o.rounds; r++) {
+		uint64_t tf = 0, ta = 0, ops = 0;
+
+		while (ops < target_ops) {
+			uint64_t t0, t1, t2;
+
+			for (unsigned int j = 0; j < batch; j++)
+				idx[j] = ls->perm[(ls->pos + j) % ls->n];
+			ls->pos = (ls->pos + batch) % ls->n;
+			t0 = now_ns();
+			for (unsigned int j = 0; j < batch; j++)
+				do_free(ls->obj[idx[j]]);
+			t1 = now_ns();
+			for (unsigned int j = 0; j < batch; j++) {
+				uint32_t s = ls->sizes[ls->spos++ % STREAM];
+
+				ls->obj[idx[j]] = do_alloc(s);
+				ls->size[idx[j]] = s;
+			}
+			t2 = now_ns();
+			tf += t1 - t0;
+			ta += t2 - t1;
+			ops += batch;
+		}
+		if ((double)ta / ops < best.alloc)
+			best.alloc = (double)ta / ops;
+		if ((double)tf / ops < best.free)
+			best.free = (double)tf / ops;
+	}
+	free(idx);
+	return best;
+}
+
+enum access_op {
+	OP_WRITE_OBJ, OP_WRITE_MAP, OP_READ_OBJ, OP_READ_MAP,
+	OP_WRITE_COPY, OP_READ_COPY,	/* memcpy on mirrors (zsmalloc) or on objects */
+};
+
+/* ns per access over the objects with span == @want_span (-1: all). */
+static double run_access(struct liveset *ls, enum access_op op, int want_span, uint64_t target_ops)
+{
+	double best = 1e18;
+	unsigned int *idx = xmalloc(ls->n * sizeof(*idx));
+	unsigned int m = 0;
+
+	for (unsigned int i = 0; i < ls->n; i++) {
+		unsigned int k = ls->perm[i];
+
+		if (want_span < 0 || (ls->span && ls->span[k] == want_span))
+			idx[m++] = k;
+	}
+	if (!m) {
+		free(idx);
+		return -1;
+	}
+	for (unsigned int r = 0; r < o.rounds; r++) {
+		uint64_t ops = 0, t0 = now_ns(), t;
+
+		while (ops < target_ops) {
+			for (unsigned int j = 0; j < m; j++) {
+				unsigned int k = idx[j];
+				uint32_t s = ls->size[k];
+				uintptr_t h = ls->obj[k];
+				void *p;
+
+				switch (op) {
+				case OP_WRITE_OBJ:
+					zs_obj_write(pool, h, ls->src, s);
+					break;
+				case OP_WRITE_MAP:
+					p = zs_map_object(pool, h, ZS_MM_WO);
+					memcpy(p, ls->src, s);
+					zs_unmap_object(pool, h);
+					break;
+				case OP_READ_OBJ:
+					p = zs_obj_read_begin(pool, h, s, ls->dst);
+					if (p != ls->dst)
+						memcpy(ls->dst, p, s);
+					zs_obj_read_end(pool, h, s, p);
+					break;
+				case OP_READ_MAP:
+					p = zs_map_object(pool, h, ZS_MM_RO);
+					memcpy(ls->dst, p, s);
+					zs_unmap_object(pool, h);
+					break;
+				case OP_WRITE_COPY:
+					memcpy(is_zs ? ls->mirror[k] : (void *)h, ls->src, s);
+					break;
+				case OP_READ_COPY:
+					memcpy(ls->dst, is_zs ? ls->mirror[k] : (void *)h, s);
+					break;
+				}
+				/* keep the compiler from dropping the copies */
+				__asm__ volatile("" : : "r"(ls->dst) : "memory");
+			}
+			ops += m;
+		}
+		t = now_ns() - t0;
+		if ((double)t / ops < best)
+			best = (double)t / ops;
+	}
+	free(idx);
+	return best;
+}
+
+static void emit(const char *liveset, int threads, const char *op, const char *size, double ns)
+{
+	if (ns < 0)
+		return;
+	printf("R,%s,%d,%s,%s,%s,%.2f\n", alloc_kind_name(o.kind), threads, liveset, op, size, ns);
+	fflush(stdout);
+}
+
+struct thread_arg {
+	unsigned int n;
+	uint64_t seed, ops;
+	pthread_barrier_t *bar;
+	struct pair_ns res;
+};
+
+static void *thread_main(void *p)
+{
+	struct thread_arg *a = p;
+	struct liveset ls;
+
+	ls_init(&ls, a->n, 0, a->seed);
+	pthread_barrier_wait(a->bar);
+	a->res = run_pair(&ls, a->n < 1024 ? a->n / 2 : 512, a->ops);
+	pthread_barrier_wait(a->bar);
+	ls_free(&ls);
+	return NULL;
+}
+
+static void run_threads(const char *name, unsigned int n, uint64_t ops)
+{
+	pthread_barrier_t bar;
+	pthread_t th[2];
+	struct thread_arg a[2];
+
+	pthread_barrier_init(&bar, NULL, 2);
+	for (int t = 0; t < 2; t++) {
+		a[t] = (struct thread_arg){ .n = n, .seed = o.seed + 100 + t, .ops = ops, .bar = &bar };
+		if (pthread_create(&th[t], NULL, thread_main, &a[t])) {
+			fprintf(stderr, "bench_speed: pthread_create failed\n");
+			exit(1);
+		}
+	}
+	for (int t = 0; t < 2; t++)
+		pthread_join(th[t], NULL);
+	pthread_barrier_destroy(&bar);
+	emit(name, 2, "malloc", "mix", (a[0].res.alloc + a[1].res.alloc) / 2);
+	emit(name, 2, "free", "mix", (a[0].res.free + a[1].res.free) / 2);
+}
+
+static void measure_liveset(const char *name, unsigned int n, uint32_t fixed, uint64_t ops,
+			    int full)
+{
+	struct liveset ls;
+	struct pair_ns pr;
+	char size[16];
+
+	snprintf(size, sizeof(size), fixed ? "%u" : "mix", fixed);
+	ls_init(&ls, n, fixed, o.seed + n + fixed);
+	pr = run_pair(&ls, n < 1024 ? n / 2 : (n >= 65536 ? 4096 : 512), ops);
+	emit(name, 1, "malloc", size, pr.alloc);
+	emit(name, 1, "free", size, pr.free);
+	emit(name, 1, "pair", size, pr.alloc + pr.free);
+	if (is_zs) {
+		static const struct { const char *suffix; int span; } cat[] = {
+			{ "", -1 }, { "_nonspan", 0 }, { "_span", 1 },
+		};
+
+		ls_classify(&ls);
+		for (int c = 0; c < 3; c++) {
+			char nm[32];
+
+			if (!full && c)
+				continue;
+			snprintf(nm, sizeof(nm), "write_obj%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_WRITE_OBJ, cat[c].span, ops));
+			snprintf(nm, sizeof(nm), "read_obj%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_READ_OBJ, cat[c].span, ops));
+			snprintf(nm, sizeof(nm), "write_copy%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_WRITE_COPY, cat[c].span, ops));
+			snprintf(nm, sizeof(nm), "read_copy%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_READ_COPY, cat[c].span, ops));
+			if (!full)
+				continue;
+			snprintf(nm, sizeof(nm), "write_map%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_WRITE_MAP, cat[c].span, ops));
+			snprintf(nm, sizeof(nm), "read_map%s", cat[c].suffix);
+			emit(name, 1, nm, size, run_access(&ls, OP_READ_MAP, cat[c].span, ops));
+		}
+		if (full) {
+			unsigned int sp = 0;
+
+			for (unsigned int i = 0; i < n; i++)
+				sp += ls.span[i];
+			emit(name, 1, "spanning_share", size, 100.0 * sp / n);
+		}
+	} else {
+		emit(name, 1, "write_copy", size, run_access(&ls, OP_WRITE_COPY, -1, ops));
+		emit(name, 1, "read_copy", size, run_access(&ls, OP_READ_COPY, -1, ops));
+	}
+	ls_free(&ls);
+}
+
+static int child_main(char **argv)
+{
+	static const uint32_t sweep[] = {
+		32, 64, 128, 256, 512, 768, 1024, 1536, 2048, 2560, 3072, 3584, 4096,
+	};
+	uint64_t hot_ops = o.quick ? 20000 : 400000;
+	uint64_t cold_ops = o.quick ? 8192 : 262144;
+	int ret;
+
+	is_zs = o.kind == ALLOC_ZSMALLOC;
+	if (is_zs) {
+		struct zsim_config cfg;
+
+		zsim_config_default(&cfg);
+		zsim_config_from_env(&cfg);
+		cfg.mem_bytes = (uint64_t)o.cold * 4096 * 2 + (256ull << 20);
+		cfg.mem_bytes &= ~((4ull << 20) - 1);
+		cfg.loglevel = 3;
+		if (zsim_init(&cfg)) {
+			fprintf(stderr, "bench_speed: cannot boot: %s\n", zsim_last_error());
+			return 1;
+		}
+		pool = zs_create_pool("bench_speed");
+		if (!pool)
+			return 1;
+	} else {
+		ret = alloc_malloc_ensure(o.kind, argv, "bench_speed");
+		if (ret)
+			return ret;
+	}
+	{
+		char ver[96];
+
+		printf("V,%s,%s\n", alloc_kind_name(o.kind),
+		       is_zs ? "libzsmalloc " : alloc_malloc_version(o.kind, ver, sizeof(ver)));
+	}
+	measure_liveset("hot", o.hot, 0, hot_ops, 1);
+	measure_liveset("cold", o.cold, 0, cold_ops, 1);
+	run_threads("hot", o.hot, hot_ops);
+	run_threads("cold", o.cold / 2, cold_ops);
+	for (size_t i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++)
+		measure_liveset("size", 1024, sweep[i], hot_ops / 4, 0);
+	if (is_zs) {
+		zs_destroy_pool(pool);
+		zsim_exit();
+	}
+	return 0;
+}
+
+/* --- the driver ----------------------------------------------------------------- */
+
+struct result {
+	char alloc[16], liveset[8], op[32], size[8];
+	int threads;
+	double ns;
+};
+
+static struct result *results;
+static size_t nr_results;
+
+static double find(const char *alloc, int threads, const char *liveset, const char *op,
+		   const char *size)
+{
+	for (size_t i = 0; i < nr_results; i++) {
+		struct result *r = &results[i];
+
+		if (!strcmp(r->alloc, alloc) && r->threads == threads &&
+		    !strcmp(r->liveset, liveset) && !strcmp(r->op, op) && !strcmp(r->size, size))
+			return r->ns;
+	}
+	return -1;
+}
+
+static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
+{
+	char cmd[4608];
+	char line[512];
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --child --allocator %s --seed %llu%s --hot %u --cold %u"
+		 " --rounds %u", self, alloc_kind_name(kind), (unsigned long long)o.seed,
+		 o.quick ? " --quick" : "", o.hot, o.cold, o.rounds);
+	fprintf(stderr, "bench_speed: measuring %s ...\n", alloc_kind_name(kind));
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		struct result r;
+
+		if (!strncmp(line, "V,", 2)) {
+			char *v = strchr(line + 2, ',');
+
+			if (v && csv)
+				fprintf(csv, "# version %.*s %s", (int)(v - line - 2), line + 2, v + 1);
+			continue;
+		}
+		if (sscanf(line, "R,%15[^,],%d,%7[^,],%31[^,],%7[^,],%lf", r.alloc, &r.threads,
+			   r.liveset, r.op, r.size, &r.ns) != 6)
+			continue;
+		results = realloc(results, (nr_results + 1) * sizeof(*results));
+		if (!results)
+			return -1;
+		results[nr_results++] = r;
+		if (csv)
+			fprintf(csv, "%s,%d,%s,%s,%s,%.2f\n", r.alloc, r.threads, r.liveset, r.op,
+				r.size, r.ns);
+	}
+	status = pclose(p);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == ALLOC_EXIT_UNAVAILABLE) {
+		fprintf(stderr, "bench_speed: %s skipped (not available)\n", alloc_kind_name(kind));
+		return 0;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "bench_speed: the %s run failed\n", alloc_kind_name(kind));
+		return -1;
+	}
+	return 0;
+}
+
+static void print_ratio(const char *what, double zs, double je)
+{
+	if (zs < 0 || je <= 0) {
+		printf("  %-44s n/a\n", what);
+		return;
+	}
+	printf("  %-44s zsmalloc %8.1f ns  jemalloc %8.1f ns  ratio %.2fx\n", what, zs, je, zs / je);
+}
+
+static void report(void)
+{
+	static const char *const allocs[] = { "zsmalloc", "jemalloc", "mimalloc", "glibc" };
+	static const char *const sets[] = { "hot", "cold" };
+
+	printf("\nns per operation, uniform 32..4096 B (min over %u rounds)\n", o.rounds);
+	printf("%-9s %-5s %-3s %8s %8s %8s %8s %8s\n", "allocator", "set", "thr", "malloc",
+	       "free", "pair", "write", "read");
+	for (int s = 0; s < 2; s++) {
+		for (int a = 0; a < 4; a++) {
+			const char *w = !strcmp(allocs[a], "zsmalloc") ? "write_obj" : "write_copy";
+			const char *rd = !strcmp(allocs[a], "zsmalloc") ? "read_obj" : "read_copy";
+
+			if (find(allocs[a], 1, sets[s], "malloc", "mix") < 0)
+				continue;
+			printf("%-9s %-5s %-3d %8.1f %8.1f %8.1f %8.1f %8.1f\n", allocs[a], sets[s], 1,
+			       find(allocs[a], 1, sets[s], "malloc", "mix"),
+			       find(allocs[a], 1, sets[s], "free", "mix"),
+			       find(allocs[a], 1, sets[s], "pair", "mix"),
+			       find(allocs[a], 1, sets[s], w, "mix"),
+			       find(allocs[a], 1, sets[s], rd, "mix"));
+			printf("%-9s %-5s %-3d %8.1f %8.1f %8.1f\n", allocs[a], sets[s], 2,
+			       find(allocs[a], 2, sets[s], "malloc", "mix"),
+			       find(allocs[a], 2, sets[s], "free", "mix"),
+			       find(allocs[a], 2, sets[s], "malloc", "mix") +
+			       find(allocs[a], 2, sets[s], "free", "mix"));
+		}
+	}
+	printf("\nRatios to jemalloc (same run):\n");
+	for (int s = 0; s < 2; s++) {
+		char what[96];
+		double zs2 = find("zsmalloc", 2, sets[s], "malloc", "mix") +
+			     find("zsmalloc", 2, sets[s], "free", "mix");
+		double je2 = find("jemalloc", 2, sets[s], "malloc", "mix") +
+			     find("jemalloc", 2, sets[s], "free", "mix");
+
+		snprintf(what, sizeof(what), "malloc+free pair, %s, 1 thread", sets[s]);
+		print_ratio(what, find("zsmalloc", 1, sets[s], "pair", "mix"),
+			    find("jemalloc", 1, sets[s], "pair", "mix"));
+		snprintf(what, sizeof(what), "malloc+free pair, %s, 2 threads", sets[s]);
+		print_ratio(what, zs2, je2);
+		snprintf(what, sizeof(what), "write (zs_obj_write vs memcpy), %s", sets[s]);
+		print_ratio(what, find("zsmalloc", 1, sets[s], "write_obj", "mix"),
+			    find("jemalloc", 1, sets[s], "write_copy", "mix"));
+		snprintf(what, sizeof(what), "read (zs_obj_read vs memcpy), %s", sets[s]);
+		print_ratio(what, find("zsmalloc", 1, sets[s], "read_obj", "mix"),
+			    find("jemalloc", 1, sets[s], "read_copy", "mix"));
+	}
+	printf("\nzsmalloc reads against the copy they contain (memcpy of the same objects):\n");
+	for (int s = 0; s < 2; s++) {
+		double ro = find("zsmalloc", 1, sets[s], "read_obj_nonspan", "mix");
+		double rc = find("zsmalloc", 1, sets[s], "read_copy_nonspan", "mix");
+		double so = find("zsmalloc", 1, sets[s], "read_obj_span", "mix");
+		double sc = find("zsmalloc", 1, sets[s], "read_copy_span", "mix");
+		double mo = find("zsmalloc", 1, sets[s], "read_map_nonspan", "mix");
+		double ms = find("zsmalloc", 1, sets[s], "read_map_span", "mix");
+
+		printf("  %-4s non-spanning: obj %.1f ns, map %.1f ns, memcpy %.1f ns: +%.1f / +%.1f ns\n",
+		       sets[s], ro, mo, rc, ro - rc, mo - rc);
+		printf("  %-4s spanning:     obj %.1f ns, map %.1f ns, memcpy %.1f ns: %.2fx / %.2fx\n",
+		       sets[s], so, ms, sc, sc > 0 ? so / sc : 0, sc > 0 ? ms / sc : 0);
+	}
+	printf("  objects spanning two pages: %.1f%%\n",
+	       find("zsmalloc", 1, "hot", "spanning_share", "mix"));
+}
+
+static void help(FILE *out)
+{
+	fprintf(out,
+		"Usage: bench_speed [--quick] [--csv FILE] [--seed N] [--rounds N]\n"
+		"                   [--hot N] [--cold N]\n"
+		"\n"
+		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
+		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
+		"hot (--hot objects, default 1024) and cold (--cold, default 131072) live\n"
+		"sets, 1 and 2 threads, and a sweep of fixed sizes.  Each allocator runs in\n"
+		"its own process.  --quick: a seconds-long smoke run.\n");
+}
+
+int main(int argc, char **argv)
+{
+	FILE *csv = NULL;
+	uint64_t v;
+	int ret = 0;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			help(stdout);
+			return 0;
+		} else if (!strcmp(a, "--quick")) {
+			o.quick = 1;
+			o.hot = 256;
+			o.cold = 8192;
+			o.rounds = 2;
+		} else if (!strcmp(a, "--child")) {
+			o.child = 1;
+		} else if (i + 1 < argc && !strcmp(a, "--csv")) {
+			o.csv = argv[++i];
+		} else if (i + 1 < argc && !strcmp(a, "--allocator")) {
+			if (alloc_kind_parse(argv[++i], &o.kind)) {
+				fprintf(stderr, "bench_speed: unknown allocator '%s'\n", argv[i]);
+				return 2;
+			}
+		} else if (i + 1 < argc && (!strcmp(a, "--seed") || !strcmp(a, "--rounds") ||
+					    !strcmp(a, "--hot") || !strcmp(a, "--cold"))) {
+			char *end;
+
+			errno = 0;
+			v = strtoull(argv[++i], &end, 0);
+			if (errno || *end || !v || (strcmp(a, "--seed") && v > (1u << 24))) {
+				fprintf(stderr, "bench_speed: bad %s '%s'\n", a, argv[i]);
+				return 2;
+			}
+			if (!strcmp(a, "--seed"))
+				o.seed = v;
+			else if (!strcmp(a, "--rounds"))
+				o.rounds = (unsigned int)v;
+			else if (!strcmp(a, "--hot"))
+				o.hot = v < 4 ? 4 : (unsigned int)v;
+			else
+				o.cold = v < 4 ? 4 : (unsigned int)v;
+		} else {
+			fprintf(stderr, "bench_speed: unknown option '%s' (see --help)\n", a);
+			return 2;
+		}
+	}
+	if (o.child)
+		return child_main(argv);
+
+	if (o.csv) {
+		csv = fopen(o.csv, "w");
+		if (!csv) {
+			fprintf(stderr, "bench_speed: %s: %s\n", o.csv, strerror(errno));
+			return 1;
+		}
+		fprintf(csv, "# bench_speed, seed %llu, hot %u, cold %u, rounds %u\n",
+			(unsigned long long)o.seed, o.hot, o.cold, o.rounds);
+		fprintf(csv, "allocator,threads,liveset,op,size,ns\n");
+	}
+	{
+		static const enum alloc_kind order[] = {
+			ALLOC_JEMALLOC, ALLOC_ZSMALLOC, ALLOC_MIMALLOC, ALLOC_GLIBC,
+		};
+		char self[4096];
+		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+		if (n <= 0) {
+			fprintf(stderr, "bench_speed: cannot find myself\n");
+			return 1;
+		}
+		self[n] = '\0';
+		for (int k = 0; k < 4; k++)
+			if (run_child(self, order[k], csv))
+				ret = 1;
+	}
+	if (csv)
+		fclose(csv);
+	report();
+	free(results);
+	return ret;
+}
