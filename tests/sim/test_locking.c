@@ -199,6 +199,7 @@ struct sleep_probe {
 	void (*unlock)(void *);
 	void *obj;
 	double cpu, wall;
+	int started;
 };
 
 static void *probe_waiter(void *arg)
@@ -206,6 +207,7 @@ static void *probe_waiter(void *arg)
 	struct sleep_probe *p = arg;
 	double c0 = now(CLOCK_THREAD_CPUTIME_ID), w0 = now(CLOCK_MONOTONIC);
 
+	__atomic_store_n(&p->started, 1, __ATOMIC_RELEASE);
 	p->lock(p->obj);
 	p->cpu = now(CLOCK_THREAD_CPUTIME_ID) - c0;
 	p->wall = now(CLOCK_MONOTONIC) - w0;
@@ -222,6 +224,9 @@ static void measure_waiter(struct sleep_probe *p, void (*release)(void *))
 	pthread_t t;
 
 	assert_int_equal(pthread_create(&t, NULL, probe_waiter, p), 0);
+	/* a loaded machine may start the waiter late: time from its start */
+	for (int i = 0; i < 20000 && !__atomic_load_n(&p->started, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
 	usleep(200 * 1000);
 	release(p->obj);
 	pthread_join(t, NULL);

@@ -116,6 +116,7 @@ struct probe {
 	struct page *page;
 	double cpu, wall;
 	int wait_only;
+	int started;
 };
 
 static double now(clockid_t clock)
@@ -131,6 +132,7 @@ static void *waiter(void *arg)
 	struct probe *p = arg;
 	double c0 = now(CLOCK_THREAD_CPUTIME_ID), w0 = now(CLOCK_MONOTONIC);
 
+	__atomic_store_n(&p->started, 1, __ATOMIC_RELEASE);
 	if (p->wait_only) {
 		wait_on_page_locked(p->page);
 	} else {
@@ -155,6 +157,17 @@ static void test_waiter_sleeps(void **state)
 	lock_page(pages[1]);
 	for (i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, waiter, &probes[i]), 0);
+	/*
+	 * A loaded machine (ctest -j, Valgrind) may start the waiters late:
+	 * hold the lock for 200 ms after both are there and one sleeps.
+	 */
+	for (i = 0; i < 20000; i++) {
+		if (__atomic_load_n(&probes[0].started, __ATOMIC_ACQUIRE) &&
+		    __atomic_load_n(&probes[1].started, __ATOMIC_ACQUIRE) &&
+		    PageWaiters(pages[1]))
+			break;
+		usleep(1000);
+	}
 	usleep(200 * 1000);
 	assert_true(PageWaiters(pages[1]));
 	unlock_page(pages[1]);
