@@ -178,6 +178,7 @@ struct zs_pool {
 	atomic_long_t pages_allocated;
 	atomic_long_t pages_max;		/* high-water mark of the above */
 	atomic_long_t pages_compacted;		/* struct zs_pool_stats */
+	atomic_long_t objs_moved;		/* by compaction, ever */
 
 	/* policy: see struct zs_pool_config */
 	unsigned int chain_size;
@@ -1572,6 +1573,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 	struct page *s_page = cc->s_page;
 	struct page *d_page = cc->d_page;
 	int obj_idx = cc->obj_idx;
+	unsigned long moved_before = cc->moved;
 	int ret = 0;
 
 	while (1) {
@@ -1604,6 +1606,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 
 	cc->s_page = s_page;
 	cc->obj_idx = obj_idx;
+	atomic_long_add(cc->moved - moved_before, &pool->objs_moved);
 
 	return ret;
 }
@@ -2455,6 +2458,7 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 	snap->huge_class_size = pool->huge_class_size;
 	snap->pages_max = atomic_long_read(&pool->pages_max);
 	snap->pages_compacted = atomic_long_read(&pool->pages_compacted);
+	snap->objs_moved = atomic_long_read(&pool->objs_moved);
 
 	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];

@@ -220,6 +220,7 @@ struct zs_pool_snapshot {
 	uint64_t pages_allocated;	/* zs_get_total_pages() */
 	uint64_t pages_max;		/* the most it ever held */
 	uint64_t pages_compacted;
+	uint64_t objs_moved;		/* objects compaction moved, ever */
 	uint64_t obj_allocated, obj_used;
 	uint64_t handle_bytes;		/* metadata: handle slots in use */
 	uint64_t zspage_bytes;		/* metadata: struct zspage in use */

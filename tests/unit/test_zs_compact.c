@@ -13,6 +13,7 @@
 struct obj {
 	unsigned long handle;
 	unsigned int size;
+	unsigned long obj;	/* location before compaction */
 };
 
 static void fill(unsigned char *buf, size_t len, unsigned long key)
@@ -98,7 +99,8 @@ static void compact_scheme(enum zs_preset preset)
 	struct test_rng r;
 	size_t nr = test_under_valgrind() ? 3000 : 12000, i;
 	struct obj *objs = calloc(nr, sizeof(*objs));
-	unsigned long before, after, freed, live_bytes = 0;
+	unsigned long before, after, freed, live_bytes = 0, moved;
+	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
 
 	zs_pool_config_init(&cfg, preset);
 	pool = zs_create_pool_config("compact", &cfg, NULL);
@@ -108,6 +110,8 @@ static void compact_scheme(enum zs_preset preset)
 	for (i = 0; i < nr; i++)
 		live_bytes += objs[i].handle ? objs[i].size : 0;
 	flush_work(&pool->free_work);
+	for (i = 0; i < nr; i++)
+		objs[i].obj = objs[i].handle ? handle_to_obj(objs[i].handle) : 0;
 	before = zs_get_total_pages(pool);
 	freed = zs_compact(pool);
 	flush_work(&pool->free_work);
@@ -119,6 +123,20 @@ static void compact_scheme(enum zs_preset preset)
 	assert_int_equal(before - after, freed);
 	zs_pool_stats(pool, &stats);
 	assert_int_equal(stats.pages_compacted, (long)freed);
+	/*
+	 * objs_moved counts moves (object copies); an object moved into a
+	 * zspage that later drains as a source moves twice, so it is at least
+	 * the number of objects whose location changed.
+	 */
+	for (i = 0, moved = 0; i < nr; i++)
+		moved += objs[i].handle && handle_to_obj(objs[i].handle) != objs[i].obj;
+	snap->size = sizeof(*snap);
+	assert_int_equal(zs_pool_snapshot(pool, snap), 0);
+	printf("# %lu objects relocated by %llu moves\n", moved,
+	       (unsigned long long)snap->objs_moved);
+	assert_true(moved > 0);
+	assert_true(snap->objs_moved >= moved);
+	free(snap);
 	check_pool(pool);
 	assert_nothing_mergeable(pool);
 	verify(pool, objs, nr);
