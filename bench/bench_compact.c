@@ -4,19 +4,13 @@
  *
  * Fill a pool, free a random share, compact once; report pages freed,
  * pages freed per second, time per MiB of live data, density before and
- * after, and objects moved per page freed.
- *
- * The public API does not count moved objects (the kernel keeps no such
- * counter either).  They are observed instead: zs_obj_read_begin()
- * returns a pointer into the object when it lies in one page, so the
- * address of every non-spanning object is recorded before compaction and
- * compared after; an object whose address changed, or which now spans two
- * pages, moved.  Objects that spanned two pages before cannot be seen
- * (read_begin hands back a copy), so the total is estimated as the moved
- * share of the observable objects times all live objects; both figures
- * are printed.
+ * after, objects moved (copies made, from the pool snapshot's objs_moved)
+ * per page freed, and the process's RSS after the frees, after
+ * zs_compact() and after zone compaction (zsim_compact_memory()): this is
+ * the compaction seed's experiment, in both fullness schemes.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +20,20 @@
 #include <zsmalloc/zsim.h>
 
 #include "trace.h"
+
+/* The process's resident set, in KiB (/proc/self/statm). */
+static unsigned long rss_kib(void)
+{
+	unsigned long size, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
 
 static uint64_t now_ns(void)
 {
@@ -76,8 +84,6 @@ static uint32_t kbuild_size(struct trace_rng *rng, size_t huge)
 struct obj {
 	unsigned long h;
 	uint32_t size;
-	uint8_t span;
-	const void *addr;
 };
 
 static int run(const struct config *c, unsigned int nobj, unsigned int share, uint64_t seed,
@@ -88,14 +94,16 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	struct trace_rng rng;
 	struct obj *o = calloc(nobj, sizeof(*o));
 	unsigned char *buf = malloc(4096), *local = malloc(4096);
-	uint64_t live = 0, nlive = 0, observable = 0, moved = 0, t0, t1;
-	unsigned long before, after, freed;
+	uint64_t live = 0, nlive = 0, moved, t0, t1;
+	unsigned long before, after, freed, rss0, rss1, rss2;
+	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
 	struct zs_pool_stats st;
-	double ms, est;
+	double ms;
 	int err;
 
-	if (!o || !buf || !local)
+	if (!o || !buf || !local || !snap)
 		return -1;
+	snap->size = sizeof(*snap);
 	memset(buf, 0xa5, 4096);
 	zs_pool_config_init(&cfg, c->preset);
 	if (c->fullness >= 0)
@@ -124,53 +132,42 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 		live += o[i].size;
 		nlive++;
 	}
-	/* where every object that lies in one page is */
-	for (unsigned int i = 0; i < nobj; i++) {
-		const void *p;
-
-		if (!o[i].h)
-			continue;
-		p = zs_obj_read_begin(pool, o[i].h, o[i].size, local);
-		o[i].span = p == local;
-		o[i].addr = p;
-		zs_obj_read_end(pool, o[i].h, o[i].size, (void *)p);
-		observable += !o[i].span;
-	}
 	before = zs_get_total_pages(pool);
+	rss0 = rss_kib();
 	t0 = now_ns();
 	freed = zs_compact(pool);
 	t1 = now_ns();
 	after = zs_get_total_pages(pool);
+	rss1 = rss_kib();
 	zs_pool_stats(pool, &st);
-	for (unsigned int i = 0; i < nobj; i++) {
-		const void *p;
-		int span;
-
-		if (!o[i].h)
-			continue;
-		p = zs_obj_read_begin(pool, o[i].h, o[i].size, local);
-		span = p == local;
-		if (!o[i].span && (span || p != o[i].addr))
-			moved++;
-		zs_obj_read_end(pool, o[i].h, o[i].size, (void *)p);
+	zs_pool_snapshot(pool, snap);
+	moved = snap->objs_moved;
+	/*
+	 * The pages zs_compact() freed are scattered between live zspages:
+	 * the arena gives whole free pageblocks back to the OS, so RSS only
+	 * follows once zone compaction has gathered the free pages.
+	 */
+	zsim_compact_memory();
+	rss2 = rss_kib();
+	for (unsigned int i = 0; i < nobj; i++)
 		zs_free(pool, o[i].h);
-	}
 	ms = (t1 - t0) / 1e6;
-	est = observable ? (double)moved * nlive / observable : 0;
-	printf("%-26s %3u%% %9lu %9lu %7lu %8.2f %9.0f %8.3f %6.2f%% %6.2f%% %8.0f %6.2f\n",
+	printf("%-26s %3u%% %9lu %9lu %7lu %8.2f %9.0f %8.3f %6.2f%% %6.2f%% %8llu %6.2f %7.1f %7.1f %7.1f\n",
 	       c->name, share, before, after, freed, ms, ms > 0 ? freed / (ms / 1e3) : 0,
 	       live ? ms / (live / 1048576.0) : 0,
 	       100.0 * live / (before * 4096.0), after ? 100.0 * live / (after * 4096.0) : 0,
-	       est, freed ? est / freed : 0);
+	       (unsigned long long)moved, freed ? (double)moved / freed : 0,
+	       rss0 / 1024.0, rss1 / 1024.0, rss2 / 1024.0);
 	if (csv)
-		fprintf(csv, "%s,%u,%u,%llu,%llu,%lu,%lu,%lu,%ld,%.3f,%.0f,%.4f,%.4f,%.4f,%llu,%llu,%.0f,%.3f\n",
+		fprintf(csv, "%s,%u,%u,%llu,%llu,%lu,%lu,%lu,%ld,%.3f,%.0f,%.4f,%.4f,%.4f,%llu,%.3f,%lu,%lu,%lu\n",
 			c->name, nobj, share, (unsigned long long)nlive, (unsigned long long)live,
 			before, after, freed, st.pages_compacted, ms,
 			ms > 0 ? freed / (ms / 1e3) : 0, live ? ms / (live / 1048576.0) : 0,
 			(double)live / (before * 4096.0), after ? (double)live / (after * 4096.0) : 0,
-			(unsigned long long)observable, (unsigned long long)moved, est,
-			freed ? est / freed : 0);
+			(unsigned long long)moved, freed ? (double)moved / freed : 0,
+			rss0, rss1, rss2);
 	zs_destroy_pool(pool);
+	free(snap);
 	free(o);
 	free(buf);
 	free(local);
@@ -192,8 +189,9 @@ int main(int argc, char **argv)
 			printf("Usage: bench_compact [--quick] [--objects N] [--seed N] [--csv FILE]\n\n"
 			       "zs_compact() after freeing 30/50/70%% of a kernel-build-mix pool, for\n"
 			       "both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
-			       "ms per MiB live, density before/after, objects moved per page freed\n"
-			       "(observed through object addresses; see the source).\n");
+			       "ms per MiB live, density before/after, objects moved per page freed,\n"
+			       "and RSS after the frees (rss0), after zs_compact (rss1) and after zone\n"
+			       "compaction (rss2), in MiB.\n");
 			return 0;
 		} else if (!strcmp(argv[i], "--quick")) {
 			nobj = 20000;
@@ -228,14 +226,14 @@ int main(int argc, char **argv)
 		}
 		fprintf(csv, "config,objects,freed_pct,live_objects,live_bytes,pages_before,"
 			"pages_after,pages_freed,pages_compacted,compact_ms,pages_per_s,"
-			"ms_per_mib_live,density_before,density_after,observable,moved_observed,"
-			"moved_est,moved_per_page_freed\n");
+			"ms_per_mib_live,density_before,density_after,objs_moved,"
+			"moved_per_page_freed,rss_kib_before,rss_kib_after,rss_kib_after_zone_compaction\n");
 	}
 	printf("bench_compact: %u objects, kernel-build mix, seed %llu\n", nobj,
 	       (unsigned long long)seed);
-	printf("%-26s %4s %9s %9s %7s %8s %9s %8s %7s %7s %8s %6s\n", "config", "free",
+	printf("%-26s %4s %9s %9s %7s %8s %9s %8s %7s %7s %8s %6s %7s %7s %7s\n", "config", "free",
 	       "pages", "after", "freed", "ms", "pages/s", "ms/MiB", "dens0", "dens1",
-	       "moved~", "mv/pg");
+	       "moved", "mv/pg", "rss0M", "rss1M", "rss2M");
 	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++)
 		for (size_t s = 0; s < 3; s++)
 			if (run(&configs[c], nobj, shares[s], seed + s, csv))

@@ -212,11 +212,14 @@ cat << EOF
 
 ## 3. Compaction
 
-\`bench_compact\`: fill with the kernel-build mix, free 30/50/70 %, one \`zs_compact()\`.
-Objects moved are not counted by the public API (nor by the kernel): they are observed through
-the addresses \`zs_obj_read_begin\` returns for non-spanning objects before and after, and the
-total is estimated as that moved share times all live objects (\`moved~\`, \`mv/pg\` = per page
-freed). Exact columns in compact.csv.
+\`bench_compact\`: fill with the kernel-build mix, free 30/50/70 %, one \`zs_compact()\` (the
+compaction seed's experiment, in both fullness schemes). \`moved\` counts object copies
+(\`objs_moved\` of the pool snapshot; an object moved into a zspage that later drains moves
+twice), \`mv/pg\` per page freed. RSS (MiB) after the frees (\`rss0\`), after \`zs_compact()\`
+(\`rss1\`) and after zone compaction (\`rss2\`, \`zsim_compact_memory()\`): the pages
+\`zs_compact()\` frees lie scattered between live zspages, and the arena gives only whole free
+pageblocks back to the OS, so RSS follows once zone compaction has gathered the free pages.
+Exact columns in compact.csv.
 
 EOF
 echo '```'
