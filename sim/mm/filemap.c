@@ -71,6 +71,9 @@ void sim_wait_on_page_locked(struct page *page)
 	unsigned long flags;
 
 	for (;;) {
+		/* woken: a page that stays unlocked needs no waiter bit */
+		if (!PageLocked(page))
+			return;
 		flags = page_mark_waiter(page);
 		if (!(flags & (1UL << PG_locked)))
 			return;
