@@ -506,7 +506,13 @@ static void bad_page(struct page *page, const char *reason)
 #endif
 }
 
-static bool check_new_page(struct page *page)
+/*
+ * What is wrong with a page entering or leaving the free lists, or NULL.
+ * Flags are read atomically: a compaction scanner may try the page lock
+ * of any page at any time.
+ */
+static const char *page_bad_reason(struct page *page, unsigned long flags,
+				   const char *flags_reason)
 {
 	const char *bad_reason = NULL;
 
@@ -516,9 +522,16 @@ static bool check_new_page(struct page *page)
 		bad_reason = "non-NULL mapping";
 	if (unlikely(page_ref_count(page) != 0))
 		bad_reason = "nonzero _refcount";
-	/* A compaction scanner may try the page lock of any page at any time. */
-	if (unlikely(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_PREP))
-		bad_reason = "PAGE_FLAGS_CHECK_AT_PREP flag set";
+	if (unlikely(READ_ONCE(page->flags) & flags))
+		bad_reason = flags_reason;
+	return bad_reason;
+}
+
+static bool check_new_page(struct page *page)
+{
+	const char *bad_reason = page_bad_reason(page, PAGE_FLAGS_CHECK_AT_PREP,
+						 "PAGE_FLAGS_CHECK_AT_PREP flag set");
+
 	if (likely(!bad_reason))
 		return false;
 	bad_page(page, bad_reason);
@@ -826,18 +839,11 @@ unsigned long get_zeroed_page(gfp_t gfp_mask)
 
 static bool free_pages_check(struct page *page)
 {
-	const char *bad_reason = NULL;
+	const char *bad_reason = page_bad_reason(page, PAGE_FLAGS_CHECK_AT_FREE,
+						 "PAGE_FLAGS_CHECK_AT_FREE flag(s) set");
 
-	if (unlikely(page_mapcount(page) != 0))
-		bad_reason = "nonzero mapcount";
-	if (unlikely(page->mapping != NULL))
-		bad_reason = "non-NULL mapping";
-	if (unlikely(page_ref_count(page) != 0))
-		bad_reason = "nonzero _refcount";
 	if (unlikely(PageBuddy(page)))
 		bad_reason = "page is already free (PageBuddy)";
-	if (unlikely(READ_ONCE(page->flags) & PAGE_FLAGS_CHECK_AT_FREE))
-		bad_reason = "PAGE_FLAGS_CHECK_AT_FREE flag(s) set";
 	if (likely(!bad_reason))
 		return false;
 	bad_page(page, bad_reason);
