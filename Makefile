@@ -23,10 +23,11 @@ all: build
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
 
-# Install missing Debian packages (as root), or say what to run.
-deps:
-	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+# $(call install_missing,PACKAGES,WHAT-IF-NOT-ROOT): apt-get install the
+# Debian packages that are missing (as root); otherwise print the command,
+# then run WHAT-IF-NOT-ROOT ("exit 1" to stop, "true" to go on).
+install_missing = missing=""; \
+	for p in $(1); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -37,9 +38,13 @@ deps:
 		else \
 			echo "Missing Debian packages:$$missing"; \
 			echo "Run as root:  apt-get update && apt-get install -y$$missing"; \
-			exit 1; \
+			$(2); \
 		fi; \
 	fi
+
+# Install missing Debian packages (as root), or say what to run.
+deps:
+	@$(call install_missing,$(DEB_PACKAGES),exit 1)
 
 build: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -78,19 +83,7 @@ check: check-asan check-tsan check-debug
 # gnuplot draws the plots; only this target installs it.
 BENCH_PACKAGES := gnuplot-nox
 bench: build
-	@missing=""; \
-	for p in $(BENCH_PACKAGES); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			echo "Installing:$$missing"; \
-			export DEBIAN_FRONTEND=noninteractive; \
-			apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
-		else \
-			echo "Missing$$missing: no plots (as root: apt-get install -y$$missing)"; \
-		fi; \
-	fi
+	@$(call install_missing,$(BENCH_PACKAGES),echo "(no plots without them)")
 	BENCH_COMMAND="make bench" sh bench/run_all.sh build
 
 clean:

@@ -32,8 +32,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"Run 'zsim COMMAND --help' for a command's options.  The simulated machine\n"
-		"reads ZSIM_MEM, ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED and\n"
-		"ZSIM_LOGLEVEL when a command does not set them.\n");
+		"reads ZSIM_MEM, ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,\n"
+		"ZSIM_MADVISE, ZSIM_COMPACTION, ZSIM_KCOMPACTD and the ZSIM_FAIL_* fault\n"
+		"injection settings when a command does not set them (see zsim.h).\n");
 }
 
 int main(int argc, char **argv)
