@@ -100,7 +100,8 @@
 #define ZS_SIZE_CLASS_DELTA	(PAGE_SIZE >> CLASS_BITS)
 
 #define FULLNESS_BITS	4
-#define ISOLATED_BITS	3
+/* every page of a zspage may be isolated at once: up to 16 (4.8: 4, 3 bits) */
+#define ISOLATED_BITS	5
 #define MAGIC_VAL_BITS	8
 
 /*
@@ -2628,6 +2629,7 @@ static int __init zs_init(void)
 	BUILD_BUG_ON(ZS_GFP_ATOMIC != GFP_ATOMIC);
 	BUILD_BUG_ON(ZS_GFP_NOWARN != __GFP_NOWARN);
 	BUILD_BUG_ON(NR_FULLNESS_GROUPS > (1 << FULLNESS_BITS));
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE >= (1 << ISOLATED_BITS));
 
 	ret = cpuhp_setup_state(CPUHP_MM_ZS_PREPARE, "mm/zsmalloc:prepare",
 				zs_cpu_prepare, zs_cpu_dead);

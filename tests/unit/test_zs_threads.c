@@ -2,7 +2,8 @@
 /*
  * Threads on one pool: workers allocate, write, read back and free (some
  * objects cross to another thread before they are freed), through both
- * access APIs, while a compactor thread runs zs_compact() in a loop.
+ * access APIs, while a compactor thread runs zs_compact() in a loop and
+ * a migrator thread runs zone compaction, which migrates zspage pages.
  * Every read is checked; at the end every live object is intact and the
  * pages are accounted exactly.  More workers than simulated CPUs, so the
  * per-CPU mapping areas are shared.  Seeded; the op count is bounded.
@@ -30,6 +31,7 @@ static int ops_per_worker;
 static int long_mode;
 static int stop_compactor;
 static unsigned long compacted;
+static unsigned long zone_compactions;
 
 static void fill(unsigned char *buf, size_t len, uint32_t key)
 {
@@ -142,10 +144,28 @@ static void *compactor(void *arg)
 	return NULL;
 }
 
+static void *migrator(void *arg)
+{
+	while (!__atomic_load_n(&stop_compactor, __ATOMIC_ACQUIRE)) {
+		assert_int_equal(zsim_compact_memory(), 0);
+		__atomic_fetch_add(&zone_compactions, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static uint64_t vmstat(const char *name)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(zsim_vmstat_get(name, &v), 0);
+	return v;
+}
+
 static void run(enum zs_preset preset)
 {
 	struct zs_pool_config cfg;
-	pthread_t t[NR_WORKERS], c;
+	pthread_t t[NR_WORKERS], c, m;
+	uint64_t migrated = vmstat("pgmigrate_success");
 	struct zs_pool_stats stats;
 	long bad = 0;
 	uint64_t zspages;
@@ -157,11 +177,13 @@ static void run(enum zs_preset preset)
 		pthread_mutex_init(&shared_lock[s], NULL);
 	stop_compactor = 0;
 	compacted = 0;
+	zone_compactions = 0;
 	zs_pool_config_init(&cfg, preset);
 	pool = zs_create_pool_config("threads", &cfg, NULL);
 	assert_non_null(pool);
 
 	assert_int_equal(pthread_create(&c, NULL, compactor, NULL), 0);
+	assert_int_equal(pthread_create(&m, NULL, migrator, NULL), 0);
 	for (long i = 0; i < NR_WORKERS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, worker, (void *)i), 0);
 	for (int i = 0; i < NR_WORKERS; i++) {
@@ -172,6 +194,7 @@ static void run(enum zs_preset preset)
 	}
 	__atomic_store_n(&stop_compactor, 1, __ATOMIC_RELEASE);
 	pthread_join(c, NULL);
+	pthread_join(m, NULL);
 
 	/* what is left in the hand-over slots is intact too */
 	for (int s = 0; s < SHARED_SLOTS; s++) {
@@ -184,9 +207,13 @@ static void run(enum zs_preset preset)
 		}
 	}
 	zs_pool_stats(pool, &stats);
-	printf("# %d workers x %d ops: %ld bad reads; compaction freed %lu pages\n",
-	       NR_WORKERS, ops_per_worker, bad, compacted);
+	printf("# %d workers x %d ops: %ld bad reads; zs_compact freed %lu pages; "
+	       "%lu zone compactions migrated %llu pages\n",
+	       NR_WORKERS, ops_per_worker, bad, compacted, zone_compactions,
+	       (unsigned long long)(vmstat("pgmigrate_success") - migrated));
 	assert_int_equal(bad, 0);
+	/* every page the pool holds is a zspage page the machine counts */
+	assert_int_equal(zs_get_total_pages(pool), vmstat("nr_zspages"));
 	assert_int_equal(stats.pages_compacted, (long)compacted);
 	/* compaction may have queued frees; destroy waits for them */
 	zs_destroy_pool(pool);
