@@ -1857,27 +1857,35 @@ unsigned long zs_compact(struct zs_pool *pool)
 EXPORT_SYMBOL_GPL(zs_compact);
 
 
-/* Rebuild @zspage's chain with @newpage in place of @oldpage. */
-static void replace_sub_page(struct size_class *class, struct zspage *zspage,
+/*
+ * Put @newpage in @oldpage's place in @zspage's chain.  Only the new page
+ * and its predecessor's link are written: users find their zspage through
+ * page->private of the other pages before they take the zspage lock, so
+ * those pages are not touched (the kernel rebuilds the whole chain).
+ */
+static void replace_sub_page(struct zspage *zspage,
 			     struct page *newpage, struct page *oldpage)
 {
-	struct page *page;
-	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE] = { NULL, };
-	int idx = 0;
+	struct page *page, *prev = NULL;
 
-	page = get_first_page(zspage);
-	do {
-		if (page == oldpage)
-			pages[idx] = newpage;
-		else
-			pages[idx] = page;
-		idx++;
-	} while ((page = get_next_page(page)) != NULL);
+	for (page = get_first_page(zspage); page != oldpage;
+	     page = get_next_page(page))
+		prev = page;
 
-	create_page_chain(class, zspage, pages);
+	set_page_private(newpage, (unsigned long)zspage);
+	/* the next page, or for a huge zspage the handle (same field) */
+	newpage->index = oldpage->index;
 	set_first_obj_offset(newpage, get_first_obj_offset(oldpage));
-	if (unlikely(PageHugeObject(oldpage)))
-		newpage->index = oldpage->index;
+	if (PageHugeObject(oldpage))
+		SetZsHugePage(newpage);
+	if (PagePrivate2(oldpage))
+		SetPagePrivate2(newpage);
+	if (prev) {
+		prev->freelist = newpage;
+	} else {
+		SetPagePrivate(newpage);
+		zspage->first_page = newpage;
+	}
 	__SetPageMovable(newpage, page_mapping(oldpage));
 }
 
@@ -2016,7 +2024,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 		}
 	}
 
-	replace_sub_page(class, zspage, newpage, page);
+	replace_sub_page(zspage, newpage, page);
 	/* our own reference: the migration core drops the one it took */
 	get_page(newpage);
 
