@@ -200,7 +200,14 @@ ZSIM_API int zsim_get_zoneinfo(struct zsim_zoneinfo *info);
 /* Counters as in /proc/vmstat; -ENOENT for an unknown name. */
 ZSIM_API int zsim_vmstat_get(const char *name, uint64_t *value);
 
-/* Per mille, as debugfs prints them divided by 1000; see kernel mm/vmstat.c. */
+/*
+ * The debugfs extfrag indexes for an allocation of @order, in per mille
+ * (debugfs prints them divided by 1000).  Unusable index: the share of
+ * free memory in blocks smaller than @order, 0..1000.  Extfrag index:
+ * towards 0 a failure would come from lack of memory, towards 1000 from
+ * fragmentation; -1000 when the allocation would succeed.  -EINVAL for
+ * an order above 10.
+ */
 ZSIM_API int zsim_unusable_index(unsigned int order);
 ZSIM_API int zsim_extfrag_index(unsigned int order);
 

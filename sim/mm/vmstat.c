@@ -176,30 +176,33 @@ int fragmentation_index(struct zone *zone, unsigned int order)
 	return __fragmentation_index(order, &info);
 }
 
-int zsim_unusable_index(unsigned int order)
+/* The zone's free-block counts seen from @order, for the public indexes. */
+static int zone_contig_info(unsigned int order, struct contig_page_info *info)
 {
 	struct zsim_zoneinfo zi;
-	struct contig_page_info info;
 
 	sim_machine_get();
 	if (order >= MAX_ORDER)
 		return -EINVAL;
 	snapshot_zone(&sim_zone, &zi);
-	fill_contig_page_info(&zi, order, &info);
-	return unusable_free_index(order, &info);
+	fill_contig_page_info(&zi, order, info);
+	return 0;
+}
+
+int zsim_unusable_index(unsigned int order)
+{
+	struct contig_page_info info;
+	int err = zone_contig_info(order, &info);
+
+	return err ? err : unusable_free_index(order, &info);
 }
 
 int zsim_extfrag_index(unsigned int order)
 {
-	struct zsim_zoneinfo zi;
 	struct contig_page_info info;
+	int err = zone_contig_info(order, &info);
 
-	sim_machine_get();
-	if (order >= MAX_ORDER)
-		return -EINVAL;
-	snapshot_zone(&sim_zone, &zi);
-	fill_contig_page_info(&zi, order, &info);
-	return __fragmentation_index(order, &info);
+	return err ? err : __fragmentation_index(order, &info);
 }
 
 /* --- printing ------------------------------------------------------------ */
