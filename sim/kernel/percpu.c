@@ -72,7 +72,8 @@ void sim_preempt_count_underflow(void)
 
 int sim_percpu_init(const struct zsim_config *cfg)
 {
-	size_t size = (uintptr_t)__stop_sim_percpu - (uintptr_t)__start_sim_percpu;
+	size_t size = (uintptr_t)__stop_sim_percpu -
+		      (uintptr_t)__start_sim_percpu;
 	size_t unit = ALIGN(size ? size : 1, 4096);
 	unsigned int cpu;
 	char *area;
