@@ -1,10 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-# cmake -DPAGE=<roff file> [-DZSIM=<zsim binary>] -P zsmallocCheckMan.cmake
+# cmake -DPAGE=<roff file> [-DHEADER=<header>] [-DZSIM=<zsim binary>]
+#       -P zsmallocCheckMan.cmake
 #
 # The page renders with man-db without a single warning
-# (MANWIDTH=80 man --warnings -l PAGE, standard error empty).  With ZSIM,
+# (MANWIDTH=80 man --warnings -l PAGE, standard error empty).  With
+# HEADER, every ZS_API/ZSIM_API function of the header is named in the
+# page's NAME section (and so gets its link page).  With ZSIM,
 # the page is zsim(1): every option that `zsim --help` and each command's
 # --help print, and every ZSIM_* variable they name, must appear in it.
+cmake_minimum_required(VERSION 3.16)
 if(NOT PAGE)
 	message(FATAL_ERROR "usage: cmake -DPAGE=<page> [-DZSIM=<zsim>] -P ${CMAKE_CURRENT_LIST_FILE}")
 endif()
@@ -17,6 +21,26 @@ if(NOT rc EQUAL 0 OR NOT warnings STREQUAL "")
 endif()
 if(text STREQUAL "")
 	message(FATAL_ERROR "${PAGE} renders to nothing")
+endif()
+if(HEADER)
+	# every function the header exports is named in the NAME section
+	file(READ ${HEADER} header)
+	string(REGEX MATCHALL "\n(ZS_API|ZSIM_API) [^;(]*[ *][a-z_0-9]+\\(" decls "${header}")
+	file(READ ${PAGE} source)
+	string(REGEX MATCH "\n\\.SH NAME\n([^\\]*)\\\\-" names "${source}")
+	string(REGEX REPLACE "[ \n]" "" names "${CMAKE_MATCH_1}")
+	string(REPLACE "," ";" names "${names}")
+	set(missing "")
+	foreach(decl ${decls})
+		string(REGEX REPLACE ".*[ *]([a-z_0-9]+)\\($" "\\1" fn "${decl}")
+		if(NOT fn IN_LIST names)
+			list(APPEND missing ${fn})
+		endif()
+	endforeach()
+	if(missing)
+		string(REPLACE ";" "\n  " missing "${missing}")
+		message(FATAL_ERROR "${PAGE} does not document these functions of ${HEADER}:\n  ${missing}")
+	endif()
 endif()
 if(NOT ZSIM)
 	message(STATUS "${PAGE}: renders without warnings")

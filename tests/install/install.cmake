@@ -45,6 +45,15 @@ foreach(mode QUIET REQUIRED)
 		ENVIRONMENT "PKG_CONFIG_LIBDIR=${empty_pc_dir};PKG_CONFIG_PATH=")
 endforeach()
 
+# `man zs_malloc` and `man zsim_init` find their page in the installed tree.
+find_program(MAN_PROGRAM man)
+if(MAN_PROGRAM)
+	add_test(NAME installed_man_pages
+		COMMAND sh ${install_dir}/installed_man.sh ${install_prefix}/${CMAKE_INSTALL_MANDIR})
+	set_tests_properties(installed_man_pages PROPERTIES LABELS "install;man"
+		FIXTURES_REQUIRED installed)
+endif()
+
 if(TARGET zsim)
 	add_test(NAME installed_zsim_runs
 		COMMAND sh ${install_dir}/installed_zsim.sh ${install_prefix}
