@@ -45,6 +45,12 @@ foreach(mode QUIET REQUIRED)
 		ENVIRONMENT "PKG_CONFIG_LIBDIR=${empty_pc_dir};PKG_CONFIG_PATH=")
 endforeach()
 
+# The library alone needs only liburcu; the tools name what they miss.
+add_test(NAME library_alone_dependencies
+	COMMAND sh ${install_dir}/lib_only.sh ${CMAKE_COMMAND} ${CMAKE_GENERATOR}
+		${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/lib-only)
+set_tests_properties(library_alone_dependencies PROPERTIES LABELS "install")
+
 # `man zs_malloc` and `man zsim_init` find their page in the installed tree.
 find_program(MAN_PROGRAM man)
 if(MAN_PROGRAM)
