@@ -4,24 +4,30 @@
 #   make demo    install what is missing, build into build/, run `zsim demo`
 #   make check   the same set-up, then the whole default test suite:
 #                a debug build with every test also under Valgrind memcheck,
-#                an ASan+UBSan build, and a TSan build of the threaded tests.
+#                an ASan+UBSan build, and a TSan build of the threaded tests;
+#                cppcheck and the man pages are checked in the debug build.
+#                Compiler warnings are errors there: WERROR=OFF turns that off.
 # Other targets: deps, build, bench, clean.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE ?= cmake
 CTEST ?= ctest
 CTEST_FLAGS ?= --output-on-failure --timeout 900
+# ZSMALLOC_WERROR for the check builds: `make check WERROR=OFF` to see
+# every warning without stopping at the first.
+WERROR ?= ON
 
 # Debian packages the build and the test suite need.
 DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
-	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind
+	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
+	cppcheck man-db
 
 .PHONY: all deps build demo check check-debug check-asan check-tsan bench clean help
 
 all: build
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
 
 # $(call install_missing,PACKAGES,WHAT-IF-NOT-ROOT): apt-get install the
 # Debian packages that are missing (as root); otherwise print the command,
@@ -48,7 +54,8 @@ deps:
 
 build: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DZSMALLOC_DEBUG_VM=OFF -DZSMALLOC_VALGRIND=OFF -DZSMALLOC_SANITIZE=
+		-DZSMALLOC_DEBUG_VM=OFF -DZSMALLOC_VALGRIND=OFF -DZSMALLOC_SANITIZE= \
+		-DZSMALLOC_WERROR=OFF
 	$(CMAKE) --build build -j $(JOBS)
 
 demo: build
@@ -56,21 +63,23 @@ demo: build
 
 check-debug: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_VALGRIND=ON -DZSMALLOC_SANITIZE=
+		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_VALGRIND=ON -DZSMALLOC_SANITIZE= \
+		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=ON
 	$(CMAKE) --build build -j $(JOBS)
 	cd build && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
 
 check-asan: deps
 	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE="address;undefined" \
-		-DZSMALLOC_BUILD_BENCH=OFF
+		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
 
 check-tsan: deps
 	$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE=thread \
-		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_BUILD_EXAMPLES=OFF
+		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_BUILD_EXAMPLES=OFF \
+		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF
 	$(CMAKE) --build build-tsan -j $(JOBS)
 	cd build-tsan && $(CTEST) $(CTEST_FLAGS) -L threads
 

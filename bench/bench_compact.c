@@ -101,8 +101,10 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	double ms;
 	int err;
 
-	if (!o || !buf || !local || !snap)
+	if (!o || !buf || !local || !snap) {
+		free(o); free(buf); free(local); free(snap);
 		return -1;
+	}
 	snap->size = sizeof(*snap);
 	memset(buf, 0xa5, 4096);
 	zs_pool_config_init(&cfg, c->preset);
@@ -111,6 +113,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	pool = zs_create_pool_config("bench_compact", &cfg, &err);
 	if (!pool) {
 		fprintf(stderr, "bench_compact: cannot create pool: %s\n", strerror(-err));
+		free(o); free(buf); free(local); free(snap);
 		return -1;
 	}
 	trace_rng_init(&rng, seed);

@@ -510,9 +510,10 @@ static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
 		if (sscanf(line, "R,%15[^,],%d,%7[^,],%31[^,],%7[^,],%lf", r.alloc, &r.threads,
 			   r.liveset, r.op, r.size, &r.ns) != 6)
 			continue;
-		results = realloc(results, (nr_results + 1) * sizeof(*results));
-		if (!results)
-			return -1;
+		struct result *grown = realloc(results, (nr_results + 1) * sizeof(*results));
+		if (!grown)
+			return -1;	/* results stays valid */
+		results = grown;
 		results[nr_results++] = r;
 		if (csv)
 			fprintf(csv, "%s,%d,%s,%s,%s,%.2f\n", r.alloc, r.threads, r.liveset, r.op,

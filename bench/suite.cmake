@@ -1,21 +1,21 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-# The benchmark suite of issue 5 (`make bench` runs it through
-# bench/run_all.sh): density over a workload's life (bench_density.sh,
-# driving zsim trace-gen and zsim replay), speed (bench_speed) and
+# The benchmark suite (`make bench` runs it through bench/run_all.sh):
+# density over a workload's life (bench_density.sh, driving zsim
+# trace-gen and zsim replay), speed (bench_speed) and
 # compaction (bench_compact).  Each has a seconds-long smoke run in CTest,
 # labelled "bench"; no timing is asserted anywhere.
 find_package(Threads REQUIRED)
 
 add_executable(bench_speed ${CMAKE_CURRENT_SOURCE_DIR}/bench_speed.c)
-target_link_libraries(bench_speed PRIVATE zsmalloc zsim_trace Threads::Threads
+target_link_libraries(bench_speed PRIVATE zsmalloc::zsmalloc zsim_trace Threads::Threads
 	zsmalloc_project_options)
 target_compile_definitions(bench_speed PRIVATE _GNU_SOURCE)
 
 add_executable(bench_compact ${CMAKE_CURRENT_SOURCE_DIR}/bench_compact.c)
-target_link_libraries(bench_compact PRIVATE zsmalloc zsim_trace m zsmalloc_project_options)
+target_link_libraries(bench_compact PRIVATE zsmalloc::zsmalloc zsim_trace m zsmalloc_project_options)
 target_compile_definitions(bench_compact PRIVATE _GNU_SOURCE)
 
-if(ZSMALLOC_BUILD_TESTS)
+if(BUILD_TESTING AND ZSMALLOC_BUILD_TESTS)
 	add_test(NAME bench_speed_smoke COMMAND bench_speed --quick)
 	add_test(NAME bench_compact_smoke COMMAND bench_compact --quick)
 	add_test(NAME bench_density_smoke

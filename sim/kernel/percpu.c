@@ -5,13 +5,16 @@
  * entry points (cond_resched(), msleep()...).
  *
  * The per-CPU template is the "sim_percpu" section that DEFINE_PER_CPU()
- * fills; the linker brackets it with __start_/__stop_ symbols.  At boot
+ * fills; the linker brackets it with __start_/__stop_ symbols, hidden
+ * here, and which the shared library's version script (cmake/zsmalloc.map)
+ * makes local, so they are not exported.  At boot
  * each CPU gets a copy of the template, as the kernel's setup_per_cpu_areas()
  * does, and sim_per_cpu_offset[] says where.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,7 +27,10 @@
 #include <linux/sched.h>
 #include <sim/internal.h>
 
-/* Section bounds, from the linker; hidden so the .so uses its own. */
+/*
+ * Section bounds, from the linker; hidden so the .so uses its own.  They
+ * bound one section, not two objects: compare them as addresses.
+ */
 extern __sim_hidden char __start_sim_percpu[];
 extern __sim_hidden char __stop_sim_percpu[];
 
@@ -66,7 +72,8 @@ void sim_preempt_count_underflow(void)
 
 int sim_percpu_init(const struct zsim_config *cfg)
 {
-	size_t size = __stop_sim_percpu - __start_sim_percpu;
+	size_t size = (uintptr_t)__stop_sim_percpu -
+		      (uintptr_t)__start_sim_percpu;
 	size_t unit = ALIGN(size ? size : 1, 4096);
 	unsigned int cpu;
 	char *area;

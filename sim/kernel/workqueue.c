@@ -191,7 +191,7 @@ static struct workqueue_struct *wq_create(const char *name, unsigned int flags,
 	pthread_mutex_lock(&wq_pool_mutex);
 	list_add_tail(&wq->node, &workqueues);
 	for (i = 0; i < n; i++) {
-		char tname[48];
+		char tname[64];	/* "kworker/N:" and any name, whole */
 
 		wq->workers[i].wq = wq;
 		err = pthread_create(&wq->workers[i].thread, NULL,

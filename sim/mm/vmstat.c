@@ -243,7 +243,7 @@ int zsim_print_pagetypeinfo(FILE *out)
 	if (!out)
 		return -EINVAL;
 	snapshot_zone(&sim_zone, &zi);
-	fprintf(out, "Page block order: %d\n", zi.pageblock_order);
+	fprintf(out, "Page block order: %u\n", zi.pageblock_order);
 	fprintf(out, "Pages per block:  %lu\n", 1UL << zi.pageblock_order);
 	fputc('\n', out);
 

@@ -11,6 +11,10 @@
 
 int mem_map = 7;
 
+int alloc_pages(int n);
+int lock_page(int n);
+void *kmalloc(int n);
+
 int alloc_pages(int n)
 {
 	return n * 2;

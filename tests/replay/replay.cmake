@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 # Trace replay and generation (tools/trace.c, zsim replay, zsim trace-gen).
 # The parser test links the trace code; the others run the zsim binary.
-zsmalloc_add_test(test_trace_parse SOURCES replay/test_trace_parse.c LABELS replay LIB zsmalloc)
+zsmalloc_add_test(test_trace_parse SOURCES replay/test_trace_parse.c LABELS replay LIB zsmalloc::zsmalloc)
 target_link_libraries(test_trace_parse PRIVATE zsim_trace)
 
-zsmalloc_add_test(test_replay_run SOURCES replay/test_replay_run.c LABELS replay LIB zsmalloc
+zsmalloc_add_test(test_replay_run SOURCES replay/test_replay_run.c LABELS replay LIB zsmalloc::zsmalloc
 	ARGS $<TARGET_FILE:zsim>)
 target_link_libraries(test_replay_run PRIVATE zsim_trace)
 add_dependencies(test_replay_run zsim)
 
-zsmalloc_add_test(test_trace_gen SOURCES replay/test_trace_gen.c LABELS replay LIB zsmalloc
+zsmalloc_add_test(test_trace_gen SOURCES replay/test_trace_gen.c LABELS replay LIB zsmalloc::zsmalloc
 	ARGS $<TARGET_FILE:zsim>)
 target_link_libraries(test_trace_gen PRIVATE zsim_trace)
 add_dependencies(test_trace_gen zsim)

@@ -72,7 +72,7 @@ static void free_share(struct zs_pool *pool, struct obj *objs, size_t nr,
 /* No class may hold a whole zspage's worth of free slots after compaction. */
 static void assert_nothing_mergeable(struct zs_pool *pool)
 {
-	for (int i = 0; i < ZS_SIZE_CLASSES; i++) {
+	for (unsigned int i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];
 		struct zspage *a, *b;
 		int fg, fg2;

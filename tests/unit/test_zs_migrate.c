@@ -106,7 +106,7 @@ static void migrate_every_position(enum zs_preset preset)
 
 	zs_pool_config_init(&cfg, preset);
 	pool = zs_create_pool_config("migrate", &cfg, NULL);
-	for (int i = 0; i < ZS_SIZE_CLASSES; i++) {
+	for (unsigned int i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];
 		struct zspage *zspage;
 		int first = nr;

@@ -81,7 +81,8 @@ static void check_zspage(struct zs_pool *pool, struct size_class *class,
 static void check_pool(struct zs_pool *pool)
 {
 	unsigned long total_pages = 0;
-	int i, fg;
+	unsigned int i;
+	int fg;
 
 	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];

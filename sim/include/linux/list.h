@@ -6,8 +6,8 @@
 #include <linux/kernel.h>
 
 /* Poison values make a use-after-list_del fault instead of corrupting. */
-#define LIST_POISON1	((void *)0x100 + 0xdead000000000000UL)
-#define LIST_POISON2	((void *)0x122 + 0xdead000000000000UL)
+#define LIST_POISON1	((void *)(0x100 + 0xdead000000000000UL))
+#define LIST_POISON2	((void *)(0x122 + 0xdead000000000000UL))
 
 #define LIST_HEAD_INIT(name) { &(name), &(name) }
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
