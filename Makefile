@@ -7,6 +7,7 @@
 #                an ASan+UBSan build, and a TSan build of the threaded tests;
 #                cppcheck and the man pages are checked in the debug build.
 #                Compiler warnings are errors there: WERROR=OFF turns that off.
+#   make soak    the long stress (not in check): SOAK_THREADS, SOAK_SCALE, SOAK_SECONDS
 # Other targets: deps, build, bench, clean.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -22,12 +23,12 @@ DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
 	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
 	cppcheck man-db
 
-.PHONY: all deps build demo check check-debug check-asan check-tsan bench clean help
+.PHONY: all deps build demo check check-debug check-asan check-tsan bench soak clean help
 
 all: build
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # $(call install_missing,PACKAGES,WHAT-IF-NOT-ROOT): apt-get install the
 # Debian packages that are missing (as root); otherwise print the command,
@@ -94,6 +95,16 @@ BENCH_PACKAGES := gnuplot-nox
 bench: build
 	@$(call install_missing,$(BENCH_PACKAGES),echo "(no plots without them)")
 	BENCH_COMMAND="make bench" sh bench/run_all.sh build
+
+# The long stress (not part of check): worker threads allocate, write,
+# verify and free beside zs_compact() and zone compaction, then print
+# operations, migrations, compactions and the final accounting; non-zero
+# exit on any lost or corrupted object.  `build/bin/zs_soak --help`.
+SOAK_THREADS ?= 4
+SOAK_SCALE ?= 100
+SOAK_SECONDS ?= 600
+soak: build
+	./build/bin/zs_soak $(SOAK_THREADS) $(SOAK_SCALE) $(SOAK_SECONDS)
 
 clean:
 	rm -rf build build-asan build-tsan

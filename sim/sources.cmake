@@ -22,3 +22,11 @@ set(ZSIM_SOURCES
 	# fs/: anonymous inodes for drivers' address_spaces
 	${PROJECT_SOURCE_DIR}/sim/fs/inode.c
 )
+
+# Valgrind client requests (linux/kasan.h) wherever the header exists:
+# they do nothing outside Valgrind.
+include(CheckIncludeFile)
+check_include_file(valgrind/memcheck.h ZSIM_HAVE_VALGRIND_H)
+if(ZSIM_HAVE_VALGRIND_H)
+	add_compile_definitions(ZSIM_HAVE_VALGRIND=1)
+endif()

@@ -6,6 +6,13 @@
  * item after its function returns (the function may free it), so
  * "running" is recorded in the worker, and each queueing of an item gets
  * a sequence number that tells its instances apart.
+ *
+ * As in Linux, a work item never runs on two workers at once: a worker
+ * that takes an item off the list while another worker of the queue
+ * still runs it (same item, same function) hands it to that worker's
+ * own list instead, and that worker runs it next, after the running
+ * instance returned.  Until then the item stays pending.  flush_work()
+ * waits for every instance queued or running when it was called.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,7 +35,9 @@ struct worker {
 	pthread_t thread;
 	struct workqueue_struct *wq;
 	struct work_struct *current_work;	/* valid while running */
+	work_func_t current_func;
 	unsigned long current_seq;		/* 0 when idle */
+	struct list_head scheduled;		/* collided items: run next */
 	bool started;
 };
 
@@ -72,17 +81,6 @@ static struct worker *current_worker(struct workqueue_struct *wq)
 	return NULL;
 }
 
-/* Is instance @seq running on one of @wq's workers? */
-static bool seq_running(struct workqueue_struct *wq, unsigned long seq)
-{
-	int i;
-
-	for (i = 0; i < wq->nr_workers; i++)
-		if (wq->workers[i].current_seq == seq)
-			return true;
-	return false;
-}
-
 static bool work_running(struct workqueue_struct *wq, struct work_struct *work,
 			 unsigned long *seq)
 {
@@ -108,9 +106,55 @@ static bool wq_busy(struct workqueue_struct *wq)
 	if (!list_empty(&wq->worklist))
 		return true;
 	for (i = 0; i < wq->nr_workers; i++)
-		if (wq->workers[i].current_seq)
+		if (wq->workers[i].current_seq ||
+		    !list_empty(&wq->workers[i].scheduled))
 			return true;
 	return false;
+}
+
+/*
+ * Which other worker of @wq is running @work now?  The function is
+ * compared too: a running item may have freed itself, and a new item
+ * at the same address is another item.
+ */
+static struct worker *worker_executing(struct workqueue_struct *wq,
+				       struct worker *self,
+				       struct work_struct *work)
+{
+	int i;
+
+	for (i = 0; i < wq->nr_workers; i++) {
+		struct worker *w = &wq->workers[i];
+
+		if (w != self && w->current_seq && w->current_work == work &&
+		    w->current_func == work->func)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * Caller holds the mutex: the next item @worker may run, off its own
+ * list first, then the queue's; NULL when there is none.
+ */
+static struct work_struct *next_work(struct worker *worker)
+{
+	struct workqueue_struct *wq = worker->wq;
+	struct work_struct *work;
+	struct worker *busy;
+
+	if (!list_empty(&worker->scheduled))
+		return list_first_entry(&worker->scheduled,
+					struct work_struct, entry);
+	while (!list_empty(&wq->worklist)) {
+		work = list_first_entry(&wq->worklist, struct work_struct, entry);
+		busy = worker_executing(wq, worker, work);
+		if (!busy)
+			return work;
+		/* Still pending; it runs on @busy when the instance returns. */
+		list_move_tail(&work->entry, &busy->scheduled);
+	}
+	return NULL;
 }
 
 static void *worker_thread(void *arg)
@@ -122,23 +166,24 @@ static void *worker_thread(void *arg)
 
 	pthread_mutex_lock(&wq_pool_mutex);
 	for (;;) {
-		while (list_empty(&wq->worklist) && !wq->stopping)
+		while (!(work = next_work(worker)) && !wq->stopping)
 			pthread_cond_wait(&wq->more_work, &wq_pool_mutex);
-		if (list_empty(&wq->worklist))
+		if (!work)
 			break;
-		work = list_first_entry(&wq->worklist, struct work_struct, entry);
 		list_del_init(&work->entry);
 		/* As the kernel: it may be queued again while it runs. */
 		clear_work_bit(WORK_STRUCT_PENDING_BIT, work);
-		worker->current_work = work;
-		worker->current_seq = work->sim_seq;
 		func = work->func;
+		worker->current_work = work;
+		worker->current_func = func;
+		worker->current_seq = work->sim_seq;
 		pthread_mutex_unlock(&wq_pool_mutex);
 
 		func(work);
 
 		pthread_mutex_lock(&wq_pool_mutex);
 		worker->current_work = NULL;
+		worker->current_func = NULL;
 		worker->current_seq = 0;
 		pthread_cond_broadcast(&wq->done);
 	}
@@ -194,6 +239,7 @@ static struct workqueue_struct *wq_create(const char *name, unsigned int flags,
 		char tname[64];	/* "kworker/N:" and any name, whole */
 
 		wq->workers[i].wq = wq;
+		INIT_LIST_HEAD(&wq->workers[i].scheduled);
 		err = pthread_create(&wq->workers[i].thread, NULL,
 				     worker_thread, &wq->workers[i]);
 		if (err)
@@ -284,13 +330,18 @@ bool sim_schedule_work(struct work_struct *work)
 	return sim_queue_work(wq, work);
 }
 
-/* Is instance @seq of @work still queued or running? */
-static bool instance_alive(struct workqueue_struct *wq, struct work_struct *work,
-			   unsigned long seq)
+/*
+ * Is an instance of @work numbered @seq or lower still pending or
+ * running?  Instances queued later do not count.
+ */
+static bool instances_alive(struct workqueue_struct *wq, struct work_struct *work,
+			    unsigned long seq)
 {
-	if (work_pending(work) && work->sim_seq == seq)
+	unsigned long running = 0;
+
+	if (work_pending(work) && work->sim_seq <= seq)
 		return true;
-	return seq_running(wq, seq);
+	return work_running(wq, work, &running) && running <= seq;
 }
 
 bool sim_flush_work(struct work_struct *work)
@@ -298,20 +349,27 @@ bool sim_flush_work(struct work_struct *work)
 	struct workqueue_struct *wq;
 	struct worker *self;
 	unsigned long seq = 0;
+	bool running;
 
 	pthread_mutex_lock(&wq_pool_mutex);
 	wq = work->sim_wq;
 	if (!wq)
 		goto idle;
+	/*
+	 * The pending instance and the one running now, if any: the
+	 * pending one runs after the running one, never beside it, but
+	 * the wait does not lean on that.
+	 */
+	running = work_running(wq, work, &seq);
 	if (work_pending(work))
 		seq = work->sim_seq;
-	else if (!work_running(wq, work, &seq))
+	else if (!running)
 		goto idle;
 	self = current_worker(wq);
 	if (self && self->current_work == work)
 		sim_bug(__FILE__, __LINE__, __func__,
 			"flush_work() of the work item running it");
-	while (instance_alive(wq, work, seq))
+	while (instances_alive(wq, work, seq))
 		pthread_cond_wait(&wq->done, &wq_pool_mutex);
 	pthread_mutex_unlock(&wq_pool_mutex);
 	return true;
@@ -383,10 +441,16 @@ void sim_flush_workqueue(struct workqueue_struct *wq)
 						 struct work_struct, entry);
 			busy = first->sim_seq <= target;
 		}
-		for (i = 0; i < wq->nr_workers && !busy; i++)
-			if (wq->workers[i].current_seq &&
-			    wq->workers[i].current_seq <= target)
+		for (i = 0; i < wq->nr_workers && !busy; i++) {
+			struct worker *w = &wq->workers[i];
+
+			if (w->current_seq && w->current_seq <= target)
 				busy = true;
+			if (!list_empty(&w->scheduled) &&
+			    list_first_entry(&w->scheduled, struct work_struct,
+					     entry)->sim_seq <= target)
+				busy = true;
+		}
 		if (busy)
 			pthread_cond_wait(&wq->done, &wq_pool_mutex);
 	} while (busy);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /*
- * Page migration for non-LRU movable pages (seed 004, Linux 4.8).
+ * Page migration for non-LRU movable pages (Linux 4.8, commit bda807d44454).
  *
  * A driver makes its pages movable by giving them an address_space whose
  * a_ops has isolate_page / migratepage / putback_page and marking them

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/gfp.h>
@@ -58,6 +59,42 @@ static const int fallbacks[MIGRATE_TYPES][3] = {
 #define NOFAIL_MAX_PASSES	1000
 
 #define PAGE_POISON		0x6b
+
+/*
+ * Tools' poisoning (linux/kasan.h): a block is poisoned when it is
+ * freed and unpoisoned when it is allocated.  Frames never allocated
+ * were never poisoned.  AddressSanitizer's shadow outlives munmap(), so
+ * the pfns ever handed out are tracked and unpoisoned at shutdown.
+ */
+static unsigned long kasan_lo_pfn = ~0UL, kasan_hi_pfn;
+
+static void kasan_alloc_pages(struct page *page, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(page), end = pfn + (1UL << order);
+	unsigned long v;
+
+	kasan_unpoison(page_address(page), PAGE_SIZE << order);
+	if (!KASAN_ASAN)
+		return;
+	v = __atomic_load_n(&kasan_lo_pfn, __ATOMIC_RELAXED);
+	while (pfn < v && !__atomic_compare_exchange_n(&kasan_lo_pfn, &v, pfn, false,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+	v = __atomic_load_n(&kasan_hi_pfn, __ATOMIC_RELAXED);
+	while (end > v && !__atomic_compare_exchange_n(&kasan_hi_pfn, &v, end, false,
+						       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		;
+}
+
+/* Shutdown: the arena's shadow goes back to "accessible". */
+static void kasan_exit_pages(void)
+{
+	if (KASAN_ASAN && kasan_hi_pfn > kasan_lo_pfn)
+		kasan_unpoison(page_address(pfn_to_page(kasan_lo_pfn)),
+			       (kasan_hi_pfn - kasan_lo_pfn) << PAGE_SHIFT);
+	kasan_lo_pfn = ~0UL;
+	kasan_hi_pfn = 0;
+}
 
 /* --- pageblocks --------------------------------------------------------- */
 
@@ -555,6 +592,7 @@ void post_alloc_hook(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
 	unsigned long i;
 
+	kasan_alloc_pages(page, order);
 	if (IS_ENABLED(CONFIG_DEBUG_VM))
 		for (i = 0; i < (1UL << order); i++)
 			check_new_page(page + i);
@@ -885,8 +923,12 @@ static bool free_pages_prepare(struct page *page, unsigned int order)
 	clear_page_flags(page, PAGE_FLAGS_CHECK_AT_PREP);
 	set_page_private(page, 0);
 	/* Use-after-free shows as 0x6b...; big blocks are released instead. */
-	if (IS_ENABLED(CONFIG_DEBUG_VM) && order < pageblock_order)
+	if (IS_ENABLED(CONFIG_DEBUG_VM) && order < pageblock_order) {
+		/* a slab's pages are still partly poisoned for the tools */
+		kasan_unpoison(page_address(page), PAGE_SIZE << order);
 		memset(page_address(page), PAGE_POISON, PAGE_SIZE << order);
+	}
+	kasan_poison(page_address(page), PAGE_SIZE << order);
 	return true;
 }
 
@@ -1043,6 +1085,7 @@ long sim_buddy_exit(void)
 		}
 		fprintf(stderr, "\n");
 	}
+	kasan_exit_pages();
 	free(zone->pageblock_mt);
 	free(zone->pageblock_released);
 	free(zone->pageblock_skip);

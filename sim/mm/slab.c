@@ -24,6 +24,14 @@
  * the object's state tag (allocated / cached on a CPU / on a free list),
  * which catches double frees, and free objects of caches without a
  * constructor are poisoned with POISON_FREE and checked on reuse.
+ *
+ * For AddressSanitizer and Valgrind (linux/kasan.h) a new slab is
+ * poisoned whole: free objects, the padding after each object and the
+ * unused tail of the slab.  Only an outside free-pointer word stays
+ * accessible (kmem_cache_obj_valid() reads it without a lock).  An object
+ * is unpoisoned (a memcheck mempool chunk) from kmem_cache_alloc() to
+ * kmem_cache_free(); a free pointer inside a free object is unpoisoned
+ * only around the slab's own reads and writes of it.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -32,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/kasan.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -186,12 +195,27 @@ static inline unsigned long *freeptr_word(const struct kmem_cache *s, void *obj)
 
 static inline void *get_freeptr(const struct kmem_cache *s, void *obj)
 {
-	return (void *)__atomic_load_n(freeptr_word(s, obj), __ATOMIC_RELAXED);
+	unsigned long *word = freeptr_word(s, obj);
+	void *next;
+
+	if (s->outside_freeptr)
+		return (void *)__atomic_load_n(word, __ATOMIC_RELAXED);
+	/* Inside a free object: poisoned but for this access. */
+	kasan_unpoison_defined(word, sizeof(*word));
+	next = (void *)__atomic_load_n(word, __ATOMIC_RELAXED);
+	kasan_poison(word, sizeof(*word));
+	return next;
 }
 
 static inline void set_freeptr(const struct kmem_cache *s, void *obj, void *next)
 {
-	__atomic_store_n(freeptr_word(s, obj), (unsigned long)next, __ATOMIC_RELAXED);
+	unsigned long *word = freeptr_word(s, obj);
+
+	if (!s->outside_freeptr)
+		kasan_unpoison_defined(word, sizeof(*word));
+	__atomic_store_n(word, (unsigned long)next, __ATOMIC_RELAXED);
+	if (!s->outside_freeptr)
+		kasan_poison(word, sizeof(*word));
 }
 
 static inline void set_tag(const struct kmem_cache *s, void *obj,
@@ -246,14 +270,26 @@ static struct page *new_slab(struct kmem_cache *s, gfp_t gfp)
 		__SetPageSlab(p);
 	}
 
-	/* Build the free list backwards so that it runs in address order. */
+	/*
+	 * Build the free list backwards so that it runs in address order.
+	 * Everything is poisoned for the tools but the outside free-pointer
+	 * words; a constructor and the debug poison run on an unpoisoned
+	 * object.
+	 */
 	base = page_address(page);
+	kasan_poison(base, PAGE_SIZE << order);
 	for (i = objects; i-- > 0;) {
 		obj = base + (size_t)i * s->size;
-		if (s->ctor)
-			s->ctor(obj);
-		else if (s->poison)
-			memset(obj, POISON_FREE, s->object_size);
+		if (s->ctor || s->poison) {
+			kasan_unpoison(obj, s->object_size);
+			if (s->ctor)
+				s->ctor(obj);
+			else
+				memset(obj, POISON_FREE, s->object_size);
+			kasan_poison(obj, s->object_size);
+		}
+		if (s->outside_freeptr)
+			kasan_unpoison_defined(freeptr_word(s, obj), sizeof(void *));
 		set_freeptr(s, obj, next);
 		next = obj;
 	}
@@ -491,6 +527,8 @@ static void debug_alloc(struct kmem_cache *s, void *obj)
 		const unsigned char *p = obj;
 		unsigned int i;
 
+		/* Still free for the tools: kmem_cache_alloc() unpoisons it. */
+		kasan_unpoison_defined(obj, s->object_size);
 		for (i = 0; i < s->object_size; i++)
 			if (p[i] != POISON_FREE)
 				slab_bug("kmem_cache_alloc(%s): object %p written after free (byte %u is 0x%02x, not 0x%02x)",
@@ -597,6 +635,9 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 
 	if (IS_ENABLED(CONFIG_DEBUG_VM))
 		debug_alloc(s, obj);
+	kasan_mempool_alloc(s, obj, s->object_size);
+	if (s->ctor)		/* what the constructor made is defined */
+		kasan_mark_defined(obj, s->object_size);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, s->object_size);
 	return obj;
@@ -616,6 +657,7 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	/* Before any lock: a BUG() here leaves nothing held. */
 	if (IS_ENABLED(CONFIG_DEBUG_VM))
 		debug_free(s, obj);
+	kasan_mempool_free(s, obj, s->object_size);
 
 	c = this_cpu_slab(s);
 	spin_lock(&c->lock);
@@ -764,6 +806,7 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 	for (cpu = 0; cpu < s->nr_cpus; cpu++)
 		spin_lock_init(&s->cpu_slab[cpu].lock);
 
+	kasan_mempool_create(s);
 	pthread_mutex_lock(&slab_mutex);
 	list_add(&s->list, &slab_caches);
 	pthread_mutex_unlock(&slab_mutex);
@@ -812,6 +855,7 @@ static void release_cache(struct kmem_cache *s)
 	free_slab_list(s, &s->partial);
 	free_slab_list(s, &s->full);
 	free_slab_list(s, &s->empty);
+	kasan_mempool_destroy(s);
 	free(s->cpu_slab);
 	free(s->name);
 	free(s);

@@ -138,6 +138,115 @@ static void test_cancel_sync_waits_for_running(void **state)
 	pthread_join(t, NULL);
 }
 
+/*
+ * Non-reentrancy: an item queued again while it runs must not start on
+ * a second worker; the second run starts after the first returned, on a
+ * queue with idle workers to spare, and flush_work() waits for both.
+ */
+struct reent_work {
+	struct work_struct work;
+	int open;		/* the first run waits for it */
+	int active, max_active, runs;
+};
+
+static void reent_fn(struct work_struct *work)
+{
+	struct reent_work *r = container_of(work, struct reent_work, work);
+	int now = __atomic_add_fetch(&r->active, 1, __ATOMIC_ACQ_REL);
+	int max = __atomic_load_n(&r->max_active, __ATOMIC_ACQUIRE);
+
+	while (now > max &&
+	       !__atomic_compare_exchange_n(&r->max_active, &max, now, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		;
+	if (__atomic_add_fetch(&r->runs, 1, __ATOMIC_ACQ_REL) == 1)
+		while (!__atomic_load_n(&r->open, __ATOMIC_ACQUIRE))
+			usleep(1000);
+	else
+		usleep(100 * 1000);	/* long enough to be seen running */
+	__atomic_sub_fetch(&r->active, 1, __ATOMIC_ACQ_REL);
+}
+
+struct flusher {
+	pthread_t thread;
+	struct work_struct *work;
+	int done;
+};
+
+static void *flush_thread(void *arg)
+{
+	struct flusher *f = arg;
+
+	flush_work(f->work);
+	__atomic_store_n(&f->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void test_requeue_while_running(void **state)
+{
+	struct workqueue_struct *wq = alloc_workqueue("reent", 0, 4);
+	struct reent_work r = { 0 };
+	struct flusher f = { .work = &r.work };
+	int i;
+
+	assert_non_null(wq);
+	INIT_WORK(&r.work, reent_fn);
+	assert_true(queue_work(wq, &r.work));
+	while (__atomic_load_n(&r.runs, __ATOMIC_ACQUIRE) < 1)
+		usleep(1000);
+	/* Running, not pending: it may be queued again. */
+	assert_true(queue_work(wq, &r.work));
+	assert_true(work_pending(&r.work));
+	/* Three idle workers; none may start the second instance. */
+	for (i = 0; i < 100; i++) {
+		usleep(1000);
+		assert_int_equal(__atomic_load_n(&r.runs, __ATOMIC_ACQUIRE), 1);
+	}
+	assert_true(work_pending(&r.work));
+	assert_false(queue_work(wq, &r.work));	/* still the same instance */
+
+	assert_int_equal(pthread_create(&f.thread, NULL, flush_thread, &f), 0);
+	usleep(50 * 1000);
+	assert_int_equal(__atomic_load_n(&f.done, __ATOMIC_ACQUIRE), 0);
+
+	__atomic_store_n(&r.open, 1, __ATOMIC_RELEASE);
+	pthread_join(f.thread, NULL);
+	/* Both instances ran, one after the other, before flush returned. */
+	assert_int_equal(__atomic_load_n(&r.runs, __ATOMIC_ACQUIRE), 2);
+	assert_int_equal(__atomic_load_n(&r.active, __ATOMIC_ACQUIRE), 0);
+	assert_int_equal(__atomic_load_n(&r.max_active, __ATOMIC_ACQUIRE), 1);
+	assert_false(work_pending(&r.work));
+	assert_false(flush_work(&r.work));
+	destroy_workqueue(wq);
+}
+
+/* flush_work() of an item both running and pending waits for both. */
+static void test_flush_waits_for_running_and_pending(void **state)
+{
+	struct workqueue_struct *wq = alloc_workqueue("flush2", 0, 4);
+	struct reent_work r = { 0 };
+	struct flusher f = { .work = &r.work };
+	int i;
+
+	assert_non_null(wq);
+	INIT_WORK(&r.work, reent_fn);
+	assert_true(queue_work(wq, &r.work));
+	while (__atomic_load_n(&r.runs, __ATOMIC_ACQUIRE) < 1)
+		usleep(1000);
+	assert_true(queue_work(wq, &r.work));
+	assert_int_equal(pthread_create(&f.thread, NULL, flush_thread, &f), 0);
+	/* The first instance is held: flush may not return. */
+	for (i = 0; i < 300; i++) {
+		usleep(1000);
+		assert_int_equal(__atomic_load_n(&f.done, __ATOMIC_ACQUIRE), 0);
+	}
+	__atomic_store_n(&r.open, 1, __ATOMIC_RELEASE);
+	pthread_join(f.thread, NULL);
+	assert_int_equal(__atomic_load_n(&r.runs, __ATOMIC_ACQUIRE), 2);
+	assert_int_equal(__atomic_load_n(&r.active, __ATOMIC_ACQUIRE), 0);
+	destroy_workqueue(wq);
+}
+
 /* A work item may free itself. */
 static void free_self(struct work_struct *work)
 {
@@ -206,6 +315,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_flush_work_waits),
 		cmocka_unit_test(test_pending_and_cancel),
 		cmocka_unit_test(test_cancel_sync_waits_for_running),
+		cmocka_unit_test(test_requeue_while_running),
+		cmocka_unit_test(test_flush_waits_for_running_and_pending),
 		cmocka_unit_test(test_destroy_drains),
 		cmocka_unit_test(test_exit_joins_threads),
 	};

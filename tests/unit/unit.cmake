@@ -9,6 +9,7 @@ zsmalloc_add_test(test_zs_compact SOURCES unit/test_zs_compact.c LABELS unit LIB
 zsmalloc_add_test(test_zs_badinput SOURCES unit/test_zs_badinput.c LABELS unit)
 zsmalloc_add_test(test_zs_threads SOURCES unit/test_zs_threads.c LABELS "unit;threads")
 zsmalloc_add_test(test_zs_migrate SOURCES unit/test_zs_migrate.c LABELS "unit;threads" LIB zsim_internal)
+zsmalloc_add_test(test_zs_teardown SOURCES unit/test_zs_teardown.c LABELS "unit;threads" LIB zsim_internal TIMEOUT 120)
 if(ZSMALLOC_LONG_TESTS)
 	# the same stress for minutes instead of seconds
 	add_test(NAME test_zs_threads_long COMMAND test_zs_threads -l)

@@ -11,7 +11,7 @@ struct super_block;
 
 /*
  * The three callbacks a driver gives the VM so that its non-LRU pages
- * can move (seed 004, Linux 4.8): isolate a page from the driver's own
+ * can move (Linux 4.8, commit bda807d44454): isolate a page from the driver's own
  * lists, move its contents to a new page, or put it back on failure.
  */
 struct address_space_operations {

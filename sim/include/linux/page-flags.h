@@ -101,7 +101,7 @@ __PAGEFLAG(Isolated, isolated)
 
 /*
  * page->mapping low bits.  An anonymous page has ANON; a non-LRU movable
- * page (seed 004) has MOVABLE; KSM has both.  page_mapping() masks them.
+ * page (Linux 4.8, commit bda807d44454) has MOVABLE; KSM has both.  page_mapping() masks them.
  */
 #define PAGE_MAPPING_ANON	0x1
 #define PAGE_MAPPING_MOVABLE	0x2

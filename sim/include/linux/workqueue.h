@@ -13,6 +13,10 @@
  * of the same workqueue can deadlock if all its workers wait.  There
  * are no delayed works.  system_wq is started at boot and drained and
  * joined at zsim_exit(); system_unbound_wq and system_long_wq are it.
+ *
+ * As in Linux, an item is never run by two workers of a workqueue at
+ * once: queued again while it runs, it stays pending and runs on the
+ * same worker after the running instance returns.
  */
 #include <linux/compiler.h>
 #include <linux/types.h>
@@ -104,7 +108,10 @@ void sim_drain_workqueue(struct workqueue_struct *wq);
 #define schedule_work(work)		sim_schedule_work(work)
 #define schedule_work_on(cpu, work)	sim_schedule_work(work)
 
-/* Waits until the last queued instance of @work has run; true if it waited. */
+/*
+ * Waits until the instances of @work pending or running at the call have
+ * finished (not later re-queueings); true if it waited.
+ */
 #define flush_work(work)		sim_flush_work(work)
 /* Dequeues @work if pending; the _sync form also waits for it to finish. */
 #define cancel_work(work)		sim_cancel_work(work)
