@@ -99,10 +99,11 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
 	struct zs_pool_stats st;
 	double ms;
-	int err;
+	int err, ret = -1;
 
+	pool = NULL;
 	if (!o || !buf || !local || !snap)
-		return -1;
+		goto out;
 	snap->size = sizeof(*snap);
 	memset(buf, 0xa5, 4096);
 	zs_pool_config_init(&cfg, c->preset);
@@ -111,7 +112,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	pool = zs_create_pool_config("bench_compact", &cfg, &err);
 	if (!pool) {
 		fprintf(stderr, "bench_compact: cannot create pool: %s\n", strerror(-err));
-		return -1;
+		goto out;
 	}
 	trace_rng_init(&rng, seed);
 	for (unsigned int i = 0; i < nobj; i++) {
@@ -119,7 +120,8 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 		o[i].h = zs_malloc(pool, o[i].size, ZS_GFP_KERNEL, ZS_NUMA_NO_NODE);
 		if (zs_is_err_handle(o[i].h)) {
 			fprintf(stderr, "bench_compact: zs_malloc: %ld\n", zs_handle_errno(o[i].h));
-			return -1;
+			o[i].h = 0;
+			goto out;
 		}
 		zs_obj_write(pool, o[i].h, buf, o[i].size);
 	}
@@ -149,8 +151,6 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	 */
 	zsim_compact_memory();
 	rss2 = rss_kib();
-	for (unsigned int i = 0; i < nobj; i++)
-		zs_free(pool, o[i].h);
 	ms = (t1 - t0) / 1e6;
 	printf("%-26s %3u%% %9lu %9lu %7lu %8.2f %9.0f %8.3f %6.2f%% %6.2f%% %8llu %6.2f %7.1f %7.1f %7.1f\n",
 	       c->name, share, before, after, freed, ms, ms > 0 ? freed / (ms / 1e3) : 0,
@@ -166,12 +166,19 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 			(double)live / (before * 4096.0), after ? (double)live / (after * 4096.0) : 0,
 			(unsigned long long)moved, freed ? (double)moved / freed : 0,
 			rss0, rss1, rss2);
-	zs_destroy_pool(pool);
+	ret = 0;
+out:
+	if (pool) {
+		for (unsigned int i = 0; i < nobj; i++)
+			if (o[i].h)
+				zs_free(pool, o[i].h);
+		zs_destroy_pool(pool);
+	}
 	free(snap);
 	free(o);
 	free(buf);
 	free(local);
-	return 0;
+	return ret;
 }
 
 int main(int argc, char **argv)

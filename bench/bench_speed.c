@@ -468,7 +468,7 @@ struct result {
 };
 
 static struct result *results;
-static size_t nr_results;
+static size_t nr_results, cap_results;
 
 static double find(const char *alloc, int threads, const char *liveset, const char *op,
 		   const char *size)
@@ -510,9 +510,17 @@ static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
 		if (sscanf(line, "R,%15[^,],%d,%7[^,],%31[^,],%7[^,],%lf", r.alloc, &r.threads,
 			   r.liveset, r.op, r.size, &r.ns) != 6)
 			continue;
-		results = realloc(results, (nr_results + 1) * sizeof(*results));
-		if (!results)
-			return -1;
+		if (nr_results == cap_results) {
+			size_t ncap = cap_results ? 2 * cap_results : 64;
+			struct result *n = realloc(results, ncap * sizeof(*results));
+
+			if (!n) {
+				pclose(p);
+				return -1;
+			}
+			results = n;
+			cap_results = ncap;
+		}
 		results[nr_results++] = r;
 		if (csv)
 			fprintf(csv, "%s,%d,%s,%s,%s,%.2f\n", r.alloc, r.threads, r.liveset, r.op,

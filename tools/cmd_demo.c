@@ -387,6 +387,7 @@ static int zsmalloc_part(struct demo *d)
 	pool = zs_create_pool("demo");
 	if (!pool) {
 		fprintf(stderr, "zsim demo: cannot create a pool\n");
+		free(data); free(objs); free(cbuf); free(dbuf);
 		return 1;
 	}
 	huge_limit = zs_huge_class_size(pool);
