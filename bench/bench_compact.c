@@ -21,28 +21,6 @@
 
 #include "trace.h"
 
-/* The process's resident set, in KiB (/proc/self/statm). */
-static unsigned long rss_kib(void)
-{
-	unsigned long size, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 struct config {
 	const char *name;
 	enum zs_preset preset;
@@ -57,13 +35,13 @@ static const struct config configs[] = {
 };
 
 /* Sizes: the kernel-build mix of perf-anchors §2 (a), with zram's huge rule. */
-static uint32_t kbuild_size(struct trace_rng *rng, size_t huge)
+static uint32_t kbuild_size(struct util_rng *rng, size_t huge)
 {
 	static const uint16_t cls[] = { 1168, 1216, 1248, 1360, 1488, 1536, 1632, 1744, 1808,
 					2048, 2336, 2448, 2720, 3072, 3264 };
 	static const uint32_t objs[] = { 6146, 4552, 2934, 10971, 16126, 5908, 11990, 15768,
 					 10380, 45444, 47446, 10759, 10173, 1697, 286 };
-	double u = trace_rng_double(rng);
+	double u = util_rng_double(rng);
 	uint64_t total = 0, pick;
 	uint32_t s;
 	size_t c;
@@ -71,13 +49,13 @@ static uint32_t kbuild_size(struct trace_rng *rng, size_t huge)
 	if (u < 0.08)
 		return 4096;
 	if (u >= 0.57)
-		return 32 + (uint32_t)trace_rng_below(rng, 1167 - 32 + 1);
+		return 32 + (uint32_t)util_rng_below(rng, 1167 - 32 + 1);
 	for (c = 0; c < 15; c++)
 		total += objs[c];
-	pick = trace_rng_below(rng, total);
+	pick = util_rng_below(rng, total);
 	for (c = 0; pick >= objs[c]; c++)
 		pick -= objs[c];
-	s = cls[c] - 15 + (uint32_t)trace_rng_below(rng, 16);
+	s = cls[c] - 15 + (uint32_t)util_rng_below(rng, 16);
 	return s >= huge ? 4096 : s;
 }
 
@@ -91,7 +69,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 {
 	struct zs_pool_config cfg;
 	struct zs_pool *pool;
-	struct trace_rng rng;
+	struct util_rng rng;
 	struct obj *o = calloc(nobj, sizeof(*o));
 	unsigned char *buf = malloc(4096), *local = malloc(4096);
 	uint64_t live = 0, nlive = 0, moved, t0, t1;
@@ -114,7 +92,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 		fprintf(stderr, "bench_compact: cannot create pool: %s\n", strerror(-err));
 		goto out;
 	}
-	trace_rng_init(&rng, seed);
+	util_rng_init(&rng, seed);
 	for (unsigned int i = 0; i < nobj; i++) {
 		o[i].size = kbuild_size(&rng, zs_huge_class_size(pool));
 		o[i].h = zs_malloc(pool, o[i].size, ZS_GFP_KERNEL, ZS_NUMA_NO_NODE);
@@ -126,7 +104,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 		zs_obj_write(pool, o[i].h, buf, o[i].size);
 	}
 	for (unsigned int i = 0; i < nobj; i++) {
-		if (trace_rng_below(&rng, 100) < share) {
+		if (util_rng_below(&rng, 100) < share) {
 			zs_free(pool, o[i].h);
 			o[i].h = 0;
 			continue;
@@ -135,12 +113,12 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 		nlive++;
 	}
 	before = zs_get_total_pages(pool);
-	rss0 = rss_kib();
-	t0 = now_ns();
+	rss0 = (unsigned long)(util_rss_bytes() / 1024);
+	t0 = util_now_ns();
 	freed = zs_compact(pool);
-	t1 = now_ns();
+	t1 = util_now_ns();
 	after = zs_get_total_pages(pool);
-	rss1 = rss_kib();
+	rss1 = (unsigned long)(util_rss_bytes() / 1024);
 	zs_pool_stats(pool, &st);
 	zs_pool_snapshot(pool, snap);
 	moved = snap->objs_moved;
@@ -150,7 +128,7 @@ static int run(const struct config *c, unsigned int nobj, unsigned int share, ui
 	 * follows once zone compaction has gathered the free pages.
 	 */
 	zsim_compact_memory();
-	rss2 = rss_kib();
+	rss2 = (unsigned long)(util_rss_bytes() / 1024);
 	ms = (t1 - t0) / 1e6;
 	printf("%-26s %3u%% %9lu %9lu %7lu %8.2f %9.0f %8.3f %6.2f%% %6.2f%% %8llu %6.2f %7.1f %7.1f %7.1f\n",
 	       c->name, share, before, after, freed, ms, ms > 0 ? freed / (ms / 1e3) : 0,

@@ -28,6 +28,8 @@
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/zsim.h>
 
+#include "util.h"
+
 struct options {
 	uint64_t seed;
 	uint64_t mem_bytes;
@@ -59,33 +61,7 @@ struct result {
 	double seconds;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+static struct util_rng rng;
 
 static void die(const char *what)
 {
@@ -110,17 +86,17 @@ static void push(unsigned long **arr, size_t *nr, size_t *cap, unsigned long v)
  */
 static size_t object_size(void)
 {
-	unsigned int r = rng_next() % 100;
+	unsigned int r = util_rng_below(&rng, 100);
 
 	if (r < 5)
-		return 64 + rng_next() % 200;
+		return 64 + util_rng_below(&rng, 200);
 	if (r < 45)
-		return 300 + rng_next() % 900;
+		return 300 + util_rng_below(&rng, 900);
 	if (r < 80)
-		return 1200 + rng_next() % 1300;
+		return 1200 + util_rng_below(&rng, 1300);
 	if (r < 92)
-		return 2500 + rng_next() % 1100;
-	return 3600 + rng_next() % 497;
+		return 2500 + util_rng_below(&rng, 1100);
+	return 3600 + util_rng_below(&rng, 497);
 }
 
 static uint64_t vmstat(const char *name)
@@ -163,7 +139,7 @@ static void build(struct machine *m, const struct options *o)
 	char buf[4096];
 	unsigned long h, pfn;
 	size_t i, kept = 0, size;
-	double t0 = now();
+	double t0 = (util_now_ns() / 1e9);
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -191,7 +167,7 @@ static void build(struct machine *m, const struct options *o)
 	m->pool = zs_create_pool_config("bench", &pcfg, &err);
 	if (!m->pool)
 		die("zs_create_pool_config failed");
-	rng_state = mix64(o->seed) | 1;
+	util_rng_init(&rng, o->seed);
 
 	/* Fill: objects, and an unmovable frame every 128 of them. */
 	for (i = 0;; i++) {
@@ -216,7 +192,7 @@ static void build(struct machine *m, const struct options *o)
 	 */
 	for (i = 0; i < m->nr_handles; i++) {
 		pfn = object_pfn(m->pool, m->handles[i]);
-		if (pfn && (pfn & 3) == (mix64((pfn >> 2) ^ o->seed) & 3)) {
+		if (pfn && (pfn & 3) == (util_mix64((pfn >> 2) ^ o->seed) & 3)) {
 			m->handles[kept++] = m->handles[i];
 			continue;
 		}
@@ -244,7 +220,7 @@ static void build(struct machine *m, const struct options *o)
 	m->managed_pages = zi.managed_pages;
 	printf("built in %.1f s: %zu objects live, %" PRIu64 " of %" PRIu64
 	       " pages free (%.1f%%), %zu unmovable frames, %zu order-2 blocks pinned as plugs\n",
-	       now() - t0, m->nr_handles, zi.free_pages, zi.managed_pages,
+	       (util_now_ns() / 1e9) - t0, m->nr_handles, zi.free_pages, zi.managed_pages,
 	       100.0 * zi.free_pages / zi.managed_pages, m->nr_pinned, m->nr_plugs);
 	fflush(stdout);
 }
@@ -279,7 +255,7 @@ static void attempt(struct result *r, const char *phase, unsigned int order,
 	uint64_t ms = vmstat("compact_migrate_scanned");
 	uint64_t fs = vmstat("compact_free_scanned");
 	struct zsim_zoneinfo zi;
-	double t0 = now(), last = t0;
+	double t0 = (util_now_ns() / 1e9), last = t0;
 	unsigned int i;
 
 	zsim_get_zoneinfo(&zi);
@@ -293,14 +269,14 @@ static void attempt(struct result *r, const char *phase, unsigned int order,
 						ZSIM_ALLOC_KERNEL);
 		if (got[i])
 			r->successes++;
-		if (now() - last > 2.0) {
-			last = now();
+		if ((util_now_ns() / 1e9) - last > 2.0) {
+			last = (util_now_ns() / 1e9);
 			printf("  ... %s order-%u: %u/%u attempts, %u succeeded\n",
 			       phase, order, i + 1, attempts, r->successes);
 			fflush(stdout);
 		}
 	}
-	r->seconds = now() - t0;
+	r->seconds = (util_now_ns() / 1e9) - t0;
 	r->compact_stall = vmstat("compact_stall") - stall;
 	r->compact_success = vmstat("compact_success") - ok;
 	r->compact_fail = vmstat("compact_fail") - fail;

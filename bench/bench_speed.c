@@ -50,14 +50,6 @@ static struct opts o = {
 	.hot = 1024, .cold = 131072, .rounds = 5, .seed = 1,
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* --- one allocator, in its own process ---------------------------------------- */
 
 static struct zs_pool *pool;
@@ -122,10 +114,10 @@ static void *xmalloc(size_t n)
 /* @fixed: every object that size; else sizes uniform 32..4096. */
 static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t seed)
 {
-	struct trace_rng rng;
+	struct util_rng rng;
 
 	memset(ls, 0, sizeof(*ls));
-	trace_rng_init(&rng, seed);
+	util_rng_init(&rng, seed);
 	ls->n = n;
 	ls->obj = xmalloc(n * sizeof(*ls->obj));
 	ls->size = xmalloc(n * sizeof(*ls->size));
@@ -137,11 +129,11 @@ static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t
 	for (unsigned int i = 0; i < 4096; i++)
 		ls->src[i] = (unsigned char)(i * 7 + 3);
 	for (unsigned int i = 0; i < STREAM; i++)
-		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)trace_rng_below(&rng, 4096 - 32 + 1);
+		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)util_rng_below(&rng, 4096 - 32 + 1);
 	for (unsigned int i = 0; i < n; i++)
 		ls->perm[i] = i;
 	for (unsigned int i = n - 1; i > 0; i--) {
-		unsigned int j = (unsigned int)trace_rng_below(&rng, i + 1), t = ls->perm[i];
+		unsigned int j = (unsigned int)util_rng_below(&rng, i + 1), t = ls->perm[i];
 
 		ls->perm[i] = ls->perm[j];
 		ls->perm[j] = t;
@@ -212,17 +204,17 @@ static struct pair_ns run_pair(struct liveset *ls, unsigned int batch, uint64_t 
 			for (unsigned int j = 0; j < batch; j++)
 				idx[j] = ls->perm[(ls->pos + j) % ls->n];
 			ls->pos = (ls->pos + batch) % ls->n;
-			t0 = now_ns();
+			t0 = util_now_ns();
 			for (unsigned int j = 0; j < batch; j++)
 				do_free(ls->obj[idx[j]]);
-			t1 = now_ns();
+			t1 = util_now_ns();
 			for (unsigned int j = 0; j < batch; j++) {
 				uint32_t s = ls->sizes[ls->spos++ % STREAM];
 
 				ls->obj[idx[j]] = do_alloc(s);
 				ls->size[idx[j]] = s;
 			}
-			t2 = now_ns();
+			t2 = util_now_ns();
 			tf += t1 - t0;
 			ta += t2 - t1;
 			ops += batch;
@@ -259,7 +251,7 @@ static double run_access(struct liveset *ls, enum access_op op, int want_span, u
 		return -1;
 	}
 	for (unsigned int r = 0; r < o.rounds; r++) {
-		uint64_t ops = 0, t0 = now_ns(), t;
+		uint64_t ops = 0, t0 = util_now_ns(), t;
 
 		while (ops < target_ops) {
 			for (unsigned int j = 0; j < m; j++) {
@@ -300,7 +292,7 @@ static double run_access(struct liveset *ls, enum access_op op, int want_span, u
 			}
 			ops += m;
 		}
-		t = now_ns() - t0;
+		t = util_now_ns() - t0;
 		if ((double)t / ops < best)
 			best = (double)t / ops;
 	}

@@ -2,7 +2,7 @@
 # Scenario 2 of issue 4: high-order allocations in a memory full of
 # zsmalloc pages, with compaction (page migration) off and on.
 add_executable(bench_fragmentation ${CMAKE_CURRENT_SOURCE_DIR}/bench_fragmentation.c)
-target_link_libraries(bench_fragmentation PRIVATE zsmalloc zsmalloc_project_options)
+target_link_libraries(bench_fragmentation PRIVATE zsmalloc zsim_util zsmalloc_project_options)
 set_target_properties(bench_fragmentation PROPERTIES
 	RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
 if(ZSMALLOC_BUILD_TESTS)

@@ -257,22 +257,3 @@ const char *alloc_malloc_version(enum alloc_kind kind, char *buf, size_t len)
 	}
 	return buf;
 }
-
-uint64_t proc_rss_bytes(void)
-{
-	char buf[128];
-	unsigned long long size = 0, resident = 0;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
-		return 0;
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
-}

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 enum alloc_kind {
 	ALLOC_ZSMALLOC,
 	ALLOC_GLIBC,
@@ -60,8 +62,5 @@ int64_t alloc_malloc_metadata(enum alloc_kind kind);
 
 /* "5.3.0-0-g54eaed1d...", "2.0.9", "2.36"; into @buf. */
 const char *alloc_malloc_version(enum alloc_kind kind, char *buf, size_t len);
-
-/* The process's resident set, from /proc/self/statm. */
-uint64_t proc_rss_bytes(void);
 
 #endif /* ZSIM_ALLOC_MALLOC_H */
