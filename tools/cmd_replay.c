@@ -271,6 +271,28 @@ static int setup(struct replay *r)
 	return 0;
 }
 
+/*
+ * Why an allocation failed: an injected fault (ZSIM_FAIL_*) is named as
+ * such; otherwise the machine was too small.  Into @buf, with "; ".
+ */
+static const char *failure_note(const struct replay *r, char *buf, size_t len)
+{
+	struct zsim_fault_stats now;
+	uint64_t pages = 0, slabs = 0;
+
+	if (!zsim_fault_stats(&now)) {
+		pages = now.page_injected - r->faults.page_injected;
+		slabs = now.slab_injected - r->faults.slab_injected;
+	}
+	if (pages || slabs)
+		snprintf(buf, len, "; a fault was injected (ZSIM_FAIL_%s: %llu %s allocation(s)"
+			 " failed on purpose)", pages ? "PAGE_*" : "SLAB_*",
+			 (unsigned long long)(pages ? pages : slabs), pages ? "page" : "slab");
+	else
+		snprintf(buf, len, "; try a larger --mem");
+	return buf;
+}
+
 static int boot_zsmalloc(struct replay *r)
 {
 	struct zsim_config cfg;
@@ -298,40 +320,47 @@ static int boot_zsmalloc(struct replay *r)
 	}
 	err = zsim_init(&cfg);
 	if (err) {
-		fprintf(stderr, "zsim replay: cannot boot the machine: %s\n", zsim_last_error());
+		static const char *const fail_vars[] = {
+			"ZSIM_FAIL_PAGE_NTH", "ZSIM_FAIL_PAGE_PPM", "ZSIM_FAIL_SLAB_NTH",
+			"ZSIM_FAIL_SLAB_PPM",
+		};
+		const char *on = NULL;
+
+		for (size_t i = 0; i < sizeof(fail_vars) / sizeof(fail_vars[0]) && !on; i++) {
+			const char *v = getenv(fail_vars[i]);
+
+			if (v && *v && strcmp(v, "0"))
+				on = fail_vars[i];
+		}
+		if (on)
+			fprintf(stderr, "zsim replay: cannot boot the machine: %s; fault injection"
+				" is on (%s=%s), so an injected fault may have failed it\n",
+				zsim_last_error(), on, getenv(on));
+		else
+			fprintf(stderr, "zsim replay: cannot boot the machine: %s\n",
+				zsim_last_error());
 		return -1;
 	}
 	zsim_fault_stats(&r->faults);
 	r->pool = zs_create_pool_config("replay", &r->po.cfg, &err);
 	if (!r->pool) {
-		fprintf(stderr, "zsim replay: cannot create the pool: %s\n", strerror(-err));
+		char why[160];
+
+		fprintf(stderr, "zsim replay: cannot create the pool: %s%s\n", strerror(-err),
+			err == -ENOMEM ? failure_note(r, why, sizeof(why)) : "");
 		zsim_exit();
 		return -1;
 	}
 	return 0;
 }
 
-/*
- * Why an allocation failed: an injected fault (ZSIM_FAIL_*) is named as
- * such; a real shortage suggests a larger machine.
- */
-static void report_alloc_failure(struct replay *r, const struct trace_op *op, int err)
+static void report_alloc_failure(const struct replay *r, const struct trace_op *op, int err)
 {
 	const struct trace *t = &r->t;
-	struct zsim_fault_stats now;
 	char why[160] = "";
 
-	if (r->kind == ALLOC_ZSMALLOC && !zsim_fault_stats(&now)) {
-		uint64_t pages = now.page_injected - r->faults.page_injected;
-		uint64_t slabs = now.slab_injected - r->faults.slab_injected;
-
-		if (pages || slabs)
-			snprintf(why, sizeof(why), "; a fault was injected (ZSIM_FAIL_%s: %llu %s"
-				 " allocation(s) failed on purpose)", pages ? "PAGE_*" : "SLAB_*",
-				 (unsigned long long)(pages ? pages : slabs), pages ? "page" : "slab");
-		else
-			snprintf(why, sizeof(why), "; try a larger --mem");
-	}
+	if (r->kind == ALLOC_ZSMALLOC)
+		failure_note(r, why, sizeof(why));
 	fprintf(stderr, "zsim replay: %s:%u: allocating %u bytes for id %llu failed: %s"
 		" (%llu objects, %llu bytes live)%s\n", r->path, op->line, op->size,
 		(unsigned long long)t->ids[op->slot], strerror(-err),

@@ -544,7 +544,7 @@ static int load_gzip(struct parser *p, struct reader *r)
 			uint64_t at = r->in_off + (uint64_t)(zs.next_in - r->in);
 
 			at_cut_line(p);
-			ret = perr(p, "corrupt gzip data at byte %llu (%s)", (unsigned long long)at,
+			ret = perr(p, "corrupt gzip data before byte %llu (%s)", (unsigned long long)at,
 				   zret == Z_MEM_ERROR ? "out of memory" :
 				   zs.msg ? zs.msg : "inflate failed");
 			break;

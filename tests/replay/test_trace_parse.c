@@ -384,7 +384,7 @@ static void test_corrupt_gz(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
 	assert_int_equal(strncmp(err, path, strlen(path)), 0);
-	assert_non_null(strstr(err, ":1: corrupt gzip data at byte "));
+	assert_non_null(strstr(err, ":1: corrupt gzip data before byte "));
 	assert_null(strstr(err, "<fd:"));
 
 	/* a good stream followed by bytes that are not gzip */
