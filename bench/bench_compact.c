@@ -6,8 +6,8 @@
  * pages freed per second, time per MiB of live data, density before and
  * after, objects moved (copies made, from the pool snapshot's objs_moved)
  * per page freed, and the process's RSS after the frees, after
- * zs_compact() and after zone compaction (zsim_compact_memory()): this is
- * the compaction seed's experiment, in both fullness schemes.
+ * zs_compact() and after zone compaction (zsim_compact_memory()), in
+ * both fullness schemes.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -34,7 +34,10 @@ static const struct config configs[] = {
 	{ "4.8, 12 ratio groups", ZS_PRESET_LINUX_4_8, ZS_FULLNESS_RATIOS },
 };
 
-/* Sizes: the kernel-build mix of perf-anchors §2 (a), with zram's huge rule. */
+/*
+ * Sizes: the kernel-build mix (zram's class counts for a kernel build, as
+ * zsim trace-gen --mix kernel-build draws them), with zram's huge rule.
+ */
 static uint32_t kbuild_size(struct util_rng *rng, size_t huge)
 {
 	static const uint16_t cls[] = { 1168, 1216, 1248, 1360, 1488, 1536, 1632, 1744, 1808,

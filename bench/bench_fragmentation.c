@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /*
- * bench_fragmentation: the migration seeds' problem, measured.
+ * bench_fragmentation: the problem zsmalloc page migration (Linux 4.8)
+ * solves, measured.
  *
  * A machine is filled with zsmalloc objects of a compressed-page-like
  * size mix and, every so often, an unmovable page.  Objects are then
  * freed so that free memory is plentiful but scattered: in every aligned
  * group of four frames one frame, picked at random, keeps its objects,
- * so no order-2 block (16 KiB, the seed's fork case) and no order-3
+ * so no order-2 block (16 KiB, a kernel stack for fork()) and no order-3
  * block is free.  (The few such blocks the pool's own compaction or an
  * object-less frame leaves are pinned, and counted as "plugs".)  Then N
  * order-2 and N order-3 GFP_KERNEL allocations are attempted, once with

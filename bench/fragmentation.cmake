@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-# Scenario 2 of issue 4: high-order allocations in a memory full of
-# zsmalloc pages, with compaction (page migration) off and on.
+# High-order allocations in a memory full of zsmalloc pages, with
+# compaction (page migration, Linux 4.8) off and on.
 add_executable(bench_fragmentation ${CMAKE_CURRENT_SOURCE_DIR}/bench_fragmentation.c)
 target_link_libraries(bench_fragmentation PRIVATE zsmalloc zsim_util zsmalloc_project_options)
 set_target_properties(bench_fragmentation PROPERTIES

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-# The benchmark suite of issue 5 (`make bench` runs it through
+# The benchmark suite (`make bench` runs it through
 # bench/run_all.sh): density over a workload's life (bench_density.sh,
 # driving zsim trace-gen and zsim replay), speed (bench_speed) and
 # compaction (bench_compact).  Each has a seconds-long smoke run in CTest,

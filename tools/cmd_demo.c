@@ -225,9 +225,9 @@ static void show_density(struct zs_pool *pool, uint64_t stored_bytes, const char
 }
 
 /*
- * The same fill, free and compaction on a pool of the seeds' era (Linux
- * 4.8: chain 4, four fullness groups and their compaction), with the
- * same object sizes and the same objects freed.
+ * The same fill, free and compaction on a Linux 4.8 pool (chain 4, four
+ * fullness groups and their compaction), with the same object sizes and
+ * the same objects freed.
  */
 static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t live)
 {
@@ -237,7 +237,7 @@ static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t liv
 	unsigned long before, after;
 	size_t i;
 
-	step("10. The compaction seed's experiment on a pool of the seeds' era");
+	step("10. The same compaction on a Linux 4.8 pool");
 	zs_pool_config_init(&cfg, ZS_PRESET_LINUX_4_8);
 	pool = zs_create_pool_config("demo-4.8", &cfg, NULL);
 	if (!pool || !h) {
