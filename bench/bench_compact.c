@@ -10,6 +10,7 @@
  * both fullness schemes.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/zsim.h>
 
+#include "opts.h"
 #include "trace.h"
 
 struct config {
@@ -162,42 +164,67 @@ out:
 	return ret;
 }
 
+struct compact_opts {
+	int quick;
+	unsigned int objects;
+	uint64_t seed;
+	const char *csv;
+};
+
+static int quick_run(void *ctx, const struct opt *opt, const char *val)
+{
+	struct compact_opts *co = ctx;
+
+	(void)opt;
+	(void)val;
+	co->objects = 20000;
+	return 0;
+}
+
+#define CO(field)	offsetof(struct compact_opts, field)
+
+static const struct opt compact_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "quick", .flag = 1, .offset = CO(quick), .hook = quick_run,
+	  .help = "a seconds-long smoke run (--objects 20000)" },
+	{ .kind = OPT_UINT, .name = "objects", .metavar = "N", .offset = CO(objects),
+	  .min = 100, .max = 4000000, .help = "objects in the fill (default 200000)" },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = CO(seed),
+	  .min = 0, .max = UINT64_MAX, .help = "seed of the sizes and the frees (default 1)" },
+	{ .kind = OPT_STRING, .name = "csv", .metavar = "FILE", .offset = CO(csv),
+	  .help = "also write every result to FILE" },
+};
+
 int main(int argc, char **argv)
 {
 	static const unsigned int shares[] = { 30, 50, 70 };
-	unsigned int nobj = 200000;
+	struct compact_opts co = { .objects = 200000, .seed = 1 };
+	unsigned int nobj;
 	struct zsim_config zc;
-	const char *csvpath = NULL;
+	const char *csvpath;
 	FILE *csv = NULL;
-	uint64_t seed = 1;
-	int ret = 0;
+	uint64_t seed;
+	int ret = 0, first;
+	const struct opt_table tables[] = { OPTS_TABLE(compact_table, &co) };
+	const struct opt_command cmd = {
+		.prog = "bench_compact",
+		.usage = "[--quick] [--objects N] [--seed N] [--csv FILE]",
+		.intro = "zs_compact() after freeing 30/50/70% of a kernel-build-mix pool, for\n"
+			 "both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
+			 "ms per MiB live, density before/after, objects moved per page freed,\n"
+			 "and RSS after the frees (rss0), after zs_compact (rss1) and after zone\n"
+			 "compaction (rss2), in MiB.\n",
+		.tables = tables,
+		.nr_tables = 1,
+	};
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: bench_compact [--quick] [--objects N] [--seed N] [--csv FILE]\n\n"
-			       "zs_compact() after freeing 30/50/70%% of a kernel-build-mix pool, for\n"
-			       "both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
-			       "ms per MiB live, density before/after, objects moved per page freed,\n"
-			       "and RSS after the frees (rss0), after zs_compact (rss1) and after zone\n"
-			       "compaction (rss2), in MiB.\n");
-			return 0;
-		} else if (!strcmp(argv[i], "--quick")) {
-			nobj = 20000;
-		} else if (i + 1 < argc && !strcmp(argv[i], "--objects")) {
-			nobj = (unsigned int)strtoul(argv[++i], NULL, 0);
-			if (nobj < 100 || nobj > 4000000) {
-				fprintf(stderr, "bench_compact: --objects takes 100..4000000\n");
-				return 2;
-			}
-		} else if (i + 1 < argc && !strcmp(argv[i], "--seed")) {
-			seed = strtoull(argv[++i], NULL, 0);
-		} else if (i + 1 < argc && !strcmp(argv[i], "--csv")) {
-			csvpath = argv[++i];
-		} else {
-			fprintf(stderr, "bench_compact: unknown option '%s' (see --help)\n", argv[i]);
-			return 2;
-		}
-	}
+	ret = opts_main(&cmd, argc, argv, &first, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
+	nobj = co.objects;
+	seed = co.seed;
+	csvpath = co.csv;
 	zsim_config_default(&zc);
 	zsim_config_from_env(&zc);
 	zc.mem_bytes = ((uint64_t)nobj * 4096 + (256ull << 20)) & ~((4ull << 20) - 1);

@@ -17,7 +17,7 @@
  * Only the public API is used (zsmalloc.h, zsim.h).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,13 +29,14 @@
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/zsim.h>
 
+#include "opts.h"
 #include "util.h"
 
 struct options {
 	uint64_t seed;
 	uint64_t mem_bytes;
 	unsigned int attempts;
-	bool quick;
+	int quick;
 	const char *csv;
 };
 
@@ -334,106 +335,48 @@ static void run_cell(const struct options *o, bool compaction,
 	teardown(&m);
 }
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: bench_fragmentation [--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]\n"
-		"\n"
-		"Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
-		"order-3 block is free though much memory is, then measure how many order-2\n"
-		"and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n"
-		"\n"
-		"  --seed N      random seed (default 1)\n"
-		"  --mem SIZE    machine size, e.g. 256M or 1G (default 256M)\n"
-		"  --attempts N  allocations tried per order (default 200)\n"
-		"  --quick       a small machine and few attempts (seconds; CI smoke)\n"
-		"  --csv FILE    also write the table as CSV to FILE\n"
-		"  --help        this text\n");
-}
+#define OO(field)	offsetof(struct options, field)
 
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case '\0': v <<= 20; break;	/* plain number: MiB */
-	default: v = 0;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B')
-		end++;
-	return *end ? 0 : v;
-}
+static const struct opt frag_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = OO(seed),
+	  .min = 0, .max = UINT64_MAX, .help = "random seed (default 1)" },
+	{ .kind = OPT_SIZE, .name = "mem", .metavar = "SIZE", .offset = OO(mem_bytes),
+	  .min = 8ull << 20, .max = 1ull << 40,
+	  .help = "machine size, e.g. 256M or 1G (default 256M; --quick: 32M)" },
+	{ .kind = OPT_UINT, .name = "attempts", .metavar = "N", .offset = OO(attempts),
+	  .min = 1, .max = 1000000, .help = "allocations tried per order (default 200; --quick: 40)" },
+	{ .kind = OPT_FLAG, .name = "quick", .flag = 1, .offset = OO(quick),
+	  .help = "a small machine and few attempts (seconds; CI smoke)" },
+	{ .kind = OPT_STRING, .name = "csv", .metavar = "FILE", .offset = OO(csv),
+	  .help = "also write the table as CSV to FILE" },
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "seed", required_argument, NULL, 's' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "attempts", required_argument, NULL, 'n' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct options o = {
-		.seed = 1, .mem_bytes = 256ULL << 20, .attempts = 200,
-	};
-	bool mem_set = false, attempts_set = false;
+	struct options o = { .seed = 1 };
 	struct result res[4];
 	FILE *csv;
-	int c, i;
+	int first, i, r;
+	const struct opt_table tables[] = { OPTS_TABLE(frag_table, &o) };
+	const struct opt_command cmd = {
+		.prog = "bench_fragmentation",
+		.usage = "[--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]",
+		.intro = "Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
+			 "order-3 block is free though much memory is, then measure how many order-2\n"
+			 "and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n",
+		.tables = tables,
+		.nr_tables = 1,
+	};
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o.seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'm':
-			o.mem_bytes = parse_size(optarg);
-			if (!o.mem_bytes) {
-				fprintf(stderr, "bad --mem \"%s\"\n", optarg);
-				return 2;
-			}
-			mem_set = true;
-			break;
-		case 'n':
-			o.attempts = (unsigned int)strtoul(optarg, NULL, 0);
-			if (!o.attempts) {
-				fprintf(stderr, "bad --attempts \"%s\"\n", optarg);
-				return 2;
-			}
-			attempts_set = true;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
-		case 'c':
-			o.csv = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (o.quick) {
-		if (!mem_set)
-			o.mem_bytes = 32ULL << 20;
-		if (!attempts_set)
-			o.attempts = 40;
-	}
+	r = opts_main(&cmd, argc, argv, &first, 0);
+	if (r >= 0)
+		return r;
+	r = 0;
+	if (!o.mem_bytes)
+		o.mem_bytes = o.quick ? 32ULL << 20 : 256ULL << 20;
+	if (!o.attempts)
+		o.attempts = o.quick ? 40 : 200;
 
 	run_cell(&o, false, 2, &res[0]);
 	run_cell(&o, false, 3, &res[1]);

@@ -23,6 +23,7 @@
  * the minimum is the least disturbed.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,14 @@
 #include <zsmalloc/zsim.h>
 
 #include "alloc_malloc.h"
+#include "opts.h"
 #include "trace.h"
 
 struct opts {
 	int quick;
 	const char *csv;
 	int child;
-	enum alloc_kind kind;
+	int kind;			/* enum alloc_kind */
 	unsigned int hot, cold;		/* live objects */
 	unsigned int rounds;
 	uint64_t seed;
@@ -605,68 +607,69 @@ static void report(void)
 	       find("zsmalloc", 1, "hot", "spanning_share", "mix"));
 }
 
-static void help(FILE *out)
+static int quick_run(void *ctx, const struct opt *opt, const char *val)
 {
-	fprintf(out,
-		"Usage: bench_speed [--quick] [--csv FILE] [--seed N] [--rounds N]\n"
-		"                   [--hot N] [--cold N]\n"
-		"\n"
-		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
-		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
-		"hot (--hot objects, default 1024) and cold (--cold, default 131072) live\n"
-		"sets, 1 and 2 threads, and a sweep of fixed sizes.  Each allocator runs in\n"
-		"its own process.  --quick: a seconds-long smoke run.\n");
+	struct opts *op = ctx;
+
+	(void)opt;
+	(void)val;
+	op->hot = 256;
+	op->cold = 8192;
+	op->rounds = 2;
+	return 0;
 }
+
+static const struct opt_choice allocators[] = {
+	{ "zsmalloc", ALLOC_ZSMALLOC },
+	{ "glibc", ALLOC_GLIBC },
+	{ "jemalloc", ALLOC_JEMALLOC },
+	{ "mimalloc", ALLOC_MIMALLOC },
+	{ NULL, 0 },
+};
+
+#define O(field)	offsetof(struct opts, field)
+
+static const struct opt speed_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "quick", .flag = 1, .offset = O(quick), .hook = quick_run,
+	  .help = "a seconds-long smoke run (--hot 256 --cold 8192 --rounds 2)" },
+	{ .kind = OPT_STRING, .name = "csv", .metavar = "FILE", .offset = O(csv),
+	  .help = "also write every result to FILE" },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = O(seed),
+	  .min = 0, .max = UINT64_MAX, .help = "seed of the size stream (default 1)" },
+	{ .kind = OPT_UINT, .name = "rounds", .metavar = "N", .offset = O(rounds),
+	  .min = 1, .max = 1000, .help = "rounds per figure, the minimum kept (default 5)" },
+	{ .kind = OPT_UINT, .name = "hot", .metavar = "N", .offset = O(hot),
+	  .min = 4, .max = 1u << 24, .help = "objects in the hot live set (default 1024)" },
+	{ .kind = OPT_UINT, .name = "cold", .metavar = "N", .offset = O(cold),
+	  .min = 4, .max = 1u << 24, .help = "objects in the cold live set (default 131072)" },
+	{ OPT_SECTION, "Internal (one allocator's process)", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "child", .flag = 1, .offset = O(child),
+	  .help = "measure one allocator and print its results" },
+	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = O(kind),
+	  .choices = allocators, .help = "the allocator of --child" },
+};
 
 int main(int argc, char **argv)
 {
 	FILE *csv = NULL;
-	uint64_t v;
-	int ret = 0;
+	int ret = 0, first;
+	const struct opt_table tables[] = { OPTS_TABLE(speed_table, &o) };
+	const struct opt_command cmd = {
+		.prog = "bench_speed",
+		.usage = "[--quick] [--csv FILE] [--seed N] [--rounds N] [--hot N] [--cold N]",
+		.intro = "ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
+			 "mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
+			 "hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
+			 "Each allocator runs in its own process.\n",
+		.tables = tables,
+		.nr_tables = 1,
+	};
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			help(stdout);
-			return 0;
-		} else if (!strcmp(a, "--quick")) {
-			o.quick = 1;
-			o.hot = 256;
-			o.cold = 8192;
-			o.rounds = 2;
-		} else if (!strcmp(a, "--child")) {
-			o.child = 1;
-		} else if (i + 1 < argc && !strcmp(a, "--csv")) {
-			o.csv = argv[++i];
-		} else if (i + 1 < argc && !strcmp(a, "--allocator")) {
-			if (alloc_kind_parse(argv[++i], &o.kind)) {
-				fprintf(stderr, "bench_speed: unknown allocator '%s'\n", argv[i]);
-				return 2;
-			}
-		} else if (i + 1 < argc && (!strcmp(a, "--seed") || !strcmp(a, "--rounds") ||
-					    !strcmp(a, "--hot") || !strcmp(a, "--cold"))) {
-			char *end;
-
-			errno = 0;
-			v = strtoull(argv[++i], &end, 0);
-			if (errno || *end || !v || (strcmp(a, "--seed") && v > (1u << 24))) {
-				fprintf(stderr, "bench_speed: bad %s '%s'\n", a, argv[i]);
-				return 2;
-			}
-			if (!strcmp(a, "--seed"))
-				o.seed = v;
-			else if (!strcmp(a, "--rounds"))
-				o.rounds = (unsigned int)v;
-			else if (!strcmp(a, "--hot"))
-				o.hot = v < 4 ? 4 : (unsigned int)v;
-			else
-				o.cold = v < 4 ? 4 : (unsigned int)v;
-		} else {
-			fprintf(stderr, "bench_speed: unknown option '%s' (see --help)\n", a);
-			return 2;
-		}
-	}
+	ret = opts_main(&cmd, argc, argv, &first, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (o.child)
 		return child_main(argv);
 

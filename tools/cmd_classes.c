@@ -40,13 +40,10 @@ int cmd_classes(int argc, char **argv)
 	};
 
 	pool_opts_init(&po);
-	r = opts_parse(&cmd, argc, argv, &first);
-	if (r)
-		return r > 0 ? OPTS_EXIT_OK : OPTS_EXIT_USAGE;
-	if (first < argc) {
-		opts_error(&cmd, "unexpected operand '%s' (it takes none)", argv[first]);
-		return OPTS_EXIT_USAGE;
-	}
+	r = opts_main(&cmd, argc, argv, &first, 0);
+	if (r >= 0)
+		return r;
+	r = 0;
 	if (pool_opts_finish(&po))
 		return OPTS_EXIT_USAGE;
 

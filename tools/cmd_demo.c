@@ -521,13 +521,10 @@ int cmd_demo(int argc, char **argv)
 		.nr_tables = sizeof(tables) / sizeof(tables[0]),
 	};
 
-	ret = opts_parse(&cmd, argc, argv, &first);
-	if (ret)
-		return ret > 0 ? OPTS_EXIT_OK : OPTS_EXIT_USAGE;
-	if (first < argc) {
-		opts_error(&cmd, "unexpected operand '%s' (it takes none)", argv[first]);
-		return OPTS_EXIT_USAGE;
-	}
+	ret = opts_main(&cmd, argc, argv, &first, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (machine_opts_finish(&mo))
 		return OPTS_EXIT_USAGE;
 	d.mem = mo.mem;

@@ -545,25 +545,26 @@ int cmd_replay(int argc, char **argv)
 	r.access = ACCESS_OBJ;
 	pool_opts_init(&r.po);
 
-	ret = opts_parse(&cmd, argc, argv, &first);
-	if (ret)
-		return ret > 0 ? OPTS_EXIT_OK : OPTS_EXIT_USAGE;
+	ret = opts_main(&cmd, argc, argv, &first, -1);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (first >= argc) {
-		opts_error(&cmd, "no trace given (see zsim replay --help)");
+		opts_error("no trace given (see zsim replay --help)");
 		return OPTS_EXIT_USAGE;
 	}
 	if (first + 1 < argc) {
-		opts_error(&cmd, "one trace at a time ('%s' and '%s')", argv[first], argv[first + 1]);
+		opts_error("one trace at a time ('%s' and '%s')", argv[first], argv[first + 1]);
 		return OPTS_EXIT_USAGE;
 	}
 	r.path = argv[first];
 	if (r.classes && r.json) {
-		opts_error(&cmd, "--classes does not go with --json (the table is not JSON)");
+		opts_error("--classes does not go with --json (the table is not JSON)");
 		return OPTS_EXIT_USAGE;
 	}
 	if (r.kind != ALLOC_ZSMALLOC && (r.mo.mem || r.mo.pageblock_order || r.classes ||
 					 r.access != ACCESS_OBJ)) {
-		opts_error(&cmd, "--mem, --pageblock-order, --classes and --access are for"
+		opts_error("--mem, --pageblock-order, --classes and --access are for"
 			   " --allocator zsmalloc only");
 		return OPTS_EXIT_USAGE;
 	}

@@ -651,28 +651,29 @@ int cmd_trace_gen(int argc, char **argv)
 	g.refill = g.compact = g.huge_rule = 1;
 	pool_opts_init(&g.po);
 
-	r = opts_parse(&cmd, argc, argv, &first);
-	if (r)
-		return r > 0 ? OPTS_EXIT_OK : OPTS_EXIT_USAGE;
+	r = opts_main(&cmd, argc, argv, &first, -1);
+	if (r >= 0)
+		return r;
+	r = 0;
 	if (g.files && g.mix_given) {
-		opts_error(&cmd, "--mix and --files do not go together (sizes come from one source)");
+		opts_error("--mix and --files do not go together (sizes come from one source)");
 		goto out;
 	}
 	if (!g.files && !g.mix_given) {
-		opts_error(&cmd, "say where sizes come from: --files [PATH...] or --mix NAME"
+		opts_error("say where sizes come from: --files [PATH...] or --mix NAME"
 			   " (see zsim trace-gen --help)");
 		goto out;
 	}
 	if (g.mix_given && first < argc) {
-		opts_error(&cmd, "'%s': file paths go with --files, not --mix", argv[first]);
+		opts_error("'%s': file paths go with --files, not --mix", argv[first]);
 		goto out;
 	}
 	if (g.comp != COMP_ZSTD && g.level != 3) {
-		opts_error(&cmd, "--level is for --compressor zstd");
+		opts_error("--level is for --compressor zstd");
 		goto out;
 	}
 	if (g.level > (unsigned int)ZSTD_maxCLevel()) {
-		opts_error(&cmd, "--level: '%u' is out of range (1..%d)", g.level, ZSTD_maxCLevel());
+		opts_error("--level: '%u' is out of range (1..%d)", g.level, ZSTD_maxCLevel());
 		goto out;
 	}
 	g.source = g.files ? SRC_FILES : SRC_MIX;
@@ -682,16 +683,16 @@ int cmd_trace_gen(int argc, char **argv)
 		size_t before = g.nr_paths;
 
 		if (stat(a, &st)) {
-			opts_error(&cmd, "%s: %s", a, strerror(errno));
+			opts_error("%s: %s", a, strerror(errno));
 			goto out;
 		}
 		if (S_ISDIR(st.st_mode) ? add_dir(&g, a, &cap_paths, MAX_DEPTH) :
 		    add_path(&g, a, &cap_paths)) {
-			opts_error(&cmd, "%s: cannot list it: %s", a, strerror(errno));
+			opts_error("%s: cannot list it: %s", a, strerror(errno));
 			goto out;
 		}
 		if (g.nr_paths == before) {
-			opts_error(&cmd, "%s: no readable regular file in it or below it", a);
+			opts_error("%s: no readable regular file in it or below it", a);
 			goto out;
 		}
 	}

@@ -20,17 +20,7 @@ static void vmessage(const char *prog, const char *what, const char *fmt, va_lis
 	fputc('\n', stderr);
 }
 
-int opts_error(const struct opt_command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(cmd->prog, "", fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-int opts_hook_error(const char *fmt, ...)
+int opts_error(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -180,10 +170,10 @@ static int apply(const struct opt_command *cmd, const struct opt_table *t,
 	case OPT_U64:
 	case OPT_UINT:
 		if (opts_parse_u64(val, &v))
-			return opts_error(cmd, "--%s: '%s' is not a number (%s)", o->name, val,
+			return opts_error("--%s: '%s' is not a number (%s)", o->name, val,
 					  range(o, want, sizeof(want)));
 		if (v < o->min || v > o->max)
-			return opts_error(cmd, "--%s: '%s' is out of range (%s)", o->name, val,
+			return opts_error("--%s: '%s' is out of range (%s)", o->name, val,
 					  range(o, want, sizeof(want)));
 		if (store && o->kind == OPT_U64)
 			*(uint64_t *)target(t, o) = v;
@@ -192,13 +182,13 @@ static int apply(const struct opt_command *cmd, const struct opt_table *t,
 		break;
 	case OPT_SIZE:
 		if (opts_parse_size(val, &v))
-			return opts_error(cmd, "--%s: '%s' is not %s", o->name, val,
+			return opts_error("--%s: '%s' is not %s", o->name, val,
 					  expected(o, want, sizeof(want)));
 		if (v < o->min)
-			return opts_error(cmd, "--%s: '%s' is too small (at least %s)", o->name, val,
+			return opts_error("--%s: '%s' is too small (at least %s)", o->name, val,
 					  opts_format_size(o->min, a, sizeof(a)));
 		if (v > o->max)
-			return opts_error(cmd, "--%s: '%s' is too large (at most %s)", o->name, val,
+			return opts_error("--%s: '%s' is too large (at most %s)", o->name, val,
 					  opts_format_size(o->max, a, sizeof(a)));
 		if (store)
 			*(uint64_t *)target(t, o) = v;
@@ -209,7 +199,7 @@ static int apply(const struct opt_command *cmd, const struct opt_table *t,
 		for (c = o->choices; c->name && strcmp(c->name, val); c++)
 			;
 		if (!c->name)
-			return opts_error(cmd, "--%s: '%s' is not %s", o->name, val,
+			return opts_error("--%s: '%s' is not %s", o->name, val,
 					  expected(o, want, sizeof(want)));
 		if (store)
 			*(int *)target(t, o) = c->value;
@@ -279,7 +269,7 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 		nr++;
 	longopts = calloc(nr + 2, sizeof(*longopts));
 	if (!longopts)
-		return opts_error(cmd, "out of memory");
+		return opts_error("out of memory");
 	for (i = 0; (o = nth(cmd, i, &t)); i++) {
 		int has_arg = o->kind == OPT_FLAG ? no_argument : required_argument;
 
@@ -313,12 +303,12 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 		if (c == '?') {
 			/* unknown, or a flag given a value (--json=1) */
 			if (optopt >= VAL_BASE && (o = nth(cmd, (size_t)(optopt - VAL_BASE), &t))) {
-				ret = opts_error(cmd, "%s takes no value", spelled(o, name, sizeof(name)));
+				ret = opts_error("%s takes no value", spelled(o, name, sizeof(name)));
 			} else if (optopt) {
-				ret = opts_error(cmd, "unknown option '-%c'", optopt);
+				ret = opts_error("unknown option '-%c'", optopt);
 			} else {
 				tok = argv[optind - 1];
-				ret = opts_error(cmd, "unknown option '%.*s'",
+				ret = opts_error("unknown option '%.*s'",
 						 (int)strcspn(tok, "="), tok);
 			}
 			break;
@@ -328,9 +318,9 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 				o = nth(cmd, (size_t)(optopt - VAL_BASE), &t);
 			else
 				o = by_short(cmd, optopt, &t, &i);
-			ret = o ? opts_error(cmd, "%s needs a value: %s", spelled(o, name, sizeof(name)),
+			ret = o ? opts_error("%s needs a value: %s", spelled(o, name, sizeof(name)),
 					     expected(o, want, sizeof(want))) :
-				  opts_error(cmd, "-%c needs a value", optopt);
+				  opts_error("-%c needs a value", optopt);
 			break;
 		}
 		if (c >= VAL_BASE) {
@@ -342,7 +332,7 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 				tok = argv[optind - 2];
 			if (li >= 0 && (strncmp(tok + 2, o->name, strlen(o->name)) ||
 					(tok[2 + strlen(o->name)] && tok[2 + strlen(o->name)] != '='))) {
-				ret = opts_error(cmd, "unknown option '%.*s' (did you mean --%s?)",
+				ret = opts_error("unknown option '%.*s' (did you mean --%s?)",
 						 (int)strcspn(tok, "="), tok, o->name);
 				break;
 			}
@@ -357,6 +347,24 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 	free(longopts);
 	*first = optind;
 	return ret;
+}
+
+int opts_main(const struct opt_command *cmd, int argc, char **argv, int *first,
+	      int max_operands)
+{
+	int r = opts_parse(cmd, argc, argv, first);
+
+	if (r)
+		return r > 0 ? OPTS_EXIT_OK : OPTS_EXIT_USAGE;
+	if (max_operands >= 0 && argc - *first > max_operands) {
+		if (max_operands == 0)
+			opts_error("unexpected operand '%s' (it takes none)", argv[*first]);
+		else
+			opts_error("unexpected operand '%s' (it takes at most %d)",
+				   argv[*first + max_operands], max_operands);
+		return OPTS_EXIT_USAGE;
+	}
+	return -1;
 }
 
 static void print_help_text(FILE *out, const char *help, int col)

@@ -91,12 +91,20 @@ int opts_parse(const struct opt_command *cmd, int argc, char **argv, int *first)
 /* The help of @cmd, generated from its tables. */
 void opts_help(const struct opt_command *cmd, FILE *out);
 
-/* "PROG: " and the message on stderr; returns -1. */
-int opts_error(const struct opt_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/*
+ * opts_parse() for a main(): parse, and check that at most @max_operands
+ * operands follow (-1: any number).  Returns -1 when the command should
+ * go on, else the exit status to return (0 after --help, 2 after a usage
+ * error, its message printed).
+ */
+int opts_main(const struct opt_command *cmd, int argc, char **argv, int *first,
+	      int max_operands);
 
-/* The same, for hooks, which know only the program set by opts_parse(). */
-int opts_hook_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * "PROG: " and the message on stderr, PROG being the command of the last
+ * opts_parse() ("zsim" before any); returns -1.
+ */
+int opts_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "PROG: warning: " and the message on stderr. */
 void opts_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

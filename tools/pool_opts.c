@@ -82,7 +82,7 @@ int pool_opts_finish(struct pool_opts *po)
 	int err = zs_pool_config_check(&po->cfg);
 
 	if (err)
-		return opts_hook_error("the pool options do not go together (%s): %s",
+		return opts_error("the pool options do not go together (%s): %s",
 				       pool_opts_describe(po, (char[128]){ 0 }, 128),
 				       strerror(-err));
 	if (po->cfg.chain_size == 1)
@@ -111,11 +111,11 @@ int machine_opts_finish(const struct machine_opts *mo)
 	if (!mo->mem)
 		return 0;
 	if (mo->mem < least)
-		return opts_hook_error("--mem: '%s' is too small (at least %s with pageblock order %u)",
+		return opts_error("--mem: '%s' is too small (at least %s with pageblock order %u)",
 				       opts_format_size(mo->mem, a, sizeof(a)),
 				       opts_format_size(least, b, sizeof(b)), order);
 	if (mo->mem % block)
-		return opts_hook_error("--mem: '%s' is not a whole number of pageblocks"
+		return opts_error("--mem: '%s' is not a whole number of pageblocks"
 				       " (%s each with pageblock order %u; %s or %s)",
 				       opts_format_size(mo->mem, a, sizeof(a)),
 				       opts_format_size(block, b, sizeof(b)), order,

@@ -241,6 +241,21 @@ static int no_more(struct parser *p, const char *s, const char *end, const char 
 	return 0;
 }
 
+/* The next token as a number: @missing if there is none, "bad @what" if not one. */
+static int take_num(struct parser *p, const char **cur, const char *end, const char *missing,
+		    const char *what, uint64_t *out)
+{
+	size_t tlen;
+	const char *tok = token(cur, end, &tlen);
+
+	if (!tok)
+		return perr(p, "%s", missing);
+	if (parse_num(tok, tlen, out))
+		return perr(p, "bad %s '%.*s' (an unsigned decimal number)", what,
+			    (int)(tlen > 32 ? 32 : tlen), tok);
+	return 0;
+}
+
 static int parse_line(struct parser *p, const char *s, size_t len)
 {
 	struct trace *t = p->t;
@@ -264,19 +279,9 @@ static int parse_line(struct parser *p, const char *s, size_t len)
 
 	switch (*tok) {
 	case 'a':
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'a' needs an ID and a SIZE");
-		if (parse_num(tok, tlen, &id))
-			return perr(p, "bad id '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'a' needs a SIZE after the id");
-		if (parse_num(tok, tlen, &size))
-			return perr(p, "bad size '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		if (no_more(p, cur, end, "'a ID SIZE'"))
+		if (take_num(p, &cur, end, "'a' needs an ID and a SIZE", "id", &id) ||
+		    take_num(p, &cur, end, "'a' needs a SIZE after the id", "size", &size) ||
+		    no_more(p, cur, end, "'a ID SIZE'"))
 			return -1;
 		if (size == 0)
 			return perr(p, "size 0 cannot be allocated (id %llu)",
@@ -305,13 +310,8 @@ static int parse_line(struct parser *p, const char *s, size_t len)
 		t->nr_alloc++;
 		return add_op(p, TRACE_ALLOC, slot, (uint32_t)size);
 	case 'f':
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'f' needs an ID");
-		if (parse_num(tok, tlen, &id))
-			return perr(p, "bad id '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		if (no_more(p, cur, end, "'f ID'"))
+		if (take_num(p, &cur, end, "'f' needs an ID", "id", &id) ||
+		    no_more(p, cur, end, "'f ID'"))
 			return -1;
 		slot = slot_of(p, id, 0);
 		if (slot == UINT32_MAX)
