@@ -206,17 +206,14 @@ int main(int argc, char **argv)
 	uint64_t seed;
 	int ret = 0, first;
 	const struct opt_table tables[] = { OPTS_TABLE(compact_table, &co) };
-	const struct opt_command cmd = {
-		.prog = "bench_compact",
-		.usage = "[--quick] [--objects N] [--seed N] [--csv FILE]",
-		.intro = "zs_compact() after freeing 30/50/70% of a kernel-build-mix pool, for\n"
-			 "both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
-			 "ms per MiB live, density before/after, objects moved per page freed,\n"
-			 "and RSS after the frees (rss0), after zs_compact (rss1) and after zone\n"
-			 "compaction (rss2), in MiB.\n",
-		.tables = tables,
-		.nr_tables = 1,
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"bench_compact", "[--quick] [--objects N] [--seed N] [--csv FILE]",
+		"zs_compact() after freeing 30/50/70% of a kernel-build-mix pool, for\n"
+		"both fullness schemes at chain 8 and chain 4: pages freed, pages/s,\n"
+		"ms per MiB live, density before/after, objects moved per page freed,\n"
+		"and RSS after the frees (rss0), after zs_compact (rss1) and after zone\n"
+		"compaction (rss2), in MiB.\n",
+		NULL, tables);
 
 	ret = opts_main(&cmd, argc, argv, &first, 0);
 	if (ret >= 0)

@@ -359,15 +359,12 @@ int main(int argc, char **argv)
 	FILE *csv;
 	int first, i, r;
 	const struct opt_table tables[] = { OPTS_TABLE(frag_table, &o) };
-	const struct opt_command cmd = {
-		.prog = "bench_fragmentation",
-		.usage = "[--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]",
-		.intro = "Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
-			 "order-3 block is free though much memory is, then measure how many order-2\n"
-			 "and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n",
-		.tables = tables,
-		.nr_tables = 1,
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"bench_fragmentation", "[--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]",
+		"Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
+		"order-3 block is free though much memory is, then measure how many order-2\n"
+		"and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n",
+		NULL, tables);
 
 	r = opts_main(&cmd, argc, argv, &first, 0);
 	if (r >= 0)

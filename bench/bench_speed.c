@@ -619,14 +619,6 @@ static int quick_run(void *ctx, const struct opt *opt, const char *val)
 	return 0;
 }
 
-static const struct opt_choice allocators[] = {
-	{ "zsmalloc", ALLOC_ZSMALLOC },
-	{ "glibc", ALLOC_GLIBC },
-	{ "jemalloc", ALLOC_JEMALLOC },
-	{ "mimalloc", ALLOC_MIMALLOC },
-	{ NULL, 0 },
-};
-
 #define O(field)	offsetof(struct opts, field)
 
 static const struct opt speed_table[] = {
@@ -647,7 +639,7 @@ static const struct opt speed_table[] = {
 	{ .kind = OPT_FLAG, .name = "child", .flag = 1, .offset = O(child),
 	  .help = "measure one allocator and print its results" },
 	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = O(kind),
-	  .choices = allocators, .help = "the allocator of --child" },
+	  .choices = alloc_kind_choices, .help = "the allocator of --child" },
 };
 
 int main(int argc, char **argv)
@@ -655,16 +647,14 @@ int main(int argc, char **argv)
 	FILE *csv = NULL;
 	int ret = 0, first;
 	const struct opt_table tables[] = { OPTS_TABLE(speed_table, &o) };
-	const struct opt_command cmd = {
-		.prog = "bench_speed",
-		.usage = "[--quick] [--csv FILE] [--seed N] [--rounds N] [--hot N] [--cold N]",
-		.intro = "ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
-			 "mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
-			 "hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
-			 "Each allocator runs in its own process.\n",
-		.tables = tables,
-		.nr_tables = 1,
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"bench_speed",
+		"[--quick] [--csv FILE] [--seed N] [--rounds N] [--hot N] [--cold N]",
+		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
+		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
+		"hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
+		"Each allocator runs in its own process.\n",
+		NULL, tables);
 
 	ret = opts_main(&cmd, argc, argv, &first, 0);
 	if (ret >= 0)

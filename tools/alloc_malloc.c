@@ -40,20 +40,15 @@ static const char *const kind_names[NR_ALLOC_KINDS] = {
 	[ALLOC_MIMALLOC] = "mimalloc",
 };
 
-int alloc_kind_parse(const char *name, enum alloc_kind *kind)
-{
-	for (int k = 0; k < NR_ALLOC_KINDS; k++) {
-		if (!strcmp(name, kind_names[k])) {
-			*kind = (enum alloc_kind)k;
-			return 0;
-		}
-	}
-	if (!strcmp(name, "malloc") || !strcmp(name, "ptmalloc")) {
-		*kind = ALLOC_GLIBC;
-		return 0;
-	}
-	return -1;
-}
+const struct opt_choice alloc_kind_choices[] = {
+	{ "zsmalloc", ALLOC_ZSMALLOC, 0 },
+	{ "glibc", ALLOC_GLIBC, 0 },
+	{ "jemalloc", ALLOC_JEMALLOC, 0 },
+	{ "mimalloc", ALLOC_MIMALLOC, 0 },
+	{ "malloc", ALLOC_GLIBC, 1 },
+	{ "ptmalloc", ALLOC_GLIBC, 1 },
+	{ NULL, 0, 0 },
+};
 
 const char *alloc_kind_name(enum alloc_kind kind)
 {

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opts.h"
 #include "util.h"
 
 enum alloc_kind {
@@ -29,7 +30,8 @@ enum alloc_kind {
 /* Exit status of a run whose allocator is not available here (automake's "skip"). */
 #define ALLOC_EXIT_UNAVAILABLE	77
 
-int alloc_kind_parse(const char *name, enum alloc_kind *kind);
+/* The names (and the aliases malloc and ptmalloc), for an OPT_CHOICE option. */
+extern const struct opt_choice alloc_kind_choices[];
 const char *alloc_kind_name(enum alloc_kind kind);
 
 /*

@@ -29,15 +29,12 @@ int cmd_classes(int argc, char **argv)
 		OPTS_TABLE(classes_table, &co),
 		POOL_OPTS_TABLE(&po),
 	};
-	const struct opt_command cmd = {
-		.prog = "zsim classes",
-		.usage = "[--all] [pool options]",
-		.intro = "Print the size classes a pool builds: index, object size (handle included),\n"
-			 "pages per zspage, objects per zspage, the indexes merged into the class,\n"
-			 "the bytes a zspage wastes, and whether the class is huge.\n",
-		.tables = tables,
-		.nr_tables = sizeof(tables) / sizeof(tables[0]),
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim classes", "[--all] [pool options]",
+		"Print the size classes a pool builds: index, object size (handle included),\n"
+		"pages per zspage, objects per zspage, the indexes merged into the class,\n"
+		"the bytes a zspage wastes, and whether the class is huge.\n",
+		NULL, tables);
 
 	pool_opts_init(&po);
 	r = opts_main(&cmd, argc, argv, &first, 0);

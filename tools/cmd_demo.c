@@ -511,15 +511,12 @@ int cmd_demo(int argc, char **argv)
 		OPTS_TABLE(demo_table, &d),
 		MACHINE_OPTS_TABLE(&mo),
 	};
-	const struct opt_command cmd = {
-		.prog = "zsim demo",
-		.usage = "[--seed N] [--pages N] [--mem SIZE] [--pageblock-order N]",
-		.intro = "A guided run: fragment the buddy allocator of a small simulated machine,\n"
-			 "then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
-			 "compact, printing the kernel's statistics at each step.\n",
-		.tables = tables,
-		.nr_tables = sizeof(tables) / sizeof(tables[0]),
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim demo", "[--seed N] [--pages N] [--mem SIZE] [--pageblock-order N]",
+		"A guided run: fragment the buddy allocator of a small simulated machine,\n"
+		"then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
+		"compact, printing the kernel's statistics at each step.\n",
+		NULL, tables);
 
 	ret = opts_main(&cmd, argc, argv, &first, 0);
 	if (ret >= 0)

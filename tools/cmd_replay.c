@@ -458,14 +458,6 @@ static int run(struct replay *r)
 	return 0;
 }
 
-static const struct opt_choice allocators[] = {
-	{ "zsmalloc", ALLOC_ZSMALLOC },
-	{ "glibc", ALLOC_GLIBC },
-	{ "jemalloc", ALLOC_JEMALLOC },
-	{ "mimalloc", ALLOC_MIMALLOC },
-	{ NULL, 0 },
-};
-
 static const struct opt_choice access_apis[] = {
 	{ "obj", ACCESS_OBJ },
 	{ "map", ACCESS_MAP },
@@ -477,7 +469,7 @@ static const struct opt_choice access_apis[] = {
 static const struct opt replay_table[] = {
 	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
 	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = R(kind),
-	  .choices = allocators,
+	  .choices = alloc_kind_choices,
 	  .help = "zsmalloc (default), glibc, jemalloc or mimalloc; jemalloc\n"
 		  "and mimalloc run in a re-executed process with the Debian\n"
 		  "library in LD_PRELOAD (ZSIM_JEMALLOC_SO / ZSIM_MIMALLOC_SO\n"
@@ -531,14 +523,10 @@ int cmd_replay(int argc, char **argv)
 		MACHINE_OPTS_TABLE(&r.mo),
 		POOL_OPTS_TABLE(&r.po),
 	};
-	const struct opt_command cmd = {
-		.prog = "zsim replay",
-		.usage = "[options] [machine options] [pool options] TRACE",
-		.intro = replay_intro,
-		.epilogue = replay_epilogue,
-		.tables = tables,
-		.nr_tables = sizeof(tables) / sizeof(tables[0]),
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim replay", "[options] [machine options] [pool options] TRACE",
+		replay_intro,
+		replay_epilogue, tables);
 
 	memset(&r, 0, sizeof(r));
 	r.kind = ALLOC_ZSMALLOC;

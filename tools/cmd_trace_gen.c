@@ -632,14 +632,10 @@ int cmd_trace_gen(int argc, char **argv)
 		OPTS_TABLE(gen_table, &g),
 		POOL_OPTS_TABLE(&g.po),
 	};
-	const struct opt_command cmd = {
-		.prog = "zsim trace-gen",
-		.usage = "(--files [PATH...] | --mix NAME) [options] [pool options]",
-		.intro = "Write an allocation trace for 'zsim replay'.\n",
-		.epilogue = gen_epilogue,
-		.tables = tables,
-		.nr_tables = sizeof(tables) / sizeof(tables[0]),
-	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim trace-gen", "(--files [PATH...] | --mix NAME) [options] [pool options]",
+		"Write an allocation trace for 'zsim replay'.\n",
+		gen_epilogue, tables);
 
 	memset(&g, 0, sizeof(g));
 	g.level = 3;

@@ -140,8 +140,9 @@ static const char *expected(const struct opt *o, char *buf, size_t len)
 	case OPT_CHOICE:
 		n = (size_t)snprintf(buf, len, "one of");
 		for (const struct opt_choice *c = o->choices; c->name && n < len; c++)
-			n += (size_t)snprintf(buf + n, len - n, "%s %s", c == o->choices ? "" : ",",
-					      c->name);
+			if (!c->alias)
+				n += (size_t)snprintf(buf + n, len - n, "%s %s",
+						      c == o->choices ? "" : ",", c->name);
 		break;
 	default:
 		snprintf(buf, len, "%s", o->metavar ? o->metavar : "a value");

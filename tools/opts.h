@@ -40,6 +40,7 @@ enum opt_kind {
 struct opt_choice {
 	const char *name;
 	int value;
+	int alias;		/* accepted, but not listed in messages */
 };
 
 struct opt;
@@ -80,6 +81,10 @@ struct opt_command {
 };
 
 #define OPTS_TABLE(arr, ctx)	{ (arr), sizeof(arr) / sizeof((arr)[0]), (ctx) }
+#define OPTS_COMMAND(prog_, usage_, intro_, epilogue_, tables_)			\
+	{ .prog = (prog_), .usage = (usage_), .intro = (intro_),		\
+	  .epilogue = (epilogue_), .tables = (tables_),				\
+	  .nr_tables = sizeof(tables_) / sizeof((tables_)[0]) }
 
 /*
  * Parse @argv (argv[0] is the command's name); the operands are left in

@@ -36,22 +36,48 @@ struct parser {
 	size_t carry_len;
 };
 
+/* The first error wins: "NAME:LINE: reason", or "NAME: reason" without @line. */
+static int verr(struct parser *p, int line, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (p->failed)
+		return -1;
+	p->failed = 1;
+	if (line)
+		n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
+	else
+		n = snprintf(p->err, p->errlen, "%s: ", p->name);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+/* An error in the line being read. */
 static int perr(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int perr(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (p->failed)
-		return -1;
-	p->failed = 1;
-	n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	verr(p, 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error about the input itself, not one of its lines. */
+static int ierr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int ierr(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(p, 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -435,27 +461,6 @@ int trace_parse_mem(const char *name, const char *text, size_t len,
 	if (ret)
 		trace_free(t);
 	return ret;
-}
-
-/* An error about the input itself, not one of its lines: "NAME: reason". */
-static int ierr(struct parser *p, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int ierr(struct parser *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (p->failed)
-		return -1;
-	p->failed = 1;
-	n = snprintf(p->err, p->errlen, "%s: ", p->name);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 /* The line the input was in when it stopped: the next one, or the cut one. */

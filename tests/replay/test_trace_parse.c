@@ -424,10 +424,10 @@ static void test_gz_members(void **state)
 }
 
 /*
- * Write @len bytes of @data into a pipe from a child; returns the read
- * end.  The parent reads it as a stream that cannot seek.
+ * A pipe that a child fills with the first @limit bytes of @path (all of
+ * it when -1); returns the read end, a stream that cannot seek.
  */
-static int pipe_from_child(const void *data, size_t len, pid_t *child)
+static int pipe_from_file(const char *path, off_t limit, pid_t *child)
 {
 	int fds[2];
 
@@ -435,15 +435,24 @@ static int pipe_from_child(const void *data, size_t len, pid_t *child)
 	*child = fork();
 	assert_true(*child >= 0);
 	if (*child == 0) {
-		const char *d = data;
+		char buf[4096];
+		ssize_t n;
+		off_t sent = 0;
+		int in = open(path, O_RDONLY);
 
 		close(fds[0]);
-		/* a byte at a time first: the reader must not need both magic bytes at once */
-		if (len && write(fds[1], d, 1) != 1)
+		if (in < 0)
 			_exit(1);
-		usleep(1000);
-		if (len > 1 && write(fds[1], d + 1, len - 1) != (ssize_t)(len - 1))
-			_exit(1);
+		/* one byte first: the reader must not need both magic bytes at once */
+		while ((n = read(in, buf, sent ? sizeof(buf) : 1)) > 0) {
+			if (limit >= 0 && sent + n > limit)
+				n = limit - sent;
+			if (n <= 0 || write(fds[1], buf, (size_t)n) != n)
+				break;
+			sent += n;
+			if (sent == 1)
+				usleep(1000);
+		}
 		_exit(0);
 	}
 	close(fds[1]);
@@ -458,46 +467,23 @@ static void wait_child(pid_t child)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
-static void *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 /* Pipes (process substitution's /dev/fd/N) and "-" for standard input. */
 static void test_streams(void **state)
 {
-	char gzpath[256], err[512], dev[64];
+	char paths[2][256], err[512], dev[64];
 	struct trace t;
-	void *gzdata;
-	size_t gzlen;
 	pid_t child;
 	int fd, saved;
 
 	(void)state;
-	tmp_path(gzpath, sizeof(gzpath), "stream.trace.gz");
-	write_gz(gzpath, every_op);
-	gzdata = slurp(gzpath, &gzlen);
+	tmp_path(paths[0], sizeof(paths[0]), "stream.trace");
+	tmp_path(paths[1], sizeof(paths[1]), "stream.trace.gz");
+	write_file(paths[0], every_op);
+	write_gz(paths[1], every_op);
 
 	for (int gzip = 0; gzip < 2; gzip++) {
-		const void *data = gzip ? gzdata : (const void *)every_op;
-		size_t len = gzip ? gzlen : strlen(every_op);
-
 		/* a pipe by name, as bash's <(...) gives it */
-		fd = pipe_from_child(data, len, &child);
+		fd = pipe_from_file(paths[gzip], -1, &child);
 		snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
 		if (trace_load(dev, &t, err, sizeof(err))) {
 			print_error("%s: %s\n", gzip ? "gzip" : "plain", err);
@@ -509,7 +495,7 @@ static void test_streams(void **state)
 		wait_child(child);
 
 		/* "-": standard input, which stays open */
-		fd = pipe_from_child(data, len, &child);
+		fd = pipe_from_file(paths[gzip], -1, &child);
 		saved = dup(0);
 		assert_true(saved >= 0);
 		assert_int_equal(dup2(fd, 0), 0);
@@ -527,7 +513,7 @@ static void test_streams(void **state)
 	}
 
 	/* a truncated gzip stream on standard input is named <stdin> */
-	fd = pipe_from_child(gzdata, gzlen - 4, &child);
+	fd = pipe_from_file(paths[1], file_size(paths[1]) - 4, &child);
 	saved = dup(0);
 	assert_int_equal(dup2(fd, 0), 0);
 	close(fd);
@@ -537,8 +523,8 @@ static void test_streams(void **state)
 	wait_child(child);
 	assert_int_equal(strncmp(err, "<stdin>:", 8), 0);
 	assert_non_null(strstr(err, "truncated gzip file"));
-	free(gzdata);
-	unlink(gzpath);
+	unlink(paths[0]);
+	unlink(paths[1]);
 }
 
 int main(int argc, char **argv)
