@@ -247,7 +247,7 @@ static int add_dir(struct gen *g, const char *dir, size_t *cap, unsigned int dep
 		nr++;
 	}
 	closedir(d);
-	if (!ret)
+	if (!ret && nr)
 		qsort(names, nr, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < nr && !ret; i++) {
 		char path[4096];
