@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /*
- * bench_fragmentation: the migration seeds' problem, measured.
+ * bench_fragmentation: the problem zsmalloc page migration (Linux 4.8)
+ * solves, measured.
  *
  * A machine is filled with zsmalloc objects of a compressed-page-like
  * size mix and, every so often, an unmovable page.  Objects are then
  * freed so that free memory is plentiful but scattered: in every aligned
  * group of four frames one frame, picked at random, keeps its objects,
- * so no order-2 block (16 KiB, the seed's fork case) and no order-3
+ * so no order-2 block (16 KiB, a kernel stack for fork()) and no order-3
  * block is free.  (The few such blocks the pool's own compaction or an
  * object-less frame leaves are pinned, and counted as "plugs".)  Then N
  * order-2 and N order-3 GFP_KERNEL allocations are attempted, once with
@@ -16,7 +17,7 @@
  * Only the public API is used (zsmalloc.h, zsim.h).
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,11 +29,14 @@
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/zsim.h>
 
+#include "opts.h"
+#include "util.h"
+
 struct options {
 	uint64_t seed;
 	uint64_t mem_bytes;
 	unsigned int attempts;
-	bool quick;
+	int quick;
 	const char *csv;
 };
 
@@ -59,33 +63,7 @@ struct result {
 	double seconds;
 };
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545F4914F6CDD1DULL;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+static struct util_rng rng;
 
 static void die(const char *what)
 {
@@ -110,17 +88,17 @@ static void push(unsigned long **arr, size_t *nr, size_t *cap, unsigned long v)
  */
 static size_t object_size(void)
 {
-	unsigned int r = rng_next() % 100;
+	unsigned int r = util_rng_below(&rng, 100);
 
 	if (r < 5)
-		return 64 + rng_next() % 200;
+		return 64 + util_rng_below(&rng, 200);
 	if (r < 45)
-		return 300 + rng_next() % 900;
+		return 300 + util_rng_below(&rng, 900);
 	if (r < 80)
-		return 1200 + rng_next() % 1300;
+		return 1200 + util_rng_below(&rng, 1300);
 	if (r < 92)
-		return 2500 + rng_next() % 1100;
-	return 3600 + rng_next() % 497;
+		return 2500 + util_rng_below(&rng, 1100);
+	return 3600 + util_rng_below(&rng, 497);
 }
 
 static uint64_t vmstat(const char *name)
@@ -163,7 +141,7 @@ static void build(struct machine *m, const struct options *o)
 	char buf[4096];
 	unsigned long h, pfn;
 	size_t i, kept = 0, size;
-	double t0 = now();
+	double t0 = (util_now_ns() / 1e9);
 	int err;
 
 	memset(m, 0, sizeof(*m));
@@ -191,7 +169,7 @@ static void build(struct machine *m, const struct options *o)
 	m->pool = zs_create_pool_config("bench", &pcfg, &err);
 	if (!m->pool)
 		die("zs_create_pool_config failed");
-	rng_state = mix64(o->seed) | 1;
+	util_rng_init(&rng, o->seed);
 
 	/* Fill: objects, and an unmovable frame every 128 of them. */
 	for (i = 0;; i++) {
@@ -216,7 +194,7 @@ static void build(struct machine *m, const struct options *o)
 	 */
 	for (i = 0; i < m->nr_handles; i++) {
 		pfn = object_pfn(m->pool, m->handles[i]);
-		if (pfn && (pfn & 3) == (mix64((pfn >> 2) ^ o->seed) & 3)) {
+		if (pfn && (pfn & 3) == (util_mix64((pfn >> 2) ^ o->seed) & 3)) {
 			m->handles[kept++] = m->handles[i];
 			continue;
 		}
@@ -244,7 +222,7 @@ static void build(struct machine *m, const struct options *o)
 	m->managed_pages = zi.managed_pages;
 	printf("built in %.1f s: %zu objects live, %" PRIu64 " of %" PRIu64
 	       " pages free (%.1f%%), %zu unmovable frames, %zu order-2 blocks pinned as plugs\n",
-	       now() - t0, m->nr_handles, zi.free_pages, zi.managed_pages,
+	       (util_now_ns() / 1e9) - t0, m->nr_handles, zi.free_pages, zi.managed_pages,
 	       100.0 * zi.free_pages / zi.managed_pages, m->nr_pinned, m->nr_plugs);
 	fflush(stdout);
 }
@@ -279,7 +257,7 @@ static void attempt(struct result *r, const char *phase, unsigned int order,
 	uint64_t ms = vmstat("compact_migrate_scanned");
 	uint64_t fs = vmstat("compact_free_scanned");
 	struct zsim_zoneinfo zi;
-	double t0 = now(), last = t0;
+	double t0 = (util_now_ns() / 1e9), last = t0;
 	unsigned int i;
 
 	zsim_get_zoneinfo(&zi);
@@ -293,14 +271,14 @@ static void attempt(struct result *r, const char *phase, unsigned int order,
 						ZSIM_ALLOC_KERNEL);
 		if (got[i])
 			r->successes++;
-		if (now() - last > 2.0) {
-			last = now();
+		if ((util_now_ns() / 1e9) - last > 2.0) {
+			last = (util_now_ns() / 1e9);
 			printf("  ... %s order-%u: %u/%u attempts, %u succeeded\n",
 			       phase, order, i + 1, attempts, r->successes);
 			fflush(stdout);
 		}
 	}
-	r->seconds = now() - t0;
+	r->seconds = (util_now_ns() / 1e9) - t0;
 	r->compact_stall = vmstat("compact_stall") - stall;
 	r->compact_success = vmstat("compact_success") - ok;
 	r->compact_fail = vmstat("compact_fail") - fail;
@@ -357,106 +335,45 @@ static void run_cell(const struct options *o, bool compaction,
 	teardown(&m);
 }
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: bench_fragmentation [--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]\n"
-		"\n"
-		"Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
-		"order-3 block is free though much memory is, then measure how many order-2\n"
-		"and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n"
-		"\n"
-		"  --seed N      random seed (default 1)\n"
-		"  --mem SIZE    machine size, e.g. 256M or 1G (default 256M)\n"
-		"  --attempts N  allocations tried per order (default 200)\n"
-		"  --quick       a small machine and few attempts (seconds; CI smoke)\n"
-		"  --csv FILE    also write the table as CSV to FILE\n"
-		"  --help        this text\n");
-}
+#define OO(field)	offsetof(struct options, field)
 
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
-	case '\0': v <<= 20; break;	/* plain number: MiB */
-	default: v = 0;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B')
-		end++;
-	return *end ? 0 : v;
-}
+static const struct opt frag_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = OO(seed),
+	  .min = 0, .max = UINT64_MAX, .help = "random seed (default 1)" },
+	{ .kind = OPT_SIZE, .name = "mem", .metavar = "SIZE", .offset = OO(mem_bytes),
+	  .min = 8ull << 20, .max = 1ull << 40,
+	  .help = "machine size, e.g. 256M or 1G (default 256M; --quick: 32M)" },
+	{ .kind = OPT_UINT, .name = "attempts", .metavar = "N", .offset = OO(attempts),
+	  .min = 1, .max = 1000000, .help = "allocations tried per order (default 200; --quick: 40)" },
+	{ .kind = OPT_FLAG, .name = "quick", .flag = 1, .offset = OO(quick),
+	  .help = "a small machine and few attempts (seconds; CI smoke)" },
+	{ .kind = OPT_STRING, .name = "csv", .metavar = "FILE", .offset = OO(csv),
+	  .help = "also write the table as CSV to FILE" },
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "seed", required_argument, NULL, 's' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "attempts", required_argument, NULL, 'n' },
-		{ "quick", no_argument, NULL, 'q' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct options o = {
-		.seed = 1, .mem_bytes = 256ULL << 20, .attempts = 200,
-	};
-	bool mem_set = false, attempts_set = false;
+	struct options o = { .seed = 1 };
 	struct result res[4];
 	FILE *csv;
-	int c, i;
+	int first, i, r;
+	const struct opt_table tables[] = { OPTS_TABLE(frag_table, &o) };
+	const struct opt_command cmd = OPTS_COMMAND(
+		"bench_fragmentation", "[--seed N] [--mem SIZE] [--attempts N] [--quick] [--csv FILE]",
+		"Fragment a simulated machine full of zsmalloc objects until no order-2 or\n"
+		"order-3 block is free though much memory is, then measure how many order-2\n"
+		"and order-3 GFP_KERNEL allocations succeed with compaction off and on.\n",
+		NULL, tables);
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o.seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'm':
-			o.mem_bytes = parse_size(optarg);
-			if (!o.mem_bytes) {
-				fprintf(stderr, "bad --mem \"%s\"\n", optarg);
-				return 2;
-			}
-			mem_set = true;
-			break;
-		case 'n':
-			o.attempts = (unsigned int)strtoul(optarg, NULL, 0);
-			if (!o.attempts) {
-				fprintf(stderr, "bad --attempts \"%s\"\n", optarg);
-				return 2;
-			}
-			attempts_set = true;
-			break;
-		case 'q':
-			o.quick = true;
-			break;
-		case 'c':
-			o.csv = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		usage(stderr);
-		return 2;
-	}
-	if (o.quick) {
-		if (!mem_set)
-			o.mem_bytes = 32ULL << 20;
-		if (!attempts_set)
-			o.attempts = 40;
-	}
+	r = opts_main(&cmd, argc, argv, &first, 0);
+	if (r >= 0)
+		return r;
+	r = 0;
+	if (!o.mem_bytes)
+		o.mem_bytes = o.quick ? 32ULL << 20 : 256ULL << 20;
+	if (!o.attempts)
+		o.attempts = o.quick ? 40 : 200;
 
 	run_cell(&o, false, 2, &res[0]);
 	run_cell(&o, false, 3, &res[1]);

@@ -23,6 +23,7 @@
  * the minimum is the least disturbed.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,13 +35,14 @@
 #include <zsmalloc/zsim.h>
 
 #include "alloc_malloc.h"
+#include "opts.h"
 #include "trace.h"
 
 struct opts {
 	int quick;
 	const char *csv;
 	int child;
-	enum alloc_kind kind;
+	int kind;			/* enum alloc_kind */
 	unsigned int hot, cold;		/* live objects */
 	unsigned int rounds;
 	uint64_t seed;
@@ -49,14 +51,6 @@ struct opts {
 static struct opts o = {
 	.hot = 1024, .cold = 131072, .rounds = 5, .seed = 1,
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* --- one allocator, in its own process ---------------------------------------- */
 
@@ -122,10 +116,10 @@ static void *xmalloc(size_t n)
 /* @fixed: every object that size; else sizes uniform 32..4096. */
 static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t seed)
 {
-	struct trace_rng rng;
+	struct util_rng rng;
 
 	memset(ls, 0, sizeof(*ls));
-	trace_rng_init(&rng, seed);
+	util_rng_init(&rng, seed);
 	ls->n = n;
 	ls->obj = xmalloc(n * sizeof(*ls->obj));
 	ls->size = xmalloc(n * sizeof(*ls->size));
@@ -137,11 +131,11 @@ static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t
 	for (unsigned int i = 0; i < 4096; i++)
 		ls->src[i] = (unsigned char)(i * 7 + 3);
 	for (unsigned int i = 0; i < STREAM; i++)
-		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)trace_rng_below(&rng, 4096 - 32 + 1);
+		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)util_rng_below(&rng, 4096 - 32 + 1);
 	for (unsigned int i = 0; i < n; i++)
 		ls->perm[i] = i;
 	for (unsigned int i = n - 1; i > 0; i--) {
-		unsigned int j = (unsigned int)trace_rng_below(&rng, i + 1), t = ls->perm[i];
+		unsigned int j = (unsigned int)util_rng_below(&rng, i + 1), t = ls->perm[i];
 
 		ls->perm[i] = ls->perm[j];
 		ls->perm[j] = t;
@@ -212,17 +206,17 @@ static struct pair_ns run_pair(struct liveset *ls, unsigned int batch, uint64_t 
 			for (unsigned int j = 0; j < batch; j++)
 				idx[j] = ls->perm[(ls->pos + j) % ls->n];
 			ls->pos = (ls->pos + batch) % ls->n;
-			t0 = now_ns();
+			t0 = util_now_ns();
 			for (unsigned int j = 0; j < batch; j++)
 				do_free(ls->obj[idx[j]]);
-			t1 = now_ns();
+			t1 = util_now_ns();
 			for (unsigned int j = 0; j < batch; j++) {
 				uint32_t s = ls->sizes[ls->spos++ % STREAM];
 
 				ls->obj[idx[j]] = do_alloc(s);
 				ls->size[idx[j]] = s;
 			}
-			t2 = now_ns();
+			t2 = util_now_ns();
 			tf += t1 - t0;
 			ta += t2 - t1;
 			ops += batch;
@@ -259,7 +253,7 @@ static double run_access(struct liveset *ls, enum access_op op, int want_span, u
 		return -1;
 	}
 	for (unsigned int r = 0; r < o.rounds; r++) {
-		uint64_t ops = 0, t0 = now_ns(), t;
+		uint64_t ops = 0, t0 = util_now_ns(), t;
 
 		while (ops < target_ops) {
 			for (unsigned int j = 0; j < m; j++) {
@@ -300,7 +294,7 @@ static double run_access(struct liveset *ls, enum access_op op, int want_span, u
 			}
 			ops += m;
 		}
-		t = now_ns() - t0;
+		t = util_now_ns() - t0;
 		if ((double)t / ops < best)
 			best = (double)t / ops;
 	}
@@ -468,7 +462,7 @@ struct result {
 };
 
 static struct result *results;
-static size_t nr_results;
+static size_t nr_results, cap_results;
 
 static double find(const char *alloc, int threads, const char *liveset, const char *op,
 		   const char *size)
@@ -510,10 +504,17 @@ static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
 		if (sscanf(line, "R,%15[^,],%d,%7[^,],%31[^,],%7[^,],%lf", r.alloc, &r.threads,
 			   r.liveset, r.op, r.size, &r.ns) != 6)
 			continue;
-		struct result *grown = realloc(results, (nr_results + 1) * sizeof(*results));
-		if (!grown)
-			return -1;	/* results stays valid */
-		results = grown;
+		if (nr_results == cap_results) {
+			size_t ncap = cap_results ? 2 * cap_results : 64;
+			struct result *n = realloc(results, ncap * sizeof(*results));
+
+			if (!n) {
+				pclose(p);
+				return -1;
+			}
+			results = n;
+			cap_results = ncap;
+		}
 		results[nr_results++] = r;
 		if (csv)
 			fprintf(csv, "%s,%d,%s,%s,%s,%.2f\n", r.alloc, r.threads, r.liveset, r.op,
@@ -606,68 +607,59 @@ static void report(void)
 	       find("zsmalloc", 1, "hot", "spanning_share", "mix"));
 }
 
-static void help(FILE *out)
+static int quick_run(void *ctx, const struct opt *opt, const char *val)
 {
-	fprintf(out,
-		"Usage: bench_speed [--quick] [--csv FILE] [--seed N] [--rounds N]\n"
-		"                   [--hot N] [--cold N]\n"
-		"\n"
-		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
-		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
-		"hot (--hot objects, default 1024) and cold (--cold, default 131072) live\n"
-		"sets, 1 and 2 threads, and a sweep of fixed sizes.  Each allocator runs in\n"
-		"its own process.  --quick: a seconds-long smoke run.\n");
+	struct opts *op = ctx;
+
+	(void)opt;
+	(void)val;
+	op->hot = 256;
+	op->cold = 8192;
+	op->rounds = 2;
+	return 0;
 }
+
+#define O(field)	offsetof(struct opts, field)
+
+static const struct opt speed_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "quick", .flag = 1, .offset = O(quick), .hook = quick_run,
+	  .help = "a seconds-long smoke run (--hot 256 --cold 8192 --rounds 2)" },
+	{ .kind = OPT_STRING, .name = "csv", .metavar = "FILE", .offset = O(csv),
+	  .help = "also write every result to FILE" },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = O(seed),
+	  .min = 0, .max = UINT64_MAX, .help = "seed of the size stream (default 1)" },
+	{ .kind = OPT_UINT, .name = "rounds", .metavar = "N", .offset = O(rounds),
+	  .min = 1, .max = 1000, .help = "rounds per figure, the minimum kept (default 5)" },
+	{ .kind = OPT_UINT, .name = "hot", .metavar = "N", .offset = O(hot),
+	  .min = 4, .max = 1u << 24, .help = "objects in the hot live set (default 1024)" },
+	{ .kind = OPT_UINT, .name = "cold", .metavar = "N", .offset = O(cold),
+	  .min = 4, .max = 1u << 24, .help = "objects in the cold live set (default 131072)" },
+	{ OPT_SECTION, "Internal (one allocator's process)", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "child", .flag = 1, .offset = O(child),
+	  .help = "measure one allocator and print its results" },
+	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = O(kind),
+	  .choices = alloc_kind_choices, .help = "the allocator of --child" },
+};
 
 int main(int argc, char **argv)
 {
 	FILE *csv = NULL;
-	uint64_t v;
-	int ret = 0;
+	int ret = 0, first;
+	const struct opt_table tables[] = { OPTS_TABLE(speed_table, &o) };
+	const struct opt_command cmd = OPTS_COMMAND(
+		"bench_speed",
+		"[--quick] [--csv FILE] [--seed N] [--rounds N] [--hot N] [--cold N]",
+		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
+		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
+		"hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
+		"Each allocator runs in its own process.\n",
+		NULL, tables);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			help(stdout);
-			return 0;
-		} else if (!strcmp(a, "--quick")) {
-			o.quick = 1;
-			o.hot = 256;
-			o.cold = 8192;
-			o.rounds = 2;
-		} else if (!strcmp(a, "--child")) {
-			o.child = 1;
-		} else if (i + 1 < argc && !strcmp(a, "--csv")) {
-			o.csv = argv[++i];
-		} else if (i + 1 < argc && !strcmp(a, "--allocator")) {
-			if (alloc_kind_parse(argv[++i], &o.kind)) {
-				fprintf(stderr, "bench_speed: unknown allocator '%s'\n", argv[i]);
-				return 2;
-			}
-		} else if (i + 1 < argc && (!strcmp(a, "--seed") || !strcmp(a, "--rounds") ||
-					    !strcmp(a, "--hot") || !strcmp(a, "--cold"))) {
-			char *end;
-
-			errno = 0;
-			v = strtoull(argv[++i], &end, 0);
-			if (errno || *end || !v || (strcmp(a, "--seed") && v > (1u << 24))) {
-				fprintf(stderr, "bench_speed: bad %s '%s'\n", a, argv[i]);
-				return 2;
-			}
-			if (!strcmp(a, "--seed"))
-				o.seed = v;
-			else if (!strcmp(a, "--rounds"))
-				o.rounds = (unsigned int)v;
-			else if (!strcmp(a, "--hot"))
-				o.hot = v < 4 ? 4 : (unsigned int)v;
-			else
-				o.cold = v < 4 ? 4 : (unsigned int)v;
-		} else {
-			fprintf(stderr, "bench_speed: unknown option '%s' (see --help)\n", a);
-			return 2;
-		}
-	}
+	ret = opts_main(&cmd, argc, argv, &first, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
 	if (o.child)
 		return child_main(argv);
 

@@ -146,7 +146,7 @@ Do not edit by hand: the next \`make bench\` rewrites this file. Raw results are
 Timings come from a shared virtual machine: expect ±10–20 % between runs. Every speed figure is
 the minimum over several rounds.
 
-## Targets of issue 5
+## Targets
 
 | Target | Measured | Verdict |
 |---|---|---|
@@ -212,8 +212,8 @@ cat << EOF
 
 ## 3. Compaction
 
-\`bench_compact\`: fill with the kernel-build mix, free 30/50/70 %, one \`zs_compact()\` (the
-compaction seed's experiment, in both fullness schemes). \`moved\` counts object copies
+\`bench_compact\`: fill with the kernel-build mix, free 30/50/70 %, one \`zs_compact()\`, in
+both fullness schemes. \`moved\` counts object copies
 (\`objs_moved\` of the pool snapshot; an object moved into a zspage that later drains moves
 twice), \`mv/pg\` per page freed. RSS (MiB) after the frees (\`rss0\`), after \`zs_compact()\`
 (\`rss1\`) and after zone compaction (\`rss2\`, \`zsim_compact_memory()\`): the pages
@@ -270,7 +270,7 @@ Reading the profile against lib/zsmalloc.c (as of this writing):
   zspage tail waste, one partly filled zspage per class, and huge objects (stored as 4096 B by
   zram's rule, 100 % dense themselves). bench/results/classes-files-lz4.txt has the debugfs
   classes table after each phase; longer chains (chain 16) cut tail waste and raise density,
-  as the kernel's own measurements show (perf-anchors.md rows 2–4).
+  as the kernel's own measurements for the configurable chain size (Linux 6.2) show.
 
 ## How to reproduce
 

@@ -17,6 +17,8 @@
 
 #include <zsmalloc/zsim.h>
 
+#include "../tools/util.h"
+
 /* The run's seed: ZSIM_SEED or -s SEED on the command line, else 1. */
 static uint64_t test_seed = 1;
 
@@ -52,30 +54,25 @@ static inline int test_under_valgrind(void)
 	return env && atoi(env) > 0;
 }
 
-/* xorshift64*: small, fast, reproducible. */
+/* The tools' generator (splitmix64, tools/util.h), under the tests' names. */
 struct test_rng {
-	uint64_t s;
+	struct util_rng r;
 };
 
 static inline void test_rng_init(struct test_rng *r, uint64_t seed)
 {
-	r->s = seed * 0x9E3779B97F4A7C15ULL + 0x2545F4914F6CDD1DULL;
-	if (!r->s)
-		r->s = 1;
+	util_rng_init(&r->r, seed);
 }
 
 static inline uint64_t test_rng_next(struct test_rng *r)
 {
-	r->s ^= r->s >> 12;
-	r->s ^= r->s << 25;
-	r->s ^= r->s >> 27;
-	return r->s * 0x2545F4914F6CDD1DULL;
+	return util_rng_next(&r->r);
 }
 
 /* Uniform in [0, n). */
 static inline uint64_t test_rng_below(struct test_rng *r, uint64_t n)
 {
-	return n ? test_rng_next(r) % n : 0;
+	return util_rng_below(&r->r, n);
 }
 
 /* Boot a fresh machine of @mem_bytes with @pageblock_order. */

@@ -40,20 +40,15 @@ static const char *const kind_names[NR_ALLOC_KINDS] = {
 	[ALLOC_MIMALLOC] = "mimalloc",
 };
 
-int alloc_kind_parse(const char *name, enum alloc_kind *kind)
-{
-	for (int k = 0; k < NR_ALLOC_KINDS; k++) {
-		if (!strcmp(name, kind_names[k])) {
-			*kind = (enum alloc_kind)k;
-			return 0;
-		}
-	}
-	if (!strcmp(name, "malloc") || !strcmp(name, "ptmalloc")) {
-		*kind = ALLOC_GLIBC;
-		return 0;
-	}
-	return -1;
-}
+const struct opt_choice alloc_kind_choices[] = {
+	{ "zsmalloc", ALLOC_ZSMALLOC, 0 },
+	{ "glibc", ALLOC_GLIBC, 0 },
+	{ "jemalloc", ALLOC_JEMALLOC, 0 },
+	{ "mimalloc", ALLOC_MIMALLOC, 0 },
+	{ "malloc", ALLOC_GLIBC, 1 },
+	{ "ptmalloc", ALLOC_GLIBC, 1 },
+	{ NULL, 0, 0 },
+};
 
 const char *alloc_kind_name(enum alloc_kind kind)
 {
@@ -256,23 +251,4 @@ const char *alloc_malloc_version(enum alloc_kind kind, char *buf, size_t len)
 		break;
 	}
 	return buf;
-}
-
-uint64_t proc_rss_bytes(void)
-{
-	char buf[128];
-	unsigned long long size = 0, resident = 0;
-	ssize_t n;
-	int fd = open("/proc/self/statm", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
-		return 0;
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
 }

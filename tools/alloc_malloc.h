@@ -16,6 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "opts.h"
+#include "util.h"
+
 enum alloc_kind {
 	ALLOC_ZSMALLOC,
 	ALLOC_GLIBC,
@@ -27,7 +30,8 @@ enum alloc_kind {
 /* Exit status of a run whose allocator is not available here (automake's "skip"). */
 #define ALLOC_EXIT_UNAVAILABLE	77
 
-int alloc_kind_parse(const char *name, enum alloc_kind *kind);
+/* The names (and the aliases malloc and ptmalloc), for an OPT_CHOICE option. */
+extern const struct opt_choice alloc_kind_choices[];
 const char *alloc_kind_name(enum alloc_kind kind);
 
 /*
@@ -60,8 +64,5 @@ int64_t alloc_malloc_metadata(enum alloc_kind kind);
 
 /* "5.3.0-0-g54eaed1d...", "2.0.9", "2.36"; into @buf. */
 const char *alloc_malloc_version(enum alloc_kind kind, char *buf, size_t len);
-
-/* The process's resident set, from /proc/self/statm. */
-uint64_t proc_rss_bytes(void);
 
 #endif /* ZSIM_ALLOC_MALLOC_H */

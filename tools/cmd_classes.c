@@ -1,51 +1,48 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /* zsim classes: the size class table of a pool. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "zsim_cli.h"
 
-static void classes_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: zsim classes [pool options] [--all]\n"
-		"\n"
-		"Print the size classes a pool builds: index, object size (handle included),\n"
-		"pages per zspage, objects per zspage, the indexes merged into the class,\n"
-		"the bytes a zspage wastes, and whether the class is huge.\n"
-		"  --all     one row per index (0..254), merged ones pointing at their class\n\n");
-	pool_opts_help(out);
-}
+struct classes_opts {
+	int all;
+};
+
+static const struct opt classes_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "all", .flag = 1, .offset = offsetof(struct classes_opts, all),
+	  .help = "one row per index (0..254), merged ones pointing at their class" },
+};
 
 int cmd_classes(int argc, char **argv)
 {
+	struct classes_opts co = { 0 };
 	struct pool_opts po;
 	struct zs_pool_snapshot *snap;
 	struct zs_pool *pool;
 	char desc[128];
-	int all = 0, err = 0, i, r;
+	int err = 0, first, r;
 	unsigned int c;
+	const struct opt_table tables[] = {
+		OPTS_TABLE(classes_table, &co),
+		POOL_OPTS_TABLE(&po),
+	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim classes", "[--all] [pool options]",
+		"Print the size classes a pool builds: index, object size (handle included),\n"
+		"pages per zspage, objects per zspage, the indexes merged into the class,\n"
+		"the bytes a zspage wastes, and whether the class is huge.\n",
+		NULL, tables);
 
 	pool_opts_init(&po);
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			classes_help(stdout);
-			return 0;
-		}
-		if (!strcmp(argv[i], "--all")) {
-			all = 1;
-			continue;
-		}
-		r = pool_opts_parse(&po, argc, argv, &i);
-		if (r < 0)
-			return 2;
-		if (r == 0) {
-			fprintf(stderr, "zsim classes: unknown option '%s' (see --help)\n", argv[i]);
-			return 2;
-		}
-	}
+	r = opts_main(&cmd, argc, argv, &first, 0);
+	if (r >= 0)
+		return r;
+	r = 0;
 	if (pool_opts_finish(&po))
-		return 2;
+		return OPTS_EXIT_USAGE;
 
 	pool = zs_create_pool_config("classes", &po.cfg, &err);
 	if (!pool) {
@@ -71,7 +68,7 @@ int cmd_classes(int argc, char **argv)
 		unsigned int waste = cs->pages_per_zspage * ZSIM_PAGE_SIZE -
 				     cs->objs_per_zspage * cs->size;
 
-		if (all) {
+		if (co.all) {
 			for (unsigned int j = cs->first_index; j < cs->index; j++)
 				printf("%5u %5u %6s %5s %9s %7s %5s -> %u\n", j,
 				       32 + 16 * j, "", "", "", "", "", cs->index);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,20 +16,12 @@
 
 struct demo {
 	uint64_t seed;
-	uint64_t rng;
+	struct util_rng rng;
 	uint64_t mem;
 	unsigned int pageblock_order;
 	unsigned int nr_pages;		/* data pages for the zsmalloc step */
 	int verbose;
 };
-
-static uint64_t demo_rand(struct demo *d)
-{
-	d->rng ^= d->rng >> 12;
-	d->rng ^= d->rng << 25;
-	d->rng ^= d->rng >> 27;
-	return d->rng * 0x2545F4914F6CDD1DULL;
-}
 
 static void step(const char *title)
 {
@@ -88,12 +81,12 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 		struct block *b = &blocks[nr];
 		unsigned long pfn;
 
-		if (demo_rand(d) % 100 < 75) {
+		if (util_rng_below(&d->rng, 100) < 75) {
 			b->type = ZSIM_MOVABLE;
 			b->order = 0;
 		} else {
 			b->type = ZSIM_UNMOVABLE;
-			b->order = demo_rand(d) % 3;
+			b->order = util_rng_below(&d->rng, 3);
 		}
 		pfn = zsim_alloc_pages(b->order, b->type);
 		if (!pfn)
@@ -112,7 +105,7 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 		struct block *b = &blocks[i];
 		unsigned int pct = b->type == ZSIM_MOVABLE ? 60 : 50;
 
-		if (demo_rand(d) % 100 < pct) {
+		if (util_rng_below(&d->rng, 100) < pct) {
 			zsim_free_pages(b->pfn, b->order);
 			freed += 1u << b->order;
 			b->pfn = 0;
@@ -217,23 +210,9 @@ static size_t load_pages(struct demo *d, char **datap)
 	}
 	/* pad with seeded, text-like bytes if the files ran short */
 	for (; have < want; have++)
-		data[have] = "etaoin shrdlu\n"[demo_rand(d) % 14];
+		data[have] = "etaoin shrdlu\n"[util_rng_below(&d->rng, 14)];
 	*datap = data;
 	return d->nr_pages;
-}
-
-/* The process's resident set in MiB (/proc/self/statm). */
-static double rss_mib(void)
-{
-	unsigned long size, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (f) {
-		if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (double)sysconf(_SC_PAGESIZE) / (1 << 20);
 }
 
 static void show_density(struct zs_pool *pool, uint64_t stored_bytes, const char *when)
@@ -242,13 +221,13 @@ static void show_density(struct zs_pool *pool, uint64_t stored_bytes, const char
 
 	printf("  %s: %llu bytes stored in %lu pages (%lu KiB): density %.2f%%; process RSS %.1f MiB\n",
 	       when, (unsigned long long)stored_bytes, pages, pages * 4,
-	       pages ? 100.0 * stored_bytes / (pages * 4096.0) : 0.0, rss_mib());
+	       pages ? 100.0 * stored_bytes / (pages * 4096.0) : 0.0, (util_rss_bytes() / 1048576.0));
 }
 
 /*
- * The same fill, free and compaction on a pool of the seeds' era (Linux
- * 4.8: chain 4, four fullness groups and their compaction), with the
- * same object sizes and the same objects freed.
+ * The same fill, free and compaction on a Linux 4.8 pool (chain 4, four
+ * fullness groups and their compaction), with the same object sizes and
+ * the same objects freed.
  */
 static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t live)
 {
@@ -258,7 +237,7 @@ static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t liv
 	unsigned long before, after;
 	size_t i;
 
-	step("10. The compaction seed's experiment on a pool of the seeds' era");
+	step("10. The same compaction on a Linux 4.8 pool");
 	zs_pool_config_init(&cfg, ZS_PRESET_LINUX_4_8);
 	pool = zs_create_pool_config("demo-4.8", &cfg, NULL);
 	if (!pool || !h) {
@@ -350,7 +329,7 @@ static void zone_compaction_step(void)
 	       "  %llu pages more; free memory gathers in large blocks:\n",
 	       (unsigned long long)(vm("pgmigrate_success") - migrated));
 	show_buddy(0);
-	printf("  process RSS %.1f MiB: whole free pageblocks went back to the OS.\n", rss_mib());
+	printf("  process RSS %.1f MiB: whole free pageblocks went back to the OS.\n", (util_rss_bytes() / 1048576.0));
 	say("Unmovable pages still pin their pageblocks; everything movable,");
 	say("zsmalloc's pages included, can be gathered to free whole blocks.");
 }
@@ -447,7 +426,7 @@ static int zsmalloc_part(struct demo *d)
 	step("6. Free a random 60% of the objects");
 	live = stored_bytes;
 	for (i = 0; i < nr_objs; i++) {
-		if (demo_rand(d) % 100 < 60) {
+		if (util_rng_below(&d->rng, 100) < 60) {
 			live -= objs[i].len;
 			if (objs[i].len == ZSIM_PAGE_SIZE)
 				zram.huge_pages--;
@@ -509,58 +488,45 @@ static int zsmalloc_part(struct demo *d)
 	return bad ? 1 : 0;
 }
 
-static void demo_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: zsim demo [--seed N] [--mem SIZE] [--pageblock-order N] [--pages N]\n"
-		"\n"
-		"A guided run: fragment the buddy allocator of a small simulated machine,\n"
-		"then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
-		"compact, printing the kernel's statistics at each step.\n"
-		"  --seed N             seed for every random choice (default 1)\n"
-		"  --mem SIZE           machine size (default 32M)\n"
-		"  --pageblock-order N  pageblock order (default 9)\n"
-		"  --pages N            data pages read for step 5, at most (default 8192)\n");
-}
+static const struct opt demo_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = offsetof(struct demo, seed),
+	  .min = 0, .max = UINT64_MAX, .help = "seed for every random choice (default 1)" },
+	{ .kind = OPT_UINT, .name = "pages", .metavar = "N", .offset = offsetof(struct demo, nr_pages),
+	  .min = 1, .max = 1u << 20, .help = "data pages read for step 5, at most (default 8192)" },
+	{ OPT_SECTION, "Machine options (default: 32M, pageblock order 9)",
+	  0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+};
 
 int cmd_demo(int argc, char **argv)
 {
-	struct demo d = { .seed = 1, .mem = 32ULL << 20, .pageblock_order = 9,
-			  .nr_pages = 8192 };
+	struct demo d = { .seed = 1, .nr_pages = 8192 };
+	struct machine_opts mo = { .mem = 32ULL << 20, .pageblock_order = 9 };
 	struct zsim_config cfg;
 	struct block *blocks = NULL;
 	size_t nr = 0;
-	uint64_t v;
 	long leaked;
-	int err, ret;
+	int err, ret, first;
+	const struct opt_table tables[] = {
+		OPTS_TABLE(demo_table, &d),
+		MACHINE_OPTS_TABLE(&mo),
+	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim demo", "[--seed N] [--pages N] [--mem SIZE] [--pageblock-order N]",
+		"A guided run: fragment the buddy allocator of a small simulated machine,\n"
+		"then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
+		"compact, printing the kernel's statistics at each step.\n",
+		NULL, tables);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			demo_help(stdout);
-			return 0;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "zsim demo: unknown option or missing value '%s' (see --help)\n", a);
-			return 2;
-		}
-		if (!strcmp(a, "--seed") && !parse_u64_arg(argv[i + 1], &v)) {
-			d.seed = v;
-		} else if (!strcmp(a, "--mem") && !parse_size(argv[i + 1], &v)) {
-			d.mem = v;
-		} else if (!strcmp(a, "--pageblock-order") && !parse_u64_arg(argv[i + 1], &v) && v < 64) {
-			d.pageblock_order = (unsigned int)v;
-		} else if (!strcmp(a, "--pages") && !parse_u64_arg(argv[i + 1], &v) &&
-			   v >= 1 && v <= (1u << 20)) {
-			d.nr_pages = (unsigned int)v;
-		} else {
-			fprintf(stderr, "zsim demo: bad option '%s %s' (see --help)\n", a, argv[i + 1]);
-			return 2;
-		}
-		i++;
-	}
-	d.rng = d.seed * 0x9E3779B97F4A7C15ULL + 1;
+	ret = opts_main(&cmd, argc, argv, &first, 0);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
+	if (machine_opts_finish(&mo))
+		return OPTS_EXIT_USAGE;
+	d.mem = mo.mem;
+	d.pageblock_order = mo.pageblock_order;
+	util_rng_init(&d.rng, d.seed);
 
 	zsim_config_default(&cfg);
 	cfg.mem_bytes = d.mem;
@@ -569,7 +535,7 @@ int cmd_demo(int argc, char **argv)
 	err = zsim_init(&cfg);
 	if (err) {
 		fprintf(stderr, "zsim demo: cannot boot the machine: %s\n", zsim_last_error());
-		return 2;
+		return OPTS_EXIT_FAILURE;
 	}
 	printf("zsim demo, seed %llu\n", (unsigned long long)d.seed);
 

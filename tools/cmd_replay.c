@@ -14,11 +14,12 @@
  * pageblocks back to the OS, so its RSS follows what the pool uses.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "alloc_malloc.h"
+#include "emit.h"
 #include "trace.h"
 #include "zsim_cli.h"
 
@@ -32,13 +33,13 @@ enum access_api {
 struct replay {
 	struct trace t;
 	const char *path;
-	enum alloc_kind kind;
-	enum access_api access;
+	int kind;			/* enum alloc_kind */
+	int access;			/* enum access_api */
 	struct pool_opts po;
+	struct machine_opts mo;		/* mem 0: from the trace */
 	int json;
 	int classes;			/* print the classes table at each stats line */
-	uint64_t mem;			/* machine size for zsmalloc; 0: from the trace */
-	unsigned int pageblock_order;	/* 0: the machine's default */
+	struct zsim_fault_stats faults;	/* at the start of the run */
 
 	/* per slot */
 	uintptr_t *obj;			/* zsmalloc handle or malloc pointer */
@@ -61,35 +62,18 @@ struct replay {
 	uint64_t clock_cost;		/* ns one clock_gettime pair adds */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* What an empty timed section costs, subtracted from every op's time. */
 static uint64_t clock_overhead(void)
 {
 	uint64_t best = UINT64_MAX;
 
 	for (int i = 0; i < 2000; i++) {
-		uint64_t a = now_ns(), b = now_ns();
+		uint64_t a = util_now_ns(), b = util_now_ns();
 
 		if (b - a < best)
 			best = b - a;
 	}
 	return best;
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 27;
-	x *= 0x94D049BB133111EBULL;
-	return x ^ (x >> 31);
 }
 
 /*
@@ -99,7 +83,7 @@ static uint64_t mix64(uint64_t x)
  */
 static void fill_pattern(struct replay *r, uint64_t id, unsigned char *dst, size_t size)
 {
-	uint64_t h = mix64(id + 0x5851F42D4C957F2DULL);
+	uint64_t h = util_mix64(id + 0x5851F42D4C957F2DULL);
 	size_t off = h & (NOISE_SIZE - 1), done = 0;
 
 	while (done < size) {
@@ -188,10 +172,10 @@ static void do_compact(struct replay *r)
 	if (r->kind == ALLOC_ZSMALLOC) {
 		zs_compact(r->pool);
 	} else {
-		uint64_t before = proc_rss_bytes(), after;
+		uint64_t before = util_rss_bytes(), after;
 
 		alloc_malloc_purge(r->kind);
-		after = proc_rss_bytes();
+		after = util_rss_bytes();
 		if (before > after)
 			r->purged_pages += (before - after) / 4096;
 	}
@@ -201,11 +185,10 @@ static void do_compact(struct replay *r)
 
 static void print_stats(struct replay *r, const char *phase, uint32_t line)
 {
-	uint64_t rss = proc_rss_bytes();
+	uint64_t rss = util_rss_bytes();
 	int64_t rss_growth = (int64_t)rss - (int64_t)r->rss_base;
 	uint64_t pool_pages, compacted, ideal = (r->live_bytes + 4095) / 4096;
 	int64_t meta;
-	char density[32], metas[32], nsop[32];
 
 	if (r->kind == ALLOC_ZSMALLOC) {
 		struct zs_pool_stats st;
@@ -221,39 +204,30 @@ static void print_stats(struct replay *r, const char *phase, uint32_t line)
 		compacted = r->purged_pages;
 		meta = alloc_malloc_metadata(r->kind);
 	}
-	if (pool_pages)
-		snprintf(density, sizeof(density), "%.4f",
-			 (double)r->live_bytes / ((double)pool_pages * 4096.0));
-	else
-		snprintf(density, sizeof(density), r->json ? "null" : "n/a");
-	if (meta >= 0)
-		snprintf(metas, sizeof(metas), "%lld", (long long)meta);
-	else
-		snprintf(metas, sizeof(metas), r->json ? "null" : "n/a");
-	snprintf(nsop, sizeof(nsop), "%.1f",
-		 r->seg_ops ? (double)r->seg_ns / (double)r->seg_ops : 0.0);
+	{
+		/* the one description of a stats record, for both formats */
+		const struct emit_field rec[] = {
+			EMIT_STR("phase", phase),
+			EMIT_STR("allocator", alloc_kind_name(r->kind)),
+			EMIT_U64("line", line),
+			EMIT_U64("live_objects", r->live_objects),
+			EMIT_U64("live_bytes", r->live_bytes),
+			EMIT_U64("pool_pages", pool_pages),
+			EMIT_U64("ideal_pages", ideal),
+			EMIT_U64("pages_compacted", compacted),
+			pool_pages ? EMIT_DBL("density", (double)r->live_bytes /
+					      ((double)pool_pages * 4096.0), 4) :
+				     EMIT_NULL("density"),
+			EMIT_I64("rss_bytes", rss_growth),
+			meta >= 0 ? EMIT_I64("metadata_bytes", meta) : EMIT_NULL("metadata_bytes"),
+			EMIT_U64("ops", r->seg_ops),
+			EMIT_DBL("ns_per_op", r->seg_ops ? (double)r->seg_ns / (double)r->seg_ops : 0.0, 1),
+			EMIT_DBL("compact_ms", (double)r->seg_compact_ns / 1e6, 3),
+		};
 
-	if (r->json)
-		printf("{\"phase\":\"%s\",\"allocator\":\"%s\",\"line\":%u,"
-		       "\"live_objects\":%llu,\"live_bytes\":%llu,\"pool_pages\":%llu,"
-		       "\"ideal_pages\":%llu,\"pages_compacted\":%llu,\"density\":%s,"
-		       "\"rss_bytes\":%lld,\"metadata_bytes\":%s,\"ops\":%llu,"
-		       "\"ns_per_op\":%s,\"compact_ms\":%.3f}\n",
-		       phase, alloc_kind_name(r->kind), line,
-		       (unsigned long long)r->live_objects, (unsigned long long)r->live_bytes,
-		       (unsigned long long)pool_pages, (unsigned long long)ideal,
-		       (unsigned long long)compacted, density, (long long)rss_growth, metas,
-		       (unsigned long long)r->seg_ops, nsop, r->seg_compact_ns / 1e6);
-	else
-		printf("phase=%s allocator=%s line=%u live_objects=%llu live_bytes=%llu"
-		       " pool_pages=%llu ideal_pages=%llu pages_compacted=%llu density=%s"
-		       " rss_bytes=%lld metadata_bytes=%s ops=%llu ns_per_op=%s"
-		       " compact_ms=%.3f\n",
-		       phase, alloc_kind_name(r->kind), line,
-		       (unsigned long long)r->live_objects, (unsigned long long)r->live_bytes,
-		       (unsigned long long)pool_pages, (unsigned long long)ideal,
-		       (unsigned long long)compacted, density, (long long)rss_growth, metas,
-		       (unsigned long long)r->seg_ops, nsop, r->seg_compact_ns / 1e6);
+		emit_record(stdout, r->json ? EMIT_JSON : EMIT_KEY_VALUE, rec,
+			    sizeof(rec) / sizeof(rec[0]));
+	}
 	if (r->classes && r->kind == ALLOC_ZSMALLOC && !r->json) {
 		printf("# classes at phase %s:\n", phase);
 		zs_print_classes(r->pool, stdout);
@@ -267,7 +241,7 @@ static void print_stats(struct replay *r, const char *phase, uint32_t line)
 static int setup(struct replay *r)
 {
 	size_t n = r->t.nr_slots ? r->t.nr_slots : 1;
-	struct trace_rng rng;
+	struct util_rng rng;
 
 	r->buf_len = r->t.max_size ? r->t.max_size : 1;
 	r->obj = malloc(n * sizeof(*r->obj));
@@ -288,13 +262,35 @@ static int setup(struct replay *r)
 	memset(r->wbuf, 0, r->buf_len);
 	memset(r->rbuf, 0, r->buf_len);
 	memset(r->snap, 0, sizeof(*r->snap));
-	trace_rng_init(&rng, 0x7a73696d);	/* fixed: patterns do not depend on options */
+	util_rng_init(&rng, 0x7a73696d);	/* fixed: patterns do not depend on options */
 	for (size_t i = 0; i < 2 * NOISE_SIZE; i += 8) {
-		uint64_t v = trace_rng_next(&rng);
+		uint64_t v = util_rng_next(&rng);
 
 		memcpy(r->noise + i, &v, 8);
 	}
 	return 0;
+}
+
+/*
+ * Why an allocation failed: an injected fault (ZSIM_FAIL_*) is named as
+ * such; otherwise the machine was too small.  Into @buf, with "; ".
+ */
+static const char *failure_note(const struct replay *r, char *buf, size_t len)
+{
+	struct zsim_fault_stats now;
+	uint64_t pages = 0, slabs = 0;
+
+	if (!zsim_fault_stats(&now)) {
+		pages = now.page_injected - r->faults.page_injected;
+		slabs = now.slab_injected - r->faults.slab_injected;
+	}
+	if (pages || slabs)
+		snprintf(buf, len, "; a fault was injected (ZSIM_FAIL_%s: %llu %s allocation(s)"
+			 " failed on purpose)", pages ? "PAGE_*" : "SLAB_*",
+			 (unsigned long long)(pages ? pages : slabs), pages ? "page" : "slab");
+	else
+		snprintf(buf, len, "; try a larger --mem");
+	return buf;
 }
 
 static int boot_zsmalloc(struct replay *r)
@@ -307,10 +303,10 @@ static int boot_zsmalloc(struct replay *r)
 		fprintf(stderr, "zsim replay: %s\n", zsim_last_error());
 		return -1;
 	}
-	if (r->pageblock_order)
-		cfg.pageblock_order = r->pageblock_order;
-	if (r->mem) {
-		cfg.mem_bytes = r->mem;
+	if (r->mo.pageblock_order)
+		cfg.pageblock_order = r->mo.pageblock_order;
+	if (r->mo.mem) {
+		cfg.mem_bytes = r->mo.mem;
 	} else if (!getenv("ZSIM_MEM")) {
 		/*
 		 * Room for the peak live data twice over (fragmentation before a
@@ -324,16 +320,51 @@ static int boot_zsmalloc(struct replay *r)
 	}
 	err = zsim_init(&cfg);
 	if (err) {
-		fprintf(stderr, "zsim replay: cannot boot the machine: %s\n", zsim_last_error());
+		static const char *const fail_vars[] = {
+			"ZSIM_FAIL_PAGE_NTH", "ZSIM_FAIL_PAGE_PPM", "ZSIM_FAIL_SLAB_NTH",
+			"ZSIM_FAIL_SLAB_PPM",
+		};
+		const char *on = NULL;
+
+		for (size_t i = 0; i < sizeof(fail_vars) / sizeof(fail_vars[0]) && !on; i++) {
+			const char *v = getenv(fail_vars[i]);
+
+			if (v && *v && strcmp(v, "0"))
+				on = fail_vars[i];
+		}
+		if (on)
+			fprintf(stderr, "zsim replay: cannot boot the machine: %s; fault injection"
+				" is on (%s=%s), so an injected fault may have failed it\n",
+				zsim_last_error(), on, getenv(on));
+		else
+			fprintf(stderr, "zsim replay: cannot boot the machine: %s\n",
+				zsim_last_error());
 		return -1;
 	}
+	zsim_fault_stats(&r->faults);
 	r->pool = zs_create_pool_config("replay", &r->po.cfg, &err);
 	if (!r->pool) {
-		fprintf(stderr, "zsim replay: cannot create the pool: %s\n", strerror(-err));
+		char why[160];
+
+		fprintf(stderr, "zsim replay: cannot create the pool: %s%s\n", strerror(-err),
+			err == -ENOMEM ? failure_note(r, why, sizeof(why)) : "");
 		zsim_exit();
 		return -1;
 	}
 	return 0;
+}
+
+static void report_alloc_failure(const struct replay *r, const struct trace_op *op, int err)
+{
+	const struct trace *t = &r->t;
+	char why[160] = "";
+
+	if (r->kind == ALLOC_ZSMALLOC)
+		failure_note(r, why, sizeof(why));
+	fprintf(stderr, "zsim replay: %s:%u: allocating %u bytes for id %llu failed: %s"
+		" (%llu objects, %llu bytes live)%s\n", r->path, op->line, op->size,
+		(unsigned long long)t->ids[op->slot], strerror(-err),
+		(unsigned long long)r->live_objects, (unsigned long long)r->live_bytes, why);
 }
 
 static int run(struct replay *r)
@@ -351,16 +382,11 @@ static int run(struct replay *r)
 		switch (op->kind) {
 		case TRACE_ALLOC:
 			fill_pattern(r, t->ids[op->slot], r->wbuf, op->size);
-			t0 = now_ns();
+			t0 = util_now_ns();
 			err = obj_alloc(r, op->slot, op->size);
-			t1 = now_ns();
+			t1 = util_now_ns();
 			if (err) {
-				fprintf(stderr, "zsim replay: %s:%u: allocating %u bytes for id %llu"
-					" failed: %s (%llu objects, %llu bytes live)%s\n", r->path,
-					op->line, op->size, (unsigned long long)t->ids[op->slot],
-					strerror(-err), (unsigned long long)r->live_objects,
-					(unsigned long long)r->live_bytes,
-					r->kind == ALLOC_ZSMALLOC ? "; try a larger --mem" : "");
+				report_alloc_failure(r, op, err);
 				return -1;
 			}
 			r->size[op->slot] = op->size;
@@ -372,9 +398,9 @@ static int run(struct replay *r)
 			uint32_t size = r->size[op->slot];
 
 			fill_pattern(r, t->ids[op->slot], r->wbuf, size);
-			t0 = now_ns();
+			t0 = util_now_ns();
 			bad = obj_check_free(r, op->slot, size);
-			t1 = now_ns();
+			t1 = util_now_ns();
 			if (bad >= 0) {
 				fprintf(stderr, "zsim replay: %s:%u: id %llu (%u bytes, allocated at"
 					" line %u) does not hold what was written: first difference"
@@ -389,9 +415,9 @@ static int run(struct replay *r)
 			break;
 		}
 		case TRACE_COMPACT:
-			t0 = now_ns();
+			t0 = util_now_ns();
 			do_compact(r);
-			t1 = now_ns();
+			t1 = util_now_ns();
 			r->seg_compact_ns += t1 - t0;
 			continue;
 		case TRACE_PHASE:
@@ -432,137 +458,106 @@ static int run(struct replay *r)
 	return 0;
 }
 
-static void replay_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: zsim replay [pool options] [--allocator NAME] [--json] [options] TRACE\n"
-		"\n"
-		"Replay an allocation trace (plain text or gzip, '-' for standard input):\n"
-		"  a ID SIZE   allocate      f ID   free      c   compact/purge\n"
-		"  p NAME      print a stats line labelled NAME       # comment\n"
-		"Each object is filled with a pattern derived from its id and checked\n"
-		"before it is freed; a mismatch stops the replay with the line number.\n"
-		"A stats line is printed at each 'p NAME' and at the end (phase=end):\n"
-		"  live_objects live_bytes  what the trace holds at that point\n"
-		"  pool_pages     zsmalloc: zs_get_total_pages(); others: RSS growth in pages\n"
-		"  ideal_pages    ceil(live_bytes / 4096)\n"
-		"  pages_compacted zsmalloc: pool's pages_compacted; others: pages their\n"
-		"                 purges gave back (RSS drop across each 'c')\n"
-		"  density        live_bytes / (pool_pages * 4096)\n"
-		"  rss_bytes      process RSS growth since the start of the replay\n"
-		"  metadata_bytes zsmalloc: handle and zspage slabs; jemalloc: stats.metadata;\n"
-		"                 glibc and mimalloc: n/a (no counter)\n"
-		"  ops ns_per_op  trace ops since the last line and their mean cost,\n"
-		"                 object write or check included (whole run at 'end')\n"
-		"  compact_ms     time spent in 'c' since the last line\n"
-		"\n"
-		"Options:\n"
-		"  --allocator NAME   zsmalloc (default), glibc, jemalloc or mimalloc; jemalloc\n"
-		"                     and mimalloc run in a re-executed process with the Debian\n"
-		"                     library in LD_PRELOAD (ZSIM_JEMALLOC_SO / ZSIM_MIMALLOC_SO\n"
-		"                     name another file); exit status 77 if unavailable\n"
-		"  --json             print the stats lines as JSON objects, one a line\n"
-		"  --access obj|map   zsmalloc object access: zs_obj_write/zs_obj_read_begin\n"
-		"                     (default) or zs_map_object/zs_unmap_object\n"
-		"  --classes          zsmalloc: print the debugfs classes table after each\n"
-		"                     stats line (not with --json)\n"
-		"  --mem SIZE         simulated machine size (default: from the trace's peak)\n"
-		"  --pageblock-order N  pageblock order of the machine (default 9)\n"
-		"  -h, --help         this text\n"
-		"\n");
-	pool_opts_help(out);
-	fprintf(out,
-		"\nExit status: 0 success, 1 replay error (data mismatch, out of memory),\n"
-		"2 usage or trace error, 77 allocator not available.\n");
-}
+static const struct opt_choice access_apis[] = {
+	{ "obj", ACCESS_OBJ },
+	{ "map", ACCESS_MAP },
+	{ NULL, 0 },
+};
+
+#define R(field)	offsetof(struct replay, field)
+
+static const struct opt replay_table[] = {
+	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = R(kind),
+	  .choices = alloc_kind_choices,
+	  .help = "zsmalloc (default), glibc, jemalloc or mimalloc; jemalloc\n"
+		  "and mimalloc run in a re-executed process with the Debian\n"
+		  "library in LD_PRELOAD (ZSIM_JEMALLOC_SO / ZSIM_MIMALLOC_SO\n"
+		  "name another file); exit status 77 if unavailable" },
+	{ .kind = OPT_FLAG, .name = "json", .flag = 1, .offset = R(json),
+	  .help = "print the stats lines as JSON objects, one a line" },
+	{ .kind = OPT_CHOICE, .name = "access", .metavar = "obj|map", .offset = R(access),
+	  .choices = access_apis,
+	  .help = "zsmalloc object access: zs_obj_write/zs_obj_read_begin\n"
+		  "(default) or zs_map_object/zs_unmap_object" },
+	{ .kind = OPT_FLAG, .name = "classes", .flag = 1, .offset = R(classes),
+	  .help = "zsmalloc: print the debugfs classes table after each\n"
+		  "stats line (not with --json)" },
+	{ OPT_SECTION, "Machine options (zsmalloc; --mem default: from the trace's peak)",
+	  0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+};
+
+static const char replay_intro[] =
+	"Replay an allocation trace (plain text or gzip; '-' for standard input;\n"
+	"pipes and process substitution work):\n"
+	"  a ID SIZE   allocate      f ID   free      c   compact/purge\n"
+	"  p NAME      print a stats line labelled NAME       # comment\n"
+	"Each object is filled with a pattern derived from its id and checked\n"
+	"before it is freed; a mismatch stops the replay with the line number.\n"
+	"A stats line is printed at each 'p NAME' and at the end (phase=end):\n"
+	"  live_objects live_bytes  what the trace holds at that point\n"
+	"  pool_pages     zsmalloc: zs_get_total_pages(); others: RSS growth in pages\n"
+	"  ideal_pages    ceil(live_bytes / 4096)\n"
+	"  pages_compacted zsmalloc: pool's pages_compacted; others: pages their\n"
+	"                 purges gave back (RSS drop across each 'c')\n"
+	"  density        live_bytes / (pool_pages * 4096)\n"
+	"  rss_bytes      process RSS growth since the start of the replay\n"
+	"  metadata_bytes zsmalloc: handle and zspage slabs; jemalloc: stats.metadata;\n"
+	"                 glibc and mimalloc: n/a (no counter)\n"
+	"  ops ns_per_op  trace ops since the last line and their mean cost,\n"
+	"                 object write or check included (whole run at 'end')\n"
+	"  compact_ms     time spent in 'c' since the last line\n";
+
+static const char replay_epilogue[] =
+	"A trace that cannot be read or parsed is a usage error (2); a replay that\n"
+	"runs out of memory, finds corrupted data or leaks is a failure (1); 77\n"
+	"means the allocator is not available here.\n";
 
 int cmd_replay(int argc, char **argv)
 {
 	struct replay r;
 	char err[512];
-	uint64_t v;
-	int ret = 0, i;
+	int ret = 0, first;
+	const struct opt_table tables[] = {
+		OPTS_TABLE(replay_table, &r),
+		MACHINE_OPTS_TABLE(&r.mo),
+		POOL_OPTS_TABLE(&r.po),
+	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim replay", "[options] [machine options] [pool options] TRACE",
+		replay_intro,
+		replay_epilogue, tables);
 
 	memset(&r, 0, sizeof(r));
 	r.kind = ALLOC_ZSMALLOC;
 	r.access = ACCESS_OBJ;
 	pool_opts_init(&r.po);
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		int pr;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			replay_help(stdout);
-			return 0;
-		}
-		if (!strcmp(a, "--json")) {
-			r.json = 1;
-			continue;
-		}
-		if (!strcmp(a, "--classes")) {
-			r.classes = 1;
-			continue;
-		}
-		if (!strcmp(a, "--allocator") || !strcmp(a, "--access") || !strcmp(a, "--mem") ||
-		    !strcmp(a, "--pageblock-order")) {
-			const char *val;
-
-			if (i + 1 >= argc) {
-				fprintf(stderr, "zsim replay: %s needs a value\n", a);
-				return 2;
-			}
-			val = argv[++i];
-			if (!strcmp(a, "--allocator")) {
-				if (alloc_kind_parse(val, &r.kind)) {
-					fprintf(stderr, "zsim replay: unknown allocator '%s'"
-						" (zsmalloc, glibc, jemalloc, mimalloc)\n", val);
-					return 2;
-				}
-			} else if (!strcmp(a, "--access")) {
-				if (!strcmp(val, "obj"))
-					r.access = ACCESS_OBJ;
-				else if (!strcmp(val, "map"))
-					r.access = ACCESS_MAP;
-				else {
-					fprintf(stderr, "zsim replay: --access is obj or map, not '%s'\n", val);
-					return 2;
-				}
-			} else if (!strcmp(a, "--mem")) {
-				if (parse_size(val, &r.mem) || !r.mem) {
-					fprintf(stderr, "zsim replay: bad --mem '%s'\n", val);
-					return 2;
-				}
-			} else {
-				if (parse_u64_arg(val, &v) || v < 1 || v > 10) {
-					fprintf(stderr, "zsim replay: --pageblock-order takes 1..10, not '%s'\n", val);
-					return 2;
-				}
-				r.pageblock_order = (unsigned int)v;
-			}
-			continue;
-		}
-		pr = pool_opts_parse(&r.po, argc, argv, &i);
-		if (pr < 0)
-			return 2;
-		if (pr > 0)
-			continue;
-		if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "zsim replay: unknown option '%s' (see --help)\n", a);
-			return 2;
-		}
-		if (r.path) {
-			fprintf(stderr, "zsim replay: one trace at a time ('%s' and '%s')\n", r.path, a);
-			return 2;
-		}
-		r.path = a;
+	ret = opts_main(&cmd, argc, argv, &first, -1);
+	if (ret >= 0)
+		return ret;
+	ret = 0;
+	if (first >= argc) {
+		opts_error("no trace given (see zsim replay --help)");
+		return OPTS_EXIT_USAGE;
 	}
-	if (!r.path) {
-		fprintf(stderr, "zsim replay: no trace given (see --help)\n");
-		return 2;
+	if (first + 1 < argc) {
+		opts_error("one trace at a time ('%s' and '%s')", argv[first], argv[first + 1]);
+		return OPTS_EXIT_USAGE;
 	}
-	if (pool_opts_finish(&r.po))
-		return 2;
+	r.path = argv[first];
+	if (r.classes && r.json) {
+		opts_error("--classes does not go with --json (the table is not JSON)");
+		return OPTS_EXIT_USAGE;
+	}
+	if (r.kind != ALLOC_ZSMALLOC && (r.mo.mem || r.mo.pageblock_order || r.classes ||
+					 r.access != ACCESS_OBJ)) {
+		opts_error("--mem, --pageblock-order, --classes and --access are for"
+			   " --allocator zsmalloc only");
+		return OPTS_EXIT_USAGE;
+	}
+	if (machine_opts_finish(&r.mo) || pool_opts_finish(&r.po))
+		return OPTS_EXIT_USAGE;
 
 	/*
 	 * Before anything is allocated: this may re-execute the program.  Our
@@ -570,7 +565,7 @@ int cmd_replay(int argc, char **argv)
 	 * process needs the whole command line.
 	 */
 	if (r.kind != ALLOC_ZSMALLOC) {
-		ret = alloc_malloc_ensure(r.kind, argv - 1, "zsim replay");
+		ret = alloc_malloc_ensure((enum alloc_kind)r.kind, argv - 1, "zsim replay");
 		if (ret)
 			return ret;
 	}
@@ -613,7 +608,7 @@ int cmd_replay(int argc, char **argv)
 	/* the parser's garbage goes back before the baseline is taken */
 	alloc_malloc_purge(r.kind == ALLOC_ZSMALLOC ? ALLOC_GLIBC : r.kind);
 	r.clock_cost = clock_overhead();
-	r.rss_base = proc_rss_bytes();
+	r.rss_base = util_rss_bytes();
 
 	ret = run(&r) ? 1 : 0;
 

@@ -4,7 +4,8 @@
  *
  * Object sizes come either from real files, compressed page by page as
  * zram compresses swapped-out pages, or from synthetic mixtures modelled
- * on published zram measurements (shared/reference/perf-anchors.md §2).
+ * on published zram measurements (the zram measurements in the kernel documentation and the
+ * Linux 6.2 zsmalloc chain-size series).
  * Then a lifecycle: fill, optional in-place overwrites, and rounds of
  * freeing a random share, compacting and refilling, with "p NAME" lines
  * where a replay should report.  One seed drives every random choice, so
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,16 +33,19 @@
 #define PAGE		4096u
 
 enum source { SRC_NONE, SRC_FILES, SRC_MIX };
+#define MAX_DEPTH	32	/* directories below a --files DIR */
 enum mix { MIX_KERNEL_BUILD, MIX_ANDROID, MIX_UNIFORM };
 enum compressor { COMP_LZ4, COMP_ZSTD };
 
 static const char *const mix_names[] = { "kernel-build", "android", "uniform" };
 
 struct gen {
+	int files;			/* --files given */
+	int mix_given;			/* --mix given */
 	enum source source;
-	enum mix mix;
-	enum compressor comp;
-	int level;
+	int mix;			/* enum mix */
+	int comp;			/* enum compressor */
+	unsigned int level;
 	uint64_t seed;
 	uint64_t max_pages;
 	uint64_t objects;
@@ -56,7 +61,7 @@ struct gen {
 	char **paths;
 	size_t nr_paths;
 
-	struct trace_rng rng;
+	struct util_rng rng;
 	struct trace_writer w;
 	uint64_t ops_since_compact;
 	uint64_t next_id;
@@ -113,12 +118,12 @@ static const struct { uint16_t size; uint32_t objects; } kbuild_classes[] = {
 
 static uint32_t uniform(struct gen *g, uint32_t lo, uint32_t hi)
 {
-	return lo + (uint32_t)trace_rng_below(&g->rng, (uint64_t)hi - lo + 1);
+	return lo + (uint32_t)util_rng_below(&g->rng, (uint64_t)hi - lo + 1);
 }
 
 static uint32_t mix_size(struct gen *g)
 {
-	double u = trace_rng_double(&g->rng);
+	double u = util_rng_double(&g->rng);
 
 	switch (g->mix) {
 	case MIX_KERNEL_BUILD: {
@@ -132,7 +137,7 @@ static uint32_t mix_size(struct gen *g)
 			return uniform(g, 32, 1167);
 		for (c = 0; c < sizeof(kbuild_classes) / sizeof(kbuild_classes[0]); c++)
 			total += kbuild_classes[c].objects;
-		pick = trace_rng_below(&g->rng, total);
+		pick = util_rng_below(&g->rng, total);
 		for (c = 0; pick >= kbuild_classes[c].objects; c++)
 			pick -= kbuild_classes[c].objects;
 		return uniform(g, kbuild_classes[c].size - 15u, kbuild_classes[c].size);
@@ -150,9 +155,9 @@ static uint32_t mix_size(struct gen *g)
 		if (u < 0.015)
 			return PAGE;
 		do {
-			u1 = trace_rng_double(&g->rng);
+			u1 = util_rng_double(&g->rng);
 		} while (u1 <= 0.0);
-		u2 = trace_rng_double(&g->rng);
+		u2 = util_rng_double(&g->rng);
 		z = sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
 		x = exp(mu + sqrt(sigma2) * z);
 		if (x < 32.0)
@@ -179,7 +184,7 @@ static uint32_t zram_store(struct gen *g, uint32_t size)
 static uint32_t next_size(struct gen *g)
 {
 	if (g->source == SRC_FILES)
-		return g->sizes[trace_rng_below(&g->rng, g->nr_sizes)];
+		return g->sizes[util_rng_below(&g->rng, g->nr_sizes)];
 	return zram_store(g, mix_size(g));
 }
 
@@ -205,32 +210,61 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The regular files directly in @dir (not symlinks), sorted by name. */
-static int add_dir(struct gen *g, const char *dir, size_t *cap)
+/*
+ * The regular files in @dir (not symlinks), sorted by name; with @depth
+ * above 0, the files in its subdirectories too, each directory's files
+ * in name order, depth first.  Symlinked directories are not followed.
+ */
+static int add_dir(struct gen *g, const char *dir, size_t *cap, unsigned int depth)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	size_t first = g->nr_paths;
+	char **names = NULL;
+	size_t nr = 0, cap_names = 0;
+	int ret = 0;
 
 	if (!d)
 		return -1;
 	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (nr == cap_names) {
+			size_t ncap = cap_names ? cap_names * 2 : 64;
+			char **n = realloc(names, ncap * sizeof(*n));
+
+			if (!n) {
+				ret = -1;
+				break;
+			}
+			names = n;
+			cap_names = ncap;
+		}
+		names[nr] = strdup(de->d_name);
+		if (!names[nr]) {
+			ret = -1;
+			break;
+		}
+		nr++;
+	}
+	closedir(d);
+	if (!ret && nr)
+		qsort(names, nr, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < nr && !ret; i++) {
 		char path[4096];
 		struct stat st;
 
-		if (de->d_name[0] == '.')
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (lstat(path, &st))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (lstat(path, &st) || !S_ISREG(st.st_mode) || access(path, R_OK))
-			continue;
-		if (add_path(g, path, cap)) {
-			closedir(d);
-			return -1;
-		}
+		if (S_ISREG(st.st_mode) && !access(path, R_OK))
+			ret = add_path(g, path, cap);
+		else if (S_ISDIR(st.st_mode) && depth > 0)
+			add_dir(g, path, cap, depth - 1);	/* unreadable: skipped */
 	}
-	closedir(d);
-	qsort(g->paths + first, g->nr_paths - first, sizeof(*g->paths), cmp_str);
-	return 0;
+	for (size_t i = 0; i < nr; i++)
+		free(names[i]);
+	free(names);
+	return ret;
 }
 
 static int default_files(struct gen *g, size_t *cap)
@@ -240,7 +274,7 @@ static int default_files(struct gen *g, size_t *cap)
 	};
 
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		add_dir(g, dirs[i], cap);	/* a missing directory is fine */
+		add_dir(g, dirs[i], cap, 0);	/* a missing directory is fine */
 	if (!g->nr_paths) {
 		fprintf(stderr, "zsim trace-gen: found no files in the default directories;"
 			" name some with --files\n");
@@ -248,7 +282,7 @@ static int default_files(struct gen *g, size_t *cap)
 	}
 	/* a seeded shuffle, so the sample mixes programs and libraries */
 	for (size_t i = g->nr_paths - 1; i > 0; i--) {
-		size_t j = trace_rng_below(&g->rng, i + 1);
+		size_t j = util_rng_below(&g->rng, i + 1);
 		char *tmp = g->paths[i];
 
 		g->paths[i] = g->paths[j];
@@ -313,7 +347,7 @@ static int compress_files(struct gen *g)
 			if (g->comp == COMP_LZ4)
 				clen = LZ4_compress_default((const char *)page, dst, PAGE, (int)cap);
 			else {
-				size_t z = ZSTD_compressCCtx(cctx, dst, cap, page, PAGE, g->level);
+				size_t z = ZSTD_compressCCtx(cctx, dst, cap, page, PAGE, (int)g->level);
 
 				clen = ZSTD_isError(z) ? -1 : (long)z;
 			}
@@ -342,7 +376,9 @@ static int compress_files(struct gen *g)
 		g->files_read += any;
 	}
 	if (!g->nr_sizes) {
-		fprintf(stderr, "zsim trace-gen: the files gave no page worth storing\n");
+		fprintf(stderr, "zsim trace-gen: no page to store: the %llu file(s) read gave %llu"
+			" page(s), all of them empty or same-filled\n",
+			(unsigned long long)g->files_read, (unsigned long long)g->pages);
 		ret = -1;
 	}
 out:
@@ -369,7 +405,7 @@ static void pick_tail(struct gen *g, size_t k)
 {
 	for (size_t i = 0; i < k; i++) {
 		size_t last = g->nr_live - 1 - i;
-		size_t j = trace_rng_below(&g->rng, last + 1);
+		size_t j = util_rng_below(&g->rng, last + 1);
 		uint64_t tmp = g->live[last];
 
 		g->live[last] = g->live[j];
@@ -451,71 +487,99 @@ static int lifecycle(struct gen *g)
 
 /* --- options --------------------------------------------------------------------------- */
 
-static void gen_help(FILE *out)
-{
-	fprintf(out,
-		"Usage: zsim trace-gen (--files [PATH...] | --mix NAME) [options] [pool options]\n"
-		"\n"
-		"Write an allocation trace for 'zsim replay' (to stdout, or -o FILE; a name\n"
-		"ending in .gz is written gzip-compressed).\n"
-		"\n"
-		"Object sizes:\n"
-		"  --files [PATH...]   real files, split into 4 KiB pages and compressed one\n"
-		"                      page at a time as zram does: same-filled pages are not\n"
-		"                      stored (counted in a comment), pages compressing to\n"
-		"                      zs_huge_class_size or more are stored as 4096 bytes.\n"
-		"                      A directory stands for its regular files.  Without\n"
-		"                      PATHs: a seeded sample of /usr/bin, /usr/sbin,\n"
-		"                      /usr/lib/%s and /usr/libexec\n"
-		"  --compressor lz4|zstd  (default lz4)\n"
-		"  --level N           zstd level (default 3, zram's)\n"
-		"  --max-pages N       read at most N pages of files (default 32768: 128 MiB)\n"
-		"  --mix NAME          synthetic compressed sizes (perf-anchors.md §2):\n"
-		"                      kernel-build  8%% huge, 49%% kernel-build classes\n"
-		"                                    1168..3264 B, 43%% uniform 32..1167 B\n"
-		"                      android       lognormal, mean 960 B, sd 0.7*mean,\n"
-		"                                    plus 1.5%% huge\n"
-		"                      uniform       uniform 32..4096 B (a stress case)\n"
-		"  --objects N         objects in the fill for --mix (default 100000)\n"
-		"  --no-huge-rule      keep mix sizes at or above zs_huge_class_size as drawn\n"
-		"\n"
-		"Lifecycle (each step ends with a 'p NAME' line):\n"
-		"  fill                allocate every object                    p fill\n"
-		"  --overwrite P       free and reallocate P%% of the live ids,\n"
-		"                      new sizes (zram rewriting blocks)         p overwriteP\n"
-		"  then --rounds R times (default 1):\n"
-		"  --free-share P      free a random P%% of what is live (default 60; 0: none)\n"
-		"                                                                p freeP\n"
-		"                      then 'c' (unless --no-compact)            p compact\n"
-		"                      then allocate as many new objects as were freed,\n"
-		"                      sizes from the same source (unless --no-refill)\n"
-		"                                                                p refill\n"
-		"  From round 2 on, names get a suffix: free60.2, compact.2, refill.2.\n"
-		"  --compact-every N   also write 'c' after every N allocations and frees\n"
-		"\n"
-		"Other options:\n"
-		"  -o FILE             output file (default stdout)\n"
-		"  --seed N            seed for every random choice (default 1); the same\n"
-		"                      seed and inputs give the same bytes\n"
-		"  -h, --help          this text\n"
-		"\n", ZSIM_MULTIARCH);
-	pool_opts_help(out);
-	fprintf(out, "  (pool options choose zs_huge_class_size: 3625 for newest, 3257 for 4.8)\n");
-}
+static const struct opt_choice mix_choices[] = {
+	{ "kernel-build", MIX_KERNEL_BUILD },
+	{ "android", MIX_ANDROID },
+	{ "uniform", MIX_UNIFORM },
+	{ NULL, 0 },
+};
 
-static int percent_arg(const char *opt, const char *val, unsigned int *out)
-{
-	uint64_t v;
+static const struct opt_choice compressors[] = {
+	{ "lz4", COMP_LZ4 },
+	{ "zstd", COMP_ZSTD },
+	{ NULL, 0 },
+};
 
-	if (parse_u64_arg(val, &v) || v > 100) {
-		fprintf(stderr, "zsim trace-gen: %s takes a percentage 0..100, not '%s'\n", opt, val);
-		return -1;
-	}
-	*out = (unsigned int)v;
+static int mix_given(void *ctx, const struct opt *o, const char *val)
+{
+	struct gen *g = ctx;
+
+	(void)o;
+	(void)val;
+	g->mix_given = 1;
 	return 0;
 }
 
-/* zs_huge_class_size() of a pool built with the chosen options, on a tiny machine. */
+#define G(field)	offsetof(struct gen, field)
+
+static const struct opt gen_table[] = {
+	{ OPT_SECTION, "Object sizes", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_FLAG, .name = "files", .flag = 1, .offset = G(files),
+	  .help = "real files (the PATHs; a directory stands for the regular\n"
+		  "files in it and in its subdirectories), split into 4 KiB\n"
+		  "pages and compressed one page at a time as zram does:\n"
+		  "same-filled pages are not stored (counted in a comment),\n"
+		  "pages compressing to zs_huge_class_size or more are stored\n"
+		  "as 4096 bytes.  Without PATHs: a sample, shuffled by --seed,\n"
+		  "of /usr/bin, /usr/sbin, /usr/lib/" ZSIM_MULTIARCH " and /usr/libexec" },
+	{ .kind = OPT_CHOICE, .name = "compressor", .metavar = "lz4|zstd", .offset = G(comp),
+	  .choices = compressors, .help = "(default lz4)" },
+	{ .kind = OPT_UINT, .name = "level", .metavar = "N", .offset = G(level), .min = 1, .max = 22,
+	  .help = "zstd level (default 3, zram's)" },
+	{ .kind = OPT_U64, .name = "max-pages", .metavar = "N", .offset = G(max_pages),
+	  .min = 1, .max = UINT64_MAX,
+	  .help = "read at most N pages of files (default 32768: 128 MiB)" },
+	{ .kind = OPT_CHOICE, .name = "mix", .metavar = "NAME", .offset = G(mix),
+	  .choices = mix_choices, .hook = mix_given,
+	  .help = "synthetic compressed sizes, modelled on published zram\n"
+		  "measurements (not with --files):\n"
+		  "kernel-build  8% huge, 49% kernel-build classes\n"
+		  "              1168..3264 B, 43% uniform 32..1167 B\n"
+		  "android       lognormal, mean 960 B, sd 0.7*mean,\n"
+		  "              plus 1.5% huge\n"
+		  "uniform       uniform 32..4096 B (a stress case)" },
+	{ .kind = OPT_U64, .name = "objects", .metavar = "N", .offset = G(objects),
+	  .min = 1, .max = 1ull << 32, .help = "objects in the fill for --mix (default 100000)" },
+	{ .kind = OPT_FLAG, .name = "no-huge-rule", .flag = 0, .offset = G(huge_rule),
+	  .help = "keep mix sizes at or above zs_huge_class_size as drawn" },
+
+	{ OPT_SECTION, "Lifecycle (each step ends with a 'p NAME' line)",
+	  0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_UINT, .name = "overwrite", .metavar = "P", .offset = G(overwrite),
+	  .min = 0, .max = 100,
+	  .help = "after the fill (p fill), free and reallocate P% of the live\n"
+		  "ids with new sizes, as zram rewriting blocks (p overwriteP)" },
+	{ .kind = OPT_UINT, .name = "rounds", .metavar = "R", .offset = G(rounds),
+	  .min = 1, .max = 1000,
+	  .help = "then R times (default 1): free, compact, refill; from\n"
+		  "round 2 on, names get a suffix: free60.2, compact.2" },
+	{ .kind = OPT_UINT, .name = "free-share", .metavar = "P", .offset = G(free_share),
+	  .min = 0, .max = 100,
+	  .help = "free a random P% of what is live (default 60; 0: none)\n"
+		  "(p freeP)" },
+	{ .kind = OPT_FLAG, .name = "no-compact", .flag = 0, .offset = G(compact),
+	  .help = "no 'c' after the frees (else p compact)" },
+	{ .kind = OPT_FLAG, .name = "no-refill", .flag = 0, .offset = G(refill),
+	  .help = "do not allocate as many new objects as were freed, with\n"
+		  "sizes from the same source (else p refill)" },
+	{ .kind = OPT_U64, .name = "compact-every", .metavar = "N", .offset = G(compact_every),
+	  .min = 0, .max = UINT64_MAX,
+	  .help = "also write 'c' after every N allocations and frees" },
+
+	{ OPT_SECTION, "Other options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_STRING, .name = "output", .short_name = 'o', .metavar = "FILE",
+	  .offset = G(out),
+	  .help = "output file (default stdout); a name ending in .gz is\n"
+		  "written gzip-compressed" },
+	{ .kind = OPT_U64, .name = "seed", .metavar = "N", .offset = G(seed),
+	  .min = 0, .max = UINT64_MAX,
+	  .help = "seed for every random choice (default 1); the same\n"
+		  "seed and inputs give the same bytes" },
+};
+
+static const char gen_epilogue[] =
+	"The pool options choose zs_huge_class_size: 3625 for newest, 3257 for 4.8.\n";
+
 static int huge_size(struct gen *g)
 {
 	struct zsim_config cfg;
@@ -563,8 +627,15 @@ int cmd_trace_gen(int argc, char **argv)
 	struct gen g;
 	size_t cap_paths = 0;
 	char err[512], desc[128];
-	uint64_t v;
-	int ret = 2, files_default = 1;
+	int ret = OPTS_EXIT_USAGE, first, r;
+	const struct opt_table tables[] = {
+		OPTS_TABLE(gen_table, &g),
+		POOL_OPTS_TABLE(&g.po),
+	};
+	const struct opt_command cmd = OPTS_COMMAND(
+		"zsim trace-gen", "(--files [PATH...] | --mix NAME) [options] [pool options]",
+		"Write an allocation trace for 'zsim replay'.\n",
+		gen_epilogue, tables);
 
 	memset(&g, 0, sizeof(g));
 	g.level = 3;
@@ -576,148 +647,59 @@ int cmd_trace_gen(int argc, char **argv)
 	g.refill = g.compact = g.huge_rule = 1;
 	pool_opts_init(&g.po);
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
-		int pr;
-
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			gen_help(stdout);
-			gen_free(&g);
-			return 0;
-		}
-		if (!strcmp(a, "--files")) {
-			g.source = SRC_FILES;
-			continue;
-		}
-		if (!strcmp(a, "--no-refill")) {
-			g.refill = 0;
-			continue;
-		}
-		if (!strcmp(a, "--no-compact")) {
-			g.compact = 0;
-			continue;
-		}
-		if (!strcmp(a, "--no-huge-rule")) {
-			g.huge_rule = 0;
-			continue;
-		}
-		pr = pool_opts_parse(&g.po, argc, argv, &i);
-		if (pr < 0)
-			goto out;
-		if (pr > 0)
-			continue;
-		if (a[0] != '-' || !a[1]) {
-			/* a PATH for --files */
-			if (g.source != SRC_FILES) {
-				fprintf(stderr, "zsim trace-gen: '%s': paths come after --files\n", a);
-				goto out;
-			}
-			files_default = 0;
-			{
-				struct stat st;
-
-				if (stat(a, &st)) {
-					fprintf(stderr, "zsim trace-gen: %s: %s\n", a, strerror(errno));
-					goto out;
-				}
-				if (S_ISDIR(st.st_mode) ? add_dir(&g, a, &cap_paths) :
-				    add_path(&g, a, &cap_paths)) {
-					fprintf(stderr, "zsim trace-gen: %s: cannot list it\n", a);
-					goto out;
-				}
-			}
-			continue;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "zsim trace-gen: unknown option or missing value '%s'"
-				" (see --help)\n", a);
-			goto out;
-		}
-		val = argv[++i];
-		if (!strcmp(a, "-o")) {
-			g.out = val;
-		} else if (!strcmp(a, "--seed")) {
-			if (parse_u64_arg(val, &g.seed)) {
-				fprintf(stderr, "zsim trace-gen: bad --seed '%s'\n", val);
-				goto out;
-			}
-		} else if (!strcmp(a, "--mix")) {
-			size_t m;
-
-			for (m = 0; m < 3 && strcmp(val, mix_names[m]); m++)
-				;
-			if (m == 3) {
-				fprintf(stderr, "zsim trace-gen: unknown mix '%s' (kernel-build,"
-					" android, uniform)\n", val);
-				goto out;
-			}
-			g.source = SRC_MIX;
-			g.mix = (enum mix)m;
-		} else if (!strcmp(a, "--compressor")) {
-			if (!strcmp(val, "lz4"))
-				g.comp = COMP_LZ4;
-			else if (!strcmp(val, "zstd"))
-				g.comp = COMP_ZSTD;
-			else {
-				fprintf(stderr, "zsim trace-gen: --compressor is lz4 or zstd, not '%s'\n", val);
-				goto out;
-			}
-		} else if (!strcmp(a, "--level")) {
-			if (parse_u64_arg(val, &v) || v < 1 || v > (uint64_t)ZSTD_maxCLevel()) {
-				fprintf(stderr, "zsim trace-gen: --level takes 1..%d, not '%s'\n",
-					ZSTD_maxCLevel(), val);
-				goto out;
-			}
-			g.level = (int)v;
-		} else if (!strcmp(a, "--max-pages")) {
-			if (parse_u64_arg(val, &g.max_pages) || !g.max_pages) {
-				fprintf(stderr, "zsim trace-gen: bad --max-pages '%s'\n", val);
-				goto out;
-			}
-		} else if (!strcmp(a, "--objects")) {
-			if (parse_u64_arg(val, &g.objects) || !g.objects || g.objects > (1ull << 32)) {
-				fprintf(stderr, "zsim trace-gen: --objects takes 1..2^32, not '%s'\n", val);
-				goto out;
-			}
-		} else if (!strcmp(a, "--free-share")) {
-			if (percent_arg(a, val, &g.free_share))
-				goto out;
-		} else if (!strcmp(a, "--overwrite")) {
-			if (percent_arg(a, val, &g.overwrite))
-				goto out;
-		} else if (!strcmp(a, "--compact-every")) {
-			if (parse_u64_arg(val, &g.compact_every)) {
-				fprintf(stderr, "zsim trace-gen: bad --compact-every '%s'\n", val);
-				goto out;
-			}
-		} else if (!strcmp(a, "--rounds")) {
-			if (parse_u64_arg(val, &v) || v < 1 || v > 1000) {
-				fprintf(stderr, "zsim trace-gen: --rounds takes 1..1000, not '%s'\n", val);
-				goto out;
-			}
-			g.rounds = (unsigned int)v;
-		} else {
-			fprintf(stderr, "zsim trace-gen: unknown option '%s' (see --help)\n", a);
-			goto out;
-		}
-	}
-	if (g.source == SRC_NONE) {
-		fprintf(stderr, "zsim trace-gen: say where sizes come from: --files [PATH...]"
-			" or --mix NAME (see --help)\n");
+	r = opts_main(&cmd, argc, argv, &first, -1);
+	if (r >= 0)
+		return r;
+	r = 0;
+	if (g.files && g.mix_given) {
+		opts_error("--mix and --files do not go together (sizes come from one source)");
 		goto out;
 	}
-	if (g.source == SRC_MIX && g.nr_paths) {
-		fprintf(stderr, "zsim trace-gen: --mix and file paths do not go together\n");
+	if (!g.files && !g.mix_given) {
+		opts_error("say where sizes come from: --files [PATH...] or --mix NAME"
+			   " (see zsim trace-gen --help)");
 		goto out;
+	}
+	if (g.mix_given && first < argc) {
+		opts_error("'%s': file paths go with --files, not --mix", argv[first]);
+		goto out;
+	}
+	if (g.comp != COMP_ZSTD && g.level != 3) {
+		opts_error("--level is for --compressor zstd");
+		goto out;
+	}
+	if (g.level > (unsigned int)ZSTD_maxCLevel()) {
+		opts_error("--level: '%u' is out of range (1..%d)", g.level, ZSTD_maxCLevel());
+		goto out;
+	}
+	g.source = g.files ? SRC_FILES : SRC_MIX;
+	for (int i = first; i < argc; i++) {
+		const char *a = argv[i];
+		struct stat st;
+		size_t before = g.nr_paths;
+
+		if (stat(a, &st)) {
+			opts_error("%s: %s", a, strerror(errno));
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode) ? add_dir(&g, a, &cap_paths, MAX_DEPTH) :
+		    add_path(&g, a, &cap_paths)) {
+			opts_error("%s: cannot list it: %s", a, strerror(errno));
+			goto out;
+		}
+		if (g.nr_paths == before) {
+			opts_error("%s: no readable regular file in it or below it", a);
+			goto out;
+		}
 	}
 	if (pool_opts_finish(&g.po))
 		goto out;
 	ret = 1;
 	if (huge_size(&g))
 		goto out;
-	trace_rng_init(&g.rng, g.seed);
+	util_rng_init(&g.rng, g.seed);
 	if (g.source == SRC_FILES) {
-		if (files_default && default_files(&g, &cap_paths))
+		if (first >= argc && default_files(&g, &cap_paths))
 			goto out;
 		if (compress_files(&g))
 			goto out;
@@ -738,10 +720,10 @@ int cmd_trace_gen(int argc, char **argv)
 			bytes += g.sizes[i];
 		trace_write_comment(&g.w, "source: %llu pages of %llu %sfiles, %s%s%.0d",
 				    (unsigned long long)g.pages, (unsigned long long)g.files_read,
-				    files_default ? "system " : "",
+				    first >= argc ? "system " : "",
 				    g.comp == COMP_LZ4 ? "lz4" : "zstd",
 				    g.comp == COMP_ZSTD ? " level " : "",
-				    g.comp == COMP_ZSTD ? g.level : 0);
+				    g.comp == COMP_ZSTD ? (int)g.level : 0);
 		trace_write_comment(&g.w, "same_filled %llu (not stored) huge %llu stored %zu"
 				    " compr_bytes %llu mean %.0f ratio %.2f",
 				    (unsigned long long)g.same_filled, (unsigned long long)g.huge,

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-/* Pool options shared by zsim subcommands. */
-#include <errno.h>
-#include <stdlib.h>
+/*
+ * The pool options, one table fragment that every subcommand building a
+ * pool puts in its option list.  A new pool knob is one line here (and,
+ * for a new kind of value, one hook).
+ */
+#include <stddef.h>
 #include <string.h>
 
 #include "zsim_cli.h"
@@ -9,114 +12,116 @@
 void pool_opts_init(struct pool_opts *po)
 {
 	zs_pool_config_init(&po->cfg, ZS_PRESET_NEWEST);
+	po->preset = ZS_PRESET_NEWEST;
 	po->preset_name = "newest";
 }
 
-static int want_value(int argc, char **argv, int *i, const char **val)
+static int set_preset(void *ctx, const struct opt *o, const char *val)
 {
-	const char *arg = argv[*i];
-	const char *eq = strchr(arg, '=');
+	struct pool_opts *po = ctx;
 
-	if (eq) {
-		*val = eq + 1;
-		return 0;
-	}
-	if (*i + 1 >= argc) {
-		fprintf(stderr, "zsim: %s needs a value\n", arg);
-		return -1;
-	}
-	*val = argv[++*i];
+	(void)o;
+	zs_pool_config_init(&po->cfg, (enum zs_preset)po->preset);
+	po->preset_name = po->preset == ZS_PRESET_LINUX_4_8 ? "4.8" : val;
 	return 0;
 }
 
-static int opt_is(const char *arg, const char *name)
+static int set_custom(void *ctx, const struct opt *o, const char *val)
 {
-	size_t n = strlen(name);
+	struct pool_opts *po = ctx;
 
-	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
-}
-
-int pool_opts_parse(struct pool_opts *po, int argc, char **argv, int *i)
-{
-	const char *arg = argv[*i];
-	const char *val;
-
-	if (opt_is(arg, "--preset")) {
-		if (want_value(argc, argv, i, &val))
-			return -1;
-		if (!strcmp(val, "newest")) {
-			zs_pool_config_init(&po->cfg, ZS_PRESET_NEWEST);
-		} else if (!strcmp(val, "4.8") || !strcmp(val, "linux-4.8") ||
-			   !strcmp(val, "seeds")) {
-			zs_pool_config_init(&po->cfg, ZS_PRESET_LINUX_4_8);
-			val = "4.8";
-		} else {
-			fprintf(stderr, "zsim: unknown preset '%s' (newest, 4.8)\n", val);
-			return -1;
-		}
-		po->preset_name = val;
-		return 1;
-	}
-	if (opt_is(arg, "--chain")) {
-		uint64_t v;
-
-		if (want_value(argc, argv, i, &val))
-			return -1;
-		if (parse_u64_arg(val, &v) || v < 1 || v > ZS_MAX_CHAIN_SIZE) {
-			fprintf(stderr, "zsim: --chain takes 1..%u, not '%s'\n",
-				ZS_MAX_CHAIN_SIZE, val);
-			return -1;
-		}
-		po->cfg.chain_size = (unsigned int)v;
-		po->preset_name = "custom";
-		return 1;
-	}
-	if (opt_is(arg, "--page-rule")) {
-		if (want_value(argc, argv, i, &val))
-			return -1;
-		if (!strcmp(val, "max-used") || !strcmp(val, "usedpc"))
-			po->cfg.page_rule = ZS_PAGES_MAX_USED_PERCENT;
-		else if (!strcmp(val, "min-waste"))
-			po->cfg.page_rule = ZS_PAGES_MIN_WASTE;
-		else {
-			fprintf(stderr, "zsim: --page-rule is max-used or min-waste, not '%s'\n", val);
-			return -1;
-		}
-		po->preset_name = "custom";
-		return 1;
-	}
-	if (opt_is(arg, "--fullness")) {
-		if (want_value(argc, argv, i, &val))
-			return -1;
-		if (!strcmp(val, "quarters") || !strcmp(val, "4"))
-			po->cfg.fullness = ZS_FULLNESS_QUARTERS;
-		else if (!strcmp(val, "ratios") || !strcmp(val, "12"))
-			po->cfg.fullness = ZS_FULLNESS_RATIOS;
-		else {
-			fprintf(stderr, "zsim: --fullness is quarters or ratios, not '%s'\n", val);
-			return -1;
-		}
-		po->preset_name = "custom";
-		return 1;
-	}
+	(void)o;
+	(void)val;
+	po->preset_name = "custom";
 	return 0;
 }
+
+static const struct opt_choice presets[] = {
+	{ "newest", ZS_PRESET_NEWEST },
+	{ "4.8", ZS_PRESET_LINUX_4_8 },
+	{ "linux-4.8", ZS_PRESET_LINUX_4_8 },
+	{ NULL, 0 },
+};
+
+static const struct opt_choice page_rules[] = {
+	{ "max-used", ZS_PAGES_MAX_USED_PERCENT },
+	{ "min-waste", ZS_PAGES_MIN_WASTE },
+	{ NULL, 0 },
+};
+
+static const struct opt_choice fullness_schemes[] = {
+	{ "quarters", ZS_FULLNESS_QUARTERS },
+	{ "ratios", ZS_FULLNESS_RATIOS },
+	{ NULL, 0 },
+};
+
+#define PO(field)	offsetof(struct pool_opts, field)
+
+const struct opt pool_opts_table[] = {
+	{ OPT_SECTION, "Pool options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
+	{ .kind = OPT_CHOICE, .name = "preset", .metavar = "newest|4.8",
+	  .help = "newest (default): Linux 6.4+'s policies, chain 8,\n"
+		  "min-waste, 12 ratio groups; 4.8: Linux 4.8's, chain 4,\n"
+		  "max-used, 4 groups",
+	  .offset = PO(preset), .choices = presets, .hook = set_preset },
+	{ .kind = OPT_UINT, .name = "chain", .metavar = "N",
+	  .help = "pages per zspage at most, 1..16 (1: every object is huge)",
+	  .offset = PO(cfg.chain_size), .min = 1, .max = ZS_MAX_CHAIN_SIZE, .hook = set_custom },
+	{ .kind = OPT_CHOICE, .name = "page-rule", .metavar = "RULE",
+	  .help = "max-used (until Linux 6.2) or min-waste (Linux 6.3+)",
+	  .offset = PO(cfg.page_rule), .choices = page_rules, .hook = set_custom },
+	{ .kind = OPT_CHOICE, .name = "fullness", .metavar = "SCHEME",
+	  .help = "quarters (4 groups, 3/4 threshold) or ratios (12 groups)",
+	  .offset = PO(cfg.fullness), .choices = fullness_schemes, .hook = set_custom },
+};
+
+const size_t pool_opts_table_len = sizeof(pool_opts_table) / sizeof(pool_opts_table[0]);
 
 int pool_opts_finish(struct pool_opts *po)
 {
-	return zs_pool_config_check(&po->cfg) ? -1 : 0;
+	int err = zs_pool_config_check(&po->cfg);
+
+	if (err)
+		return opts_error("the pool options do not go together (%s): %s",
+				       pool_opts_describe(po, (char[128]){ 0 }, 128),
+				       strerror(-err));
+	if (po->cfg.chain_size == 1)
+		opts_warn("--chain 1: every object becomes huge (zs_huge_class_size() is 0)");
+	return 0;
 }
 
-void pool_opts_help(FILE *out)
+const struct opt machine_opts_table[] = {
+	{ .kind = OPT_SIZE, .name = "mem", .metavar = "SIZE",
+	  .help = "machine size, e.g. 256M (at least 4 pageblocks and 4M)",
+	  .offset = offsetof(struct machine_opts, mem), .min = 4ull << 20, .max = 1ull << 40 },
+	{ .kind = OPT_UINT, .name = "pageblock-order", .metavar = "N",
+	  .help = "pageblock order of the machine, 1..10 (default 9: 2M)",
+	  .offset = offsetof(struct machine_opts, pageblock_order), .min = 1, .max = 10 },
+};
+
+const size_t machine_opts_table_len = sizeof(machine_opts_table) / sizeof(machine_opts_table[0]);
+
+int machine_opts_finish(const struct machine_opts *mo)
 {
-	fprintf(out,
-		"Pool options:\n"
-		"  --preset newest|4.8     newest kernel (chain 8, min-waste, 12 ratio groups; default)\n"
-		"                          or the seeds' era, Linux 4.8 (chain 4, max-used, 4 groups)\n"
-		"  --chain N               pages per zspage at most, 1..%u\n"
-		"  --page-rule RULE        max-used (until 6.2) or min-waste (6.3+)\n"
-		"  --fullness SCHEME       quarters (4 groups, 3/4 threshold) or ratios (12 groups)\n",
-		ZS_MAX_CHAIN_SIZE);
+	unsigned int order = mo->pageblock_order ? mo->pageblock_order : 9;
+	uint64_t block = (uint64_t)ZSIM_PAGE_SIZE << order;
+	uint64_t least = 4 * block > (4ull << 20) ? 4 * block : (4ull << 20);
+	char a[32], b[32], c[32];
+
+	if (!mo->mem)
+		return 0;
+	if (mo->mem < least)
+		return opts_error("--mem: '%s' is too small (at least %s with pageblock order %u)",
+				       opts_format_size(mo->mem, a, sizeof(a)),
+				       opts_format_size(least, b, sizeof(b)), order);
+	if (mo->mem % block)
+		return opts_error("--mem: '%s' is not a whole number of pageblocks"
+				       " (%s each with pageblock order %u; %s or %s)",
+				       opts_format_size(mo->mem, a, sizeof(a)),
+				       opts_format_size(block, b, sizeof(b)), order,
+				       opts_format_size(mo->mem / block * block, c, sizeof(c)),
+				       opts_format_size((mo->mem / block + 1) * block, (char[32]){ 0 }, 32));
+	return 0;
 }
 
 const char *pool_opts_describe(const struct pool_opts *po, char *buf, size_t len)
@@ -126,48 +131,4 @@ const char *pool_opts_describe(const struct pool_opts *po, char *buf, size_t len
 		 po->cfg.page_rule == ZS_PAGES_MIN_WASTE ? "min-waste" : "max-used",
 		 po->cfg.fullness == ZS_FULLNESS_RATIOS ? "12-ratio" : "4-quarter");
 	return buf;
-}
-
-int parse_u64_arg(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	unsigned int shift = 0;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	switch (*end) {
-	case '\0': break;
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: return -1;
-	}
-	if (*end == 'i')
-		end++;
-	if (*end == 'B')
-		end++;
-	if (*end || (shift && v > (UINT64_MAX >> shift)))
-		return -1;
-	*out = v << shift;
-	return 0;
 }

@@ -36,22 +36,48 @@ struct parser {
 	size_t carry_len;
 };
 
+/* The first error wins: "NAME:LINE: reason", or "NAME: reason" without @line. */
+static int verr(struct parser *p, int line, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (p->failed)
+		return -1;
+	p->failed = 1;
+	if (line)
+		n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
+	else
+		n = snprintf(p->err, p->errlen, "%s: ", p->name);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+/* An error in the line being read. */
 static int perr(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int perr(struct parser *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (p->failed)
-		return -1;
-	p->failed = 1;
-	n = snprintf(p->err, p->errlen, "%s:%u: ", p->name, p->line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	verr(p, 1, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* An error about the input itself, not one of its lines. */
+static int ierr(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int ierr(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(p, 0, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -127,20 +153,25 @@ static uint32_t slot_of(struct parser *p, uint64_t id, int create)
 		return UINT32_MAX;
 	if (t->nr_slots >= UINT32_MAX - 1)
 		return UINT32_MAX;
-	if (grow((void **)&t->ids, &t->cap_slots, t->nr_slots + 1, sizeof(*t->ids)))
-		return UINT32_MAX;
-	/* live_size and alloc_line share the capacity of ids */
-	{
-		uint32_t *ls = realloc(p->live_size, t->cap_slots * sizeof(*ls));
-		uint32_t *al;
+	if (t->nr_slots >= t->cap_slots) {
+		/*
+		 * ids, live_size and alloc_line share one capacity, doubled
+		 * when full, so a trace of n ids costs O(log n) reallocs.
+		 */
+		size_t ncap = t->cap_slots;
+		uint32_t *ls, *al;
 
+		if (grow((void **)&t->ids, &ncap, t->nr_slots + 1, sizeof(*t->ids)))
+			return UINT32_MAX;
+		ls = realloc(p->live_size, ncap * sizeof(*ls));
 		if (!ls)
 			return UINT32_MAX;
 		p->live_size = ls;
-		al = realloc(p->alloc_line, t->cap_slots * sizeof(*al));
+		al = realloc(p->alloc_line, ncap * sizeof(*al));
 		if (!al)
 			return UINT32_MAX;
 		p->alloc_line = al;
+		t->cap_slots = ncap;
 	}
 	for (j = hash_id(id) & (p->hcap - 1); p->vals[j]; j = (j + 1) & (p->hcap - 1))
 		;
@@ -236,6 +267,21 @@ static int no_more(struct parser *p, const char *s, const char *end, const char 
 	return 0;
 }
 
+/* The next token as a number: @missing if there is none, "bad @what" if not one. */
+static int take_num(struct parser *p, const char **cur, const char *end, const char *missing,
+		    const char *what, uint64_t *out)
+{
+	size_t tlen;
+	const char *tok = token(cur, end, &tlen);
+
+	if (!tok)
+		return perr(p, "%s", missing);
+	if (parse_num(tok, tlen, out))
+		return perr(p, "bad %s '%.*s' (an unsigned decimal number)", what,
+			    (int)(tlen > 32 ? 32 : tlen), tok);
+	return 0;
+}
+
 static int parse_line(struct parser *p, const char *s, size_t len)
 {
 	struct trace *t = p->t;
@@ -259,19 +305,9 @@ static int parse_line(struct parser *p, const char *s, size_t len)
 
 	switch (*tok) {
 	case 'a':
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'a' needs an ID and a SIZE");
-		if (parse_num(tok, tlen, &id))
-			return perr(p, "bad id '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'a' needs a SIZE after the id");
-		if (parse_num(tok, tlen, &size))
-			return perr(p, "bad size '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		if (no_more(p, cur, end, "'a ID SIZE'"))
+		if (take_num(p, &cur, end, "'a' needs an ID and a SIZE", "id", &id) ||
+		    take_num(p, &cur, end, "'a' needs a SIZE after the id", "size", &size) ||
+		    no_more(p, cur, end, "'a ID SIZE'"))
 			return -1;
 		if (size == 0)
 			return perr(p, "size 0 cannot be allocated (id %llu)",
@@ -300,13 +336,8 @@ static int parse_line(struct parser *p, const char *s, size_t len)
 		t->nr_alloc++;
 		return add_op(p, TRACE_ALLOC, slot, (uint32_t)size);
 	case 'f':
-		tok = token(&cur, end, &tlen);
-		if (!tok)
-			return perr(p, "'f' needs an ID");
-		if (parse_num(tok, tlen, &id))
-			return perr(p, "bad id '%.*s' (an unsigned decimal number)",
-				    (int)(tlen > 32 ? 32 : tlen), tok);
-		if (no_more(p, cur, end, "'f ID'"))
+		if (take_num(p, &cur, end, "'f' needs an ID", "id", &id) ||
+		    no_more(p, cur, end, "'f ID'"))
 			return -1;
 		slot = slot_of(p, id, 0);
 		if (slot == UINT32_MAX)
@@ -432,84 +463,176 @@ int trace_parse_mem(const char *name, const char *text, size_t len,
 	return ret;
 }
 
+/* The line the input was in when it stopped: the next one, or the cut one. */
+static void at_cut_line(struct parser *p)
+{
+	p->line++;
+}
+
+struct reader {
+	int fd;
+	unsigned char *in;	/* raw bytes read from fd */
+	size_t in_len;		/* bytes valid in in[] */
+	uint64_t in_off;	/* file offset of in[0] */
+	int eof;
+};
+
+#define TRACE_CHUNK	(1u << 16)
+
+/* Refill in[] from fd (one read); 0, or -1 with errno. */
+static int reader_fill(struct reader *r)
+{
+	for (;;) {
+		ssize_t n = read(r->fd, r->in, TRACE_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		r->in_off += r->in_len;
+		r->in_len = (size_t)n;
+		if (n == 0)
+			r->eof = 1;
+		return 0;
+	}
+}
+
+/*
+ * gzip input, with inflate() driven here rather than through gzread(), so
+ * that a stream which ends before its trailer is an error (gzread() hands
+ * back the prefix and only gzclose() would tell), the message names the
+ * file and the byte, and no seek is needed.  Members may be concatenated,
+ * as gzip(1) allows; anything else after the last member is refused.
+ * The first read already sits in r->in.
+ */
+static int load_gzip(struct parser *p, struct reader *r)
+{
+	unsigned char *out = malloc(TRACE_CHUNK);
+	z_stream zs;
+	int ret = 0, zret = Z_OK, in_member = 1;
+
+	memset(&zs, 0, sizeof(zs));
+	if (!out || inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
+		free(out);
+		return ierr(p, "out of memory");
+	}
+	zs.next_in = r->in;
+	zs.avail_in = (unsigned int)r->in_len;
+	for (;;) {
+		if (zs.avail_in == 0) {
+			if (reader_fill(r)) {
+				ret = ierr(p, "read error at byte %llu: %s",
+					   (unsigned long long)(r->in_off + r->in_len),
+					   strerror(errno));
+				break;
+			}
+			if (r->eof)
+				break;
+			zs.next_in = r->in;
+			zs.avail_in = (unsigned int)r->in_len;
+		}
+		if (!in_member) {
+			/* another member must start with the gzip magic */
+			if (zs.next_in[0] != 0x1f) {
+				ret = ierr(p, "not gzip data at byte %llu, after the end of the gzip stream",
+					   (unsigned long long)(r->in_off +
+								(uint64_t)(zs.next_in - r->in)));
+				break;
+			}
+			inflateReset(&zs);
+			in_member = 1;
+		}
+		zs.next_out = out;
+		zs.avail_out = TRACE_CHUNK;
+		zret = inflate(&zs, Z_NO_FLUSH);
+		if (zret != Z_OK && zret != Z_STREAM_END && zret != Z_BUF_ERROR) {
+			uint64_t at = r->in_off + (uint64_t)(zs.next_in - r->in);
+
+			at_cut_line(p);
+			ret = perr(p, "corrupt gzip data before byte %llu (%s)", (unsigned long long)at,
+				   zret == Z_MEM_ERROR ? "out of memory" :
+				   zs.msg ? zs.msg : "inflate failed");
+			break;
+		}
+		if (parser_feed(p, (const char *)out, TRACE_CHUNK - zs.avail_out)) {
+			ret = -1;
+			break;
+		}
+		if (zret == Z_STREAM_END)
+			in_member = 0;
+	}
+	if (!ret && in_member) {
+		at_cut_line(p);
+		ret = perr(p, "truncated gzip file: it ends at byte %llu, inside the compressed stream",
+			   (unsigned long long)(r->in_off + r->in_len));
+	}
+	inflateEnd(&zs);
+	free(out);
+	return ret;
+}
+
 int trace_load(const char *path, struct trace *t, char *err, size_t errlen)
 {
-	static const size_t chunk = 1u << 16;
 	struct parser p;
-	unsigned char magic[2] = { 0, 0 };
-	gzFile gz = NULL;
-	char *buf;
-	int fd, ret = 0, is_stdin = !strcmp(path, "-");
+	struct reader r = { .fd = -1 };
+	int ret = 0, is_stdin = !strcmp(path, "-");
 
 	parser_init(&p, t, is_stdin ? "<stdin>" : path, err, errlen);
-	fd = is_stdin ? dup(0) : open(path, O_RDONLY);
-	if (fd < 0) {
+	r.fd = is_stdin ? 0 : open(path, O_RDONLY);
+	if (r.fd < 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/*
-	 * gzip starts with 1f 8b.  A regular file is peeked at with pread();
-	 * a pipe cannot be, so standard input goes through zlib's
-	 * transparent mode, which makes the same test.
-	 */
-	if (!is_stdin && pread(fd, magic, 2, 0) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (is_stdin || (magic[0] == 0x1f && magic[1] == 0x8b)) {
-		gz = gzdopen(fd, "rb");
-		if (!gz) {
-			snprintf(err, errlen, "%s: cannot start gzip reader", path);
-			close(fd);
-			return -1;
-		}
-		gzbuffer(gz, 1u << 17);
-	}
-	buf = malloc(chunk);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		ret = -1;
+	r.in = malloc(TRACE_CHUNK);
+	if (!r.in) {
+		ret = ierr(&p, "out of memory");
 		goto out;
 	}
-	for (;;) {
-		ssize_t n;
+	/*
+	 * Everything is read once, front to back, so pipes, process
+	 * substitution and standard input work like files.  gzip is told
+	 * by its magic bytes 1f 8b in the first read.
+	 */
+	if (reader_fill(&r)) {
+		ret = ierr(&p, "%s", strerror(errno));
+		goto out;
+	}
+	while (r.in_len == 1 && !r.eof) {
+		/* a pipe may deliver one byte first: get the second */
+		ssize_t n = read(r.fd, r.in + 1, TRACE_CHUNK - 1);
 
-		if (gz) {
-			n = gzread(gz, buf, (unsigned int)chunk);
-			if (n < 0) {
-				int zerr;
-				const char *msg = gzerror(gz, &zerr);
-
-				p.line++;
-				ret = perr(&p, "gzip: %s", msg ? msg : "read error");
-				break;
-			}
-		} else {
-			n = read(fd, buf, chunk);
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				snprintf(err, errlen, "%s: %s", path, strerror(errno));
-				ret = -1;
-				break;
-			}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = ierr(&p, "%s", strerror(errno));
+			goto out;
 		}
 		if (n == 0)
 			break;
-		if (parser_feed(&p, buf, (size_t)n)) {
-			ret = -1;
-			break;
+		r.in_len += (size_t)n;
+	}
+	if (r.in_len >= 2 && r.in[0] == 0x1f && r.in[1] == 0x8b) {
+		ret = load_gzip(&p, &r);
+	} else {
+		while (!r.eof && r.in_len) {
+			if (parser_feed(&p, (const char *)r.in, r.in_len)) {
+				ret = -1;
+				break;
+			}
+			if (reader_fill(&r)) {
+				ret = ierr(&p, "read error at byte %llu: %s",
+					   (unsigned long long)(r.in_off + r.in_len),
+					   strerror(errno));
+				break;
+			}
 		}
 	}
 	if (!ret)
 		ret = parser_finish(&p);
 out:
-	free(buf);
-	if (gz)
-		gzclose(gz);	/* closes fd */
-	else
-		close(fd);
+	free(r.in);
+	if (!is_stdin)
+		close(r.fd);
 	parser_release(&p);
 	if (ret)
 		trace_free(t);

@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "util.h"
+
 enum trace_kind {
 	TRACE_ALLOC,
 	TRACE_FREE,
@@ -96,38 +98,5 @@ void trace_write_comment(struct trace_writer *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Flush and close; -1 (@err) if anything failed to be written. */
 int trace_writer_close(struct trace_writer *w, char *err, size_t errlen);
-
-/* --- a small reproducible random number generator ----------------------------- */
-
-/* splitmix64: every seed, including 0, gives a good stream. */
-struct trace_rng {
-	uint64_t s;
-};
-
-static inline void trace_rng_init(struct trace_rng *r, uint64_t seed)
-{
-	r->s = seed;
-}
-
-static inline uint64_t trace_rng_next(struct trace_rng *r)
-{
-	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
-/* Uniform in [0, n), without modulo bias worth mentioning for n < 2^32. */
-static inline uint64_t trace_rng_below(struct trace_rng *r, uint64_t n)
-{
-	return n ? (uint64_t)(((unsigned __int128)trace_rng_next(r) * n) >> 64) : 0;
-}
-
-/* Uniform in [0, 1). */
-static inline double trace_rng_double(struct trace_rng *r)
-{
-	return (trace_rng_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
 
 #endif /* ZSIM_TRACE_H */

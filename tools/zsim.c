@@ -34,7 +34,11 @@ static void usage(FILE *out)
 		"Run 'zsim COMMAND --help' for a command's options.  The simulated machine\n"
 		"reads ZSIM_MEM, ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,\n"
 		"ZSIM_MADVISE, ZSIM_COMPACTION, ZSIM_KCOMPACTD and the ZSIM_FAIL_* fault\n"
-		"injection settings when a command does not set them (see zsim.h).\n");
+		"injection settings when a command does not set them (see zsim.h).\n"
+		"\n"
+		"Exit status, for every command: 0 success, 1 failure while running,\n"
+		"2 usage error; zsim replay also exits 77 when the allocator it was asked\n"
+		"for is not available here.\n");
 }
 
 int main(int argc, char **argv)
@@ -54,7 +58,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "zsim: unknown command '%s'\n\n", argv[1]);
-	usage(stderr);
+	fprintf(stderr, "zsim: unknown command '%s' (demo, classes, replay or trace-gen;"
+		" see zsim --help)\n", argv[1]);
 	return 2;
 }

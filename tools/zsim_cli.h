@@ -8,30 +8,49 @@
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/zsim.h>
 
+#include "opts.h"
+#include "util.h"
+
 #ifndef ZSIM_VERSION
 #define ZSIM_VERSION "unknown"
 #endif
 
-/* Pool options common to several subcommands (classes, replay). */
+/* Pool options common to the subcommands that build a pool. */
 struct pool_opts {
 	struct zs_pool_config cfg;
+	int preset;			/* enum zs_preset */
 	const char *preset_name;
 };
 
+/* The "Pool options" table; put POOL_OPTS_TABLE(&po) in a command's tables. */
+extern const struct opt pool_opts_table[];
+extern const size_t pool_opts_table_len;
+#define POOL_OPTS_TABLE(po)	{ pool_opts_table, pool_opts_table_len, (po) }
+
 void pool_opts_init(struct pool_opts *po);
-/*
- * Try to consume argv[*i] (and its value) as a pool option.  Returns 1 if
- * consumed, 0 if not a pool option, -1 on a bad value (message printed).
- */
-int pool_opts_parse(struct pool_opts *po, int argc, char **argv, int *i);
-/* Check the result; -1 with a message when impossible. */
+/* Check the result after parsing; -1 with a message when impossible. */
 int pool_opts_finish(struct pool_opts *po);
-void pool_opts_help(FILE *out);
 const char *pool_opts_describe(const struct pool_opts *po, char *buf, size_t len);
 
-/* Parse "64M"-style sizes; -1 on error. */
-int parse_size(const char *s, uint64_t *out);
-int parse_u64_arg(const char *s, uint64_t *out);
+/*
+ * Machine options (--mem, --pageblock-order), for the subcommands that
+ * boot a machine: MACHINE_OPTS_TABLE(&mo).  0 means "not given".
+ */
+struct machine_opts {
+	uint64_t mem;
+	unsigned int pageblock_order;
+};
+
+extern const struct opt machine_opts_table[];
+extern const size_t machine_opts_table_len;
+#define MACHINE_OPTS_TABLE(mo)	{ machine_opts_table, machine_opts_table_len, (mo) }
+
+/*
+ * Check --mem against the machine's rules for the pageblock order it
+ * will have (at least 4 pageblocks and 4 MiB, a whole number of
+ * pageblocks); 0, or -1 with a message naming --mem.
+ */
+int machine_opts_finish(const struct machine_opts *mo);
 
 int cmd_demo(int argc, char **argv);
 int cmd_classes(int argc, char **argv);

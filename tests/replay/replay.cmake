@@ -13,3 +13,13 @@ zsmalloc_add_test(test_trace_gen SOURCES replay/test_trace_gen.c LABELS replay L
 	ARGS $<TARGET_FILE:zsim>)
 target_link_libraries(test_trace_gen PRIVATE zsim_trace)
 add_dependencies(test_trace_gen zsim)
+
+# Loading is linear: counts the parser's realloc() calls, so it wraps them.
+zsmalloc_add_test(test_trace_linear SOURCES replay/test_trace_linear.c LABELS replay LIB zsmalloc)
+target_link_libraries(test_trace_linear PRIVATE zsim_trace "-Wl,--wrap=realloc")
+
+# The command line's messages and exit status, to the letter.
+add_test(NAME cli_messages COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/cli_messages.sh
+	$<TARGET_FILE:zsim>)
+set_tests_properties(cli_messages PROPERTIES LABELS replay TIMEOUT 300
+	ENVIRONMENT "ZSIM_LOGLEVEL=3")

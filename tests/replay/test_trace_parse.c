@@ -4,6 +4,9 @@
  * and blank lines, gzip input, and malformed lines refused with the right
  * line number.
  */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -277,6 +280,253 @@ static void test_writer_roundtrip(void **state)
 	unlink(gz);
 }
 
+/* Cut @path to its first @len bytes. */
+static void cut_file(const char *path, off_t len)
+{
+	assert_int_equal(truncate(path, len), 0);
+}
+
+static off_t file_size(const char *path)
+{
+	struct stat st;
+
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_size;
+}
+
+/* err must be exactly @want. */
+static void expect_err(const char *err, const char *want)
+{
+	if (strcmp(err, want)) {
+		print_error("got  \"%s\"\nwant \"%s\"\n", err, want);
+		fail();
+	}
+}
+
+/*
+ * A gzip file cut short is an error, not its prefix replayed: the whole
+ * file decompresses up to the cut, but the gzip trailer never comes.
+ */
+static void test_truncated_gz(void **state)
+{
+	char path[256], err[512], want[512];
+	struct trace t;
+	struct trace_writer w;
+	off_t size;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "cut.trace.gz");
+	assert_int_equal(trace_writer_open(&w, path, err, sizeof(err)), 0);
+	for (unsigned int i = 0; i < 2000; i++)
+		trace_write_alloc(&w, i, 100 + i % 300);
+	assert_int_equal(trace_writer_close(&w, err, sizeof(err)), 0);
+	size = file_size(path);
+
+	/* only the 8-byte trailer (CRC and length) missing */
+	cut_file(path, size - 8);
+	memset(&t, 0x5a, sizeof(t));
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "%s:2001: truncated gzip file: it ends at byte %lld, inside the compressed stream",
+		 path, (long long)(size - 8));
+	expect_err(err, want);
+	assert_null(t.ops);
+
+	/* half of it */
+	cut_file(path, size / 2);
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "truncated gzip file: it ends at byte"));
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	unlink(path);
+}
+
+/*
+ * A cut inside a line is reported at that line.  Level 0 (stored) gzip
+ * keeps the text as it is after a 10-byte header and a 5-byte block
+ * header, so the cut can be put at a known character.
+ */
+static void test_truncated_gz_mid_line(void **state)
+{
+	static const char text[] = "a 1 100\na 2 200\na 3 300\na 4 400\n";
+	char path[256], err[512], want[512];
+	struct trace t;
+	gzFile gz;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "midline.trace.gz");
+	gz = gzopen(path, "wb0");
+	assert_non_null(gz);
+	assert_int_equal(gzwrite(gz, text, (unsigned int)strlen(text)), (int)strlen(text));
+	assert_int_equal(gzclose(gz), Z_OK);
+	/* cut after "a 1 100\na 2 200\na 3 3": inside line 3 */
+	cut_file(path, 10 + 5 + 16 + 5);
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want),
+		 "%s:3: truncated gzip file: it ends at byte 36, inside the compressed stream",
+		 path);
+	expect_err(err, want);
+	unlink(path);
+}
+
+/* Corrupt gzip data names the file (not zlib's "<fd:N>") and the byte. */
+static void test_corrupt_gz(void **state)
+{
+	char path[256], err[512];
+	struct trace t;
+	FILE *f;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "corrupt.trace.gz");
+	/* gzip magic, then a compression method that does not exist */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite("\x1f\x8b\x09\x00\x00\x00\x00\x00\x00\x03garbage", 1, 17, f), 17);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_non_null(strstr(err, ":1: corrupt gzip data before byte "));
+	assert_null(strstr(err, "<fd:"));
+
+	/* a good stream followed by bytes that are not gzip */
+	write_gz(path, "a 1 5\n");
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("junk", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), -1);
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	assert_non_null(strstr(err, ": not gzip data at byte "));
+	unlink(path);
+}
+
+/* Concatenated gzip members are one trace, as gzip -d reads them. */
+static void test_gz_members(void **state)
+{
+	char path[256], err[512];
+	struct trace t;
+	FILE *f;
+	gzFile gz;
+
+	(void)state;
+	tmp_path(path, sizeof(path), "members.trace.gz");
+	write_gz(path, "a 1 5\n");
+	f = fopen(path, "a");
+	assert_non_null(f);
+	gz = gzdopen(dup(fileno(f)), "wb");
+	assert_non_null(gz);
+	assert_int_equal(gzputs(gz, "f 1\n"), 4);
+	assert_int_equal(gzclose(gz), Z_OK);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(trace_load(path, &t, err, sizeof(err)), 0);
+	assert_int_equal(t.nr_ops, 2);
+	trace_free(&t);
+	unlink(path);
+}
+
+/*
+ * A pipe that a child fills with the first @limit bytes of @path (all of
+ * it when -1); returns the read end, a stream that cannot seek.
+ */
+static int pipe_from_file(const char *path, off_t limit, pid_t *child)
+{
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	*child = fork();
+	assert_true(*child >= 0);
+	if (*child == 0) {
+		char buf[4096];
+		ssize_t n;
+		off_t sent = 0;
+		int in = open(path, O_RDONLY);
+
+		close(fds[0]);
+		if (in < 0)
+			_exit(1);
+		/* one byte first: the reader must not need both magic bytes at once */
+		while ((n = read(in, buf, sent ? sizeof(buf) : 1)) > 0) {
+			if (limit >= 0 && sent + n > limit)
+				n = limit - sent;
+			if (n <= 0 || write(fds[1], buf, (size_t)n) != n)
+				break;
+			sent += n;
+			if (sent == 1)
+				usleep(1000);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static void wait_child(pid_t child)
+{
+	int status;
+
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Pipes (process substitution's /dev/fd/N) and "-" for standard input. */
+static void test_streams(void **state)
+{
+	char paths[2][256], err[512], dev[64];
+	struct trace t;
+	pid_t child;
+	int fd, saved;
+
+	(void)state;
+	tmp_path(paths[0], sizeof(paths[0]), "stream.trace");
+	tmp_path(paths[1], sizeof(paths[1]), "stream.trace.gz");
+	write_file(paths[0], every_op);
+	write_gz(paths[1], every_op);
+
+	for (int gzip = 0; gzip < 2; gzip++) {
+		/* a pipe by name, as bash's <(...) gives it */
+		fd = pipe_from_file(paths[gzip], -1, &child);
+		snprintf(dev, sizeof(dev), "/dev/fd/%d", fd);
+		if (trace_load(dev, &t, err, sizeof(err))) {
+			print_error("%s: %s\n", gzip ? "gzip" : "plain", err);
+			fail();
+		}
+		check_every_op(&t);
+		trace_free(&t);
+		close(fd);
+		wait_child(child);
+
+		/* "-": standard input, which stays open */
+		fd = pipe_from_file(paths[gzip], -1, &child);
+		saved = dup(0);
+		assert_true(saved >= 0);
+		assert_int_equal(dup2(fd, 0), 0);
+		close(fd);
+		if (trace_load("-", &t, err, sizeof(err))) {
+			print_error("stdin %s: %s\n", gzip ? "gzip" : "plain", err);
+			fail();
+		}
+		check_every_op(&t);
+		trace_free(&t);
+		assert_true(fcntl(0, F_GETFD) >= 0);
+		assert_int_equal(dup2(saved, 0), 0);
+		close(saved);
+		wait_child(child);
+	}
+
+	/* a truncated gzip stream on standard input is named <stdin> */
+	fd = pipe_from_file(paths[1], file_size(paths[1]) - 4, &child);
+	saved = dup(0);
+	assert_int_equal(dup2(fd, 0), 0);
+	close(fd);
+	assert_int_equal(trace_load("-", &t, err, sizeof(err)), -1);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	wait_child(child);
+	assert_int_equal(strncmp(err, "<stdin>:", 8), 0);
+	assert_non_null(strstr(err, "truncated gzip file"));
+	unlink(paths[0]);
+	unlink(paths[1]);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +535,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_writer_roundtrip),
+		cmocka_unit_test(test_truncated_gz),
+		cmocka_unit_test(test_truncated_gz_mid_line),
+		cmocka_unit_test(test_corrupt_gz),
+		cmocka_unit_test(test_gz_members),
+		cmocka_unit_test(test_streams),
 	};
 	int ret;
 
