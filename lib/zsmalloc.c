@@ -2592,24 +2592,41 @@ static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 	return s->error;
 }
 
-int zs_print_classes(struct zs_pool *pool, FILE *out)
+int zs_print_classes_cb(struct zs_pool *pool, zs_output_fn *fn, void *arg)
 {
 	struct seq_file s;
+	int err;
 
-	seq_file_init_stream(&s, out, pool);
-	return zs_stats_size_show(&s, pool);
+	if (!pool || !fn)
+		return -EINVAL;
+	seq_file_init_output(&s, fn, arg, pool);
+	err = zs_stats_size_show(&s, pool);
+	return err ? err : seq_file_finish(&s);
+}
+EXPORT_SYMBOL_GPL(zs_print_classes_cb);
+
+static int zs_print_classes_stream(void *pool, seq_output_fn *fn, void *arg)
+{
+	return zs_print_classes_cb(pool, fn, arg);
+}
+
+int zs_print_classes(struct zs_pool *pool, FILE *out)
+{
+	return seq_print_to_stream(out, zs_print_classes_stream, pool);
 }
 EXPORT_SYMBOL_GPL(zs_print_classes);
 
-int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
-		     FILE *out)
+int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
+			zs_output_fn *fn, void *arg)
 {
 	static const struct zs_zram_stat none;
 	struct seq_file s;
 
+	if (!pool || !fn)
+		return -EINVAL;
 	if (!zram)
 		zram = &none;
-	seq_file_init_stream(&s, out, pool);
+	seq_file_init_output(&s, fn, arg, pool);
 	seq_printf(&s, "%8llu %8llu %8llu %8lu %8ld %8llu %8lu %8llu %8llu\n",
 		   (unsigned long long)zram->orig_data_size,
 		   (unsigned long long)zram->compr_data_size,
@@ -2620,7 +2637,28 @@ int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 		   atomic_long_read(&pool->pages_compacted),
 		   (unsigned long long)zram->huge_pages,
 		   (unsigned long long)zram->huge_pages_since);
-	return s.error;
+	return seq_file_finish(&s);
+}
+EXPORT_SYMBOL_GPL(zs_print_mm_stat_cb);
+
+struct zs_mm_stat_args {
+	struct zs_pool *pool;
+	const struct zs_zram_stat *zram;
+};
+
+static int zs_print_mm_stat_stream(void *ctx, seq_output_fn *fn, void *arg)
+{
+	struct zs_mm_stat_args *a = ctx;
+
+	return zs_print_mm_stat_cb(a->pool, a->zram, fn, arg);
+}
+
+int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
+		     FILE *out)
+{
+	struct zs_mm_stat_args a = { .pool = pool, .zram = zram };
+
+	return seq_print_to_stream(out, zs_print_mm_stat_stream, &a);
 }
 EXPORT_SYMBOL_GPL(zs_print_mm_stat);
 

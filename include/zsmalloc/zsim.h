@@ -211,13 +211,30 @@ ZSIM_API int zsim_vmstat_get(const char *name, uint64_t *value);
 ZSIM_API int zsim_unusable_index(unsigned int order);
 ZSIM_API int zsim_extfrag_index(unsigned int order);
 
+/*
+ * The printers write the kernel's text to a stdio stream (-EIO if a write
+ * failed, -EINVAL for a NULL stream), or hand it to a callback: each
+ * zsim_print_X_cb() calls @fn(@arg, text) once per line, in order, with
+ * the line's text and its newline as a NUL-terminated string (a line
+ * longer than 1023 bytes comes in several calls).  @fn must not call
+ * zsim_* or zs_* functions.  The _cb variants return 0, or -EINVAL for a
+ * NULL @fn.
+ */
+typedef void zsim_output_fn(void *arg, const char *text);
+
 ZSIM_API int zsim_print_buddyinfo(FILE *out);
+ZSIM_API int zsim_print_buddyinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_pagetypeinfo(FILE *out);
+ZSIM_API int zsim_print_pagetypeinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_vmstat(FILE *out);
+ZSIM_API int zsim_print_vmstat_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_unusable_index(FILE *out);
+ZSIM_API int zsim_print_unusable_index_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_extfrag_index(FILE *out);
-/* kmem_cache statistics, like /proc/slabinfo */
+ZSIM_API int zsim_print_extfrag_index_cb(zsim_output_fn *fn, void *arg);
+/* kmem_cache statistics, like /proc/slabinfo; -ENODEV if no machine runs */
 ZSIM_API int zsim_print_slabinfo(FILE *out);
+ZSIM_API int zsim_print_slabinfo_cb(zsim_output_fn *fn, void *arg);
 
 /* --- memory pressure ---------------------------------------------------- */
 

@@ -231,10 +231,22 @@ struct zs_pool_snapshot {
 ZS_API int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap);
 
 /*
+ * The printers write the kernel's text to a stdio stream: 0, -EIO if a
+ * write failed, -EINVAL for a NULL pool or stream.  Each has a variant
+ * that hands the text to @fn instead: @fn(@arg, text) is called once per
+ * line, in order, with the line and its newline as a NUL-terminated
+ * string (a line longer than 1023 bytes comes in several calls).  @fn
+ * must not call zs_* or zsim_* functions.  The _cb variants return 0, or
+ * -EINVAL for a NULL pool or @fn.
+ */
+typedef void zs_output_fn(void *arg, const char *text);
+
+/*
  * The debugfs "classes" table (/sys/kernel/debug/zsmalloc/<pool>/classes)
  * in the layout of the era that matches the pool's fullness scheme.
  */
 ZS_API int zs_print_classes(struct zs_pool *pool, FILE *out);
+ZS_API int zs_print_classes_cb(struct zs_pool *pool, zs_output_fn *fn, void *arg);
 
 /*
  * zram's /sys/block/zram<N>/mm_stat line for a device on this pool.  The
@@ -251,6 +263,8 @@ struct zs_zram_stat {
 };
 ZS_API int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 			    FILE *out);
+ZS_API int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
+			       zs_output_fn *fn, void *arg);
 
 #ifdef __cplusplus
 }
