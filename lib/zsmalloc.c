@@ -2424,6 +2424,18 @@ struct zs_pool *zs_create_pool(const char *name)
 }
 EXPORT_SYMBOL_GPL(zs_create_pool);
 
+const char *zs_version(void)
+{
+	return ZSMALLOC_VERSION_STRING;
+}
+EXPORT_SYMBOL_GPL(zs_version);
+
+unsigned int zs_version_number(void)
+{
+	return ZSMALLOC_VERSION_NUMBER;
+}
+EXPORT_SYMBOL_GPL(zs_version_number);
+
 void zs_destroy_pool(struct zs_pool *pool)
 {
 	if (!pool)

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <zsmalloc/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,6 +28,15 @@ extern "C" {
 #define ZS_API __attribute__((__visibility__("default")))
 
 struct zs_pool;
+
+/*
+ * The library's version, "MAJOR.MINOR.PATCH", and as one number
+ * (ZSMALLOC_VERSION_NUMBER's formula).  They equal ZSMALLOC_VERSION_STRING
+ * and ZSMALLOC_VERSION_NUMBER when the program runs with the library it
+ * was compiled against.
+ */
+ZS_API const char *zs_version(void);
+ZS_API unsigned int zs_version_number(void);
 
 /* Largest object zs_malloc() accepts (PAGE_SIZE). */
 #define ZS_MAX_ALLOC_SIZE	4096u
