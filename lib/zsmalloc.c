@@ -1213,7 +1213,7 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 EXPORT_SYMBOL_GPL(zs_obj_read_begin);
 
 void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
-		     size_t mem_len, void *handle_mem)
+		     size_t mem_len, const void *handle_mem)
 {
 	struct zspage *zspage;
 	struct page *page;
@@ -1228,7 +1228,7 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 EXPORT_SYMBOL_GPL(zs_obj_read_end);
 
 void zs_obj_write(struct zs_pool *pool, unsigned long handle,
-		  void *handle_mem, size_t mem_len)
+		  const void *handle_mem, size_t mem_len)
 {
 	struct zspage *zspage;
 	struct size_class *class;
@@ -1249,7 +1249,7 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 		first = PAGE_SIZE - off;
 		memcpy_to_page(page, off, handle_mem, first);
 		memcpy_to_page(get_next_page(page), 0,
-			       (char *)handle_mem + first, mem_len - first);
+			       (const char *)handle_mem + first, mem_len - first);
 	}
 	zs_obj_unlock(zspage, handle);
 }

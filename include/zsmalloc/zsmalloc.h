@@ -145,7 +145,7 @@ ZS_API void zs_free(struct zs_pool *pool, unsigned long handle);
  * write is refused with a warning instead of touching a neighbour.
  */
 ZS_API void zs_obj_write(struct zs_pool *pool, unsigned long handle,
-			 void *handle_mem, size_t mem_len);
+			 const void *handle_mem, size_t mem_len);
 
 /*
  * Start reading @mem_len bytes of the object.  Returns a pointer to them:
@@ -156,7 +156,7 @@ ZS_API void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 ZS_API void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 			       size_t mem_len, void *local_copy);
 ZS_API void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
-			    size_t mem_len, void *handle_mem);
+			    size_t mem_len, const void *handle_mem);
 
 /* The older mapping API (Linux 3.x .. 6.14), with its three modes. */
 enum zs_mapmode {
