@@ -2323,10 +2323,11 @@ static void zs_destroy_classes(struct zs_pool *pool)
 /**
  * zs_create_pool_config - create a pool with explicit policies
  * @name: the pool's name, copied
- * @cfg: chain size, page rule, fullness scheme
+ * @cfg: the policies, from zs_pool_config_init()
  * @err: if not NULL, receives -EINVAL or -ENOMEM on failure
  *
- * Returns the pool or NULL.
+ * Returns the pool, or NULL with errno set (EINVAL: NULL @name, NULL or
+ * rejected @cfg; ENOMEM).
  */
 struct zs_pool *zs_create_pool_config(const char *name,
 				      const struct zs_pool_config *cfg,
@@ -2338,7 +2339,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	int ret = -EINVAL;
 
 	if (!name) {
-		pr_err("zsmalloc: a pool needs a name\n");
+		pr_err("zsmalloc: a pool needs a name (name is NULL)\n");
 		goto fail_early;
 	}
 	if (zs_pool_config_check(cfg))
@@ -2444,14 +2445,15 @@ err:
 fail_early:
 	if (err)
 		*err = ret;
+	errno = -ret;
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(zs_create_pool_config);
 
 /**
- * zs_create_pool - Creates an allocation pool with the newest kernel's
- * policies (chain 8, min-waste page rule, 12 in-use ratio groups).
- * @name: pool name to be created
+ * zs_create_pool - Creates an allocation pool with ZS_PRESET_NEWEST's
+ * policies (those of Linux 6.18).
+ * @name: pool name to be created; NULL is refused (errno EINVAL)
  */
 struct zs_pool *zs_create_pool(const char *name)
 {

@@ -192,12 +192,18 @@ ZS_API int zs_pool_config_check(const struct zs_pool_config *cfg);
 
 /* --- pools ----------------------------------------------------------------- */
 
-/* A pool with the newest kernel's behaviour; NULL when out of memory. */
+/*
+ * A pool with the policies of ZS_PRESET_NEWEST.  @name is copied.
+ * Returns NULL with errno set on failure: EINVAL when @name is NULL,
+ * ENOMEM when memory ran out.
+ */
 ZS_API struct zs_pool *zs_create_pool(const char *name);
 
 /*
- * A pool with an explicit config.  On failure returns NULL and, if @err is
- * not NULL, stores -EINVAL (bad config or name) or -ENOMEM there.
+ * A pool with an explicit config (see zs_pool_config_init()).  On failure
+ * returns NULL, sets errno to the positive error and, if @err is not NULL,
+ * stores the negative one there: -EINVAL for a NULL @name, a NULL @cfg or
+ * a config zs_pool_config_check() rejects, -ENOMEM when memory ran out.
  */
 ZS_API struct zs_pool *zs_create_pool_config(const char *name,
 					     const struct zs_pool_config *cfg,
