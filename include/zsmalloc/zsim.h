@@ -8,6 +8,25 @@
  * first use (configured from ZSIM_* environment variables).
  *
  * Every function returns 0 or a negative errno unless stated otherwise.
+ *
+ * Threads.  zsim_init() and zsim_exit() are not thread-safe with respect
+ * to anything else: call them while no other thread uses the machine or a
+ * pool on it (two of them racing each other are serialized, and the
+ * second zsim_init() gets -EBUSY).  Every other function may be called
+ * from any thread at any time while the machine runs; the first call that
+ * boots the default machine is serialized the same way.  The machine
+ * starts threads of its own (workqueue workers, an RCU callback thread,
+ * kcompactd when asked for); zsim_exit() stops them.
+ *
+ * fork().  A child forked while a machine runs does not get a working
+ * copy of it: the machine's threads are not copied, and locks they held
+ * would stay held.  So the child forgets the machine at the fork.  In the
+ * child, zsim_running() is false and zsim_exit() returns 0 at once; the
+ * child must not use the pools or the memory it inherited, and cannot
+ * boot a machine of its own: zsim_init() returns -EPERM (with the reason
+ * in zsim_last_error()), and a call that would boot the default machine
+ * prints that reason and aborts.  The child may exec or _exit().  A child
+ * forked while no machine runs may boot one as any process can.
  */
 #ifndef ZSMALLOC_ZSIM_H
 #define ZSMALLOC_ZSIM_H
@@ -39,6 +58,12 @@ struct zsim_fault_config {
 };
 
 struct zsim_config {
+	/*
+	 * sizeof(struct zsim_config), set by zsim_config_default().  Later
+	 * versions only append members and accept every earlier size; a
+	 * size the library does not know is -EINVAL.
+	 */
+	uint32_t size;
 	uint64_t mem_bytes;		/* machine memory; a multiple of a pageblock */
 	unsigned int pageblock_order;	/* 1..10; default 9 (2 MiB) */
 	unsigned int nr_cpus;		/* simulated CPUs, 1..ZSIM_MAX_CPUS */
@@ -51,25 +76,37 @@ struct zsim_config {
 };
 
 /*
- * Fill @cfg with the defaults: 256 MiB, pageblock order 9, 4 CPUs,
- * compaction on, kcompactd off.
+ * Fill @cfg with the defaults, size included: 256 MiB, pageblock order 9,
+ * 4 CPUs, compaction on, kcompactd off.  Start every config from this.
  */
 ZSIM_API void zsim_config_default(struct zsim_config *cfg);
 
 /*
- * Override @cfg from the environment: ZSIM_MEM (bytes, or with a K/M/G
- * suffix), ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,
- * ZSIM_MADVISE, ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_PAGE_ORDER,
- * ZSIM_FAIL_SLAB_NTH, ZSIM_FAIL_SLAB_PPM, ZSIM_COMPACTION (0/1),
- * ZSIM_KCOMPACTD (0/1).  -EINVAL names the bad variable
- * in zsim_last_error().
+ * Override @cfg from the environment (unset or empty variables leave
+ * their field alone):
+ *   ZSIM_MEM              bytes, or with a K, M or G suffix (256M); at
+ *                         least 4 pageblocks and 4M, at most 1024G, a
+ *                         multiple of the pageblock
+ *   ZSIM_PAGEBLOCK_ORDER  1..10
+ *   ZSIM_CPUS             1..ZSIM_MAX_CPUS
+ *   ZSIM_SEED             any 64-bit number
+ *   ZSIM_LOGLEVEL         0..8
+ *   ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_SLAB_NTH     any 64-bit number
+ *   ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_SLAB_PPM     0..1000000
+ *   ZSIM_FAIL_PAGE_ORDER  -1..10
+ *   ZSIM_MADVISE, ZSIM_COMPACTION, ZSIM_KCOMPACTD   on or off (or 1 or 0)
+ * Numbers are decimal or 0x hexadecimal.  -EINVAL for a bad value or a
+ * wrong cfg->size; zsim_last_error() then names the variable, its value
+ * and what was expected, e.g.
+ *   ZSIM_COMPACTION="maybe" is not a switch: expected on or off (or 1 or 0)
  */
 ZSIM_API int zsim_config_from_env(struct zsim_config *cfg);
 
 /*
- * Boot the machine.  -EINVAL for an impossible config (the reason is in
+ * Boot the machine (@cfg NULL: the defaults, without the environment).
+ * -EINVAL for an impossible config or a wrong cfg->size (the reason is in
  * zsim_last_error()), -EBUSY if a machine is running, -ENOMEM if the
- * arena cannot be mapped.
+ * arena cannot be mapped, -EPERM in a fork() child (see above).
  */
 ZSIM_API int zsim_init(const struct zsim_config *cfg);
 
@@ -84,7 +121,7 @@ ZSIM_API long zsim_exit(void);
 /* Is a machine running?  Boots nothing. */
 ZSIM_API bool zsim_running(void);
 
-/* The config of the running machine, or -ENODEV. */
+/* Copy the running machine's config (size included) to @cfg, or -ENODEV. */
 ZSIM_API int zsim_get_config(struct zsim_config *cfg);
 
 /* Why the last zsim_init()/zsim_config_from_env() failed. */

@@ -10,6 +10,25 @@
  *
  * Pools run on the simulated machine of <zsmalloc/zsim.h>; a program that
  * never calls zsim_init() gets a default one on first use.
+ *
+ * Threads.  Every function here may be called from any thread, on the
+ * same pool at the same time, with these exceptions:
+ *  - zs_destroy_pool() must not run while any other call on that pool is
+ *    running or can start; zs_create_pool*() of different pools is fine.
+ *  - A handle is used by one call at a time for writing: zs_free() of a
+ *    handle must not race with any other use of that handle.
+ *  - A read window (zs_obj_read_begin() .. zs_obj_read_end()) or a
+ *    mapping (zs_map_object() .. zs_unmap_object()) holds the object in
+ *    place: compaction and page migration pass it by, and other threads
+ *    that use the same object wait until the window closes.  So keep it
+ *    short, open at most one per thread at a time, and inside it make no
+ *    zsmalloc call on the same handle (it would wait for itself).  A
+ *    mapping also keeps the thread on its CPU's bounce buffer: no
+ *    sleeping inside it.
+ * zs_compact() runs at most once per pool at a time; concurrent callers
+ * return 0.  The machine's own rules (zsim_init(), zsim_exit(), fork())
+ * are in <zsmalloc/zsim.h>: in short, pools must be destroyed before
+ * zsim_exit(), and a fork() child must not use the pools it inherited.
  */
 #ifndef ZSMALLOC_ZSMALLOC_H
 #define ZSMALLOC_ZSMALLOC_H
