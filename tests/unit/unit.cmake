@@ -15,3 +15,5 @@ if(ZSMALLOC_LONG_TESTS)
 	set_tests_properties(test_zs_threads_long PROPERTIES LABELS "long;threads"
 		TIMEOUT 3600 ENVIRONMENT "ZSIM_LOGLEVEL=3")
 endif()
+zsmalloc_add_test(test_zs_config SOURCES unit/test_zs_config.c LABELS unit)
+zsmalloc_add_test(test_zs_knobs SOURCES unit/test_zs_knobs.c LABELS unit LIB zsim_internal)
