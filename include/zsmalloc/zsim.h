@@ -47,8 +47,14 @@ extern "C" {
 #define ZSIM_NR_MIGRATETYPES	4u	/* Unmovable Movable Reclaimable HighAtomic */
 #define ZSIM_MAX_CPUS		64u
 
-/* Fault injection: which allocations fail, and how often. */
+/*
+ * Fault injection: which allocations fail, and how often.  Fill it with
+ * zsim_fault_config_default() (or start a designated initializer with
+ * .size = sizeof(struct zsim_fault_config)); the size rule is
+ * zsim_config's.
+ */
 struct zsim_fault_config {
+	uint32_t size;			/* sizeof(struct zsim_fault_config) */
 	uint64_t page_fail_nth;		/* fail the Nth page allocation from now (1 = next); 0 off */
 	uint32_t page_fail_ppm;		/* else fail with this probability, per million */
 	int page_fail_order;		/* only allocations of this order; -1 any */
@@ -80,6 +86,9 @@ struct zsim_config {
  * 4 CPUs, compaction on, kcompactd off.  Start every config from this.
  */
 ZSIM_API void zsim_config_default(struct zsim_config *cfg);
+
+/* No faults: every field 0 but page_fail_order -1 (any order), size set. */
+ZSIM_API void zsim_fault_config_default(struct zsim_fault_config *fault);
 
 /*
  * Override @cfg from the environment (unset or empty variables leave
@@ -140,6 +149,10 @@ ZSIM_API unsigned long zsim_warn_count(void);
 
 /* --- fault injection ---------------------------------------------------- */
 
+/*
+ * Replace the running machine's fault settings (booting the default
+ * machine first if none runs).  -EINVAL for a bad field or size.
+ */
 ZSIM_API int zsim_fault_set(const struct zsim_fault_config *fault);
 
 struct zsim_fault_stats {

@@ -88,6 +88,13 @@ void sim_run_exitcalls(void)
 	initcalls_done = NULL;
 }
 
+void zsim_fault_config_default(struct zsim_fault_config *fault)
+{
+	memset(fault, 0, sizeof(*fault));
+	fault->size = sizeof(*fault);
+	fault->page_fail_order = -1;
+}
+
 void zsim_config_default(struct zsim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -98,7 +105,7 @@ void zsim_config_default(struct zsim_config *cfg)
 	cfg->seed = 1;
 	cfg->loglevel = 4;
 	cfg->madvise = true;
-	cfg->fault.page_fail_order = -1;
+	zsim_fault_config_default(&cfg->fault);
 	cfg->compaction = true;
 	cfg->kcompactd = false;
 }

@@ -55,6 +55,29 @@ static void test_config_size(void **state)
 		 sizeof(struct zsim_config));
 	assert_string_equal(zsim_last_error(), msg);
 
+	/* the fault config has its own size, checked where it is taken */
+	{
+		struct zsim_fault_config f = { .page_fail_order = -1 };
+
+		zsim_config_default(&cfg);
+		assert_int_equal(cfg.fault.size, sizeof(cfg.fault));
+		assert_int_equal(cfg.fault.page_fail_order, -1);
+		cfg.fault.size = 0;
+		assert_int_equal(zsim_init(&cfg), -EINVAL);
+		snprintf(msg, sizeof(msg),
+			 "zsim_fault_config.size is 0, expected %zu (sizeof(struct zsim_fault_config)): fill the config with zsim_fault_config_default()",
+			 sizeof(struct zsim_fault_config));
+		assert_string_equal(zsim_last_error(), msg);
+		assert_false(zsim_running());
+		assert_int_equal(zsim_fault_set(&f), -EINVAL);
+		assert_string_equal(zsim_last_error(), msg);
+		zsim_fault_config_default(&f);
+		assert_int_equal(f.size, sizeof(f));
+		assert_int_equal(f.page_fail_order, -1);
+		assert_int_equal(f.page_fail_nth + f.page_fail_ppm + f.slab_fail_nth +
+				 f.slab_fail_ppm + f.seed, 0);
+	}
+
 	/* the running machine's config comes back whole, size included */
 	zsim_config_default(&cfg);
 	cfg.mem_bytes = 32ULL << 20;
