@@ -113,22 +113,23 @@ static inline long zs_handle_errno(unsigned long handle)
 
 /* How many pages a zspage of a class takes. */
 enum zs_page_rule {
-	ZS_PAGES_MAX_USED_PERCENT,	/* Linux 4.8 .. 6.2: best integer used % */
+	ZS_PAGES_MAX_USED_PERCENT,	/* until Linux 6.2: best integer used % */
 	ZS_PAGES_MIN_WASTE,		/* Linux 6.3+: fewest wasted bytes */
 };
 
 /* How zspages of a class are grouped by how full they are. */
 enum zs_fullness_scheme {
-	ZS_FULLNESS_QUARTERS,	/* Linux 4.8 .. 6.3: empty, almost empty (<= 3/4), almost full, full */
+	ZS_FULLNESS_QUARTERS,	/* Linux 4.1 .. 6.3: empty, almost empty (<= 3/4), almost full, full */
 	ZS_FULLNESS_RATIOS,	/* Linux 6.4+: 0%, 10%..90%, 99%, 100% in-use ratio groups */
 };
 
 /* How zs_compact() chooses the zspages it moves objects between. */
 enum zs_compaction_policy {
 	/*
-	 * Linux 4.8 .. 6.3 (commit 312fcae22703 and the 2016 rework): take
-	 * the least used zspage as the source and move its objects into the
-	 * most used ones, one destination after another, until it is empty.
+	 * Linux 4.1 .. 6.3 (commit 312fcae22703, "zsmalloc: support
+	 * compaction"): take the least used zspage as the source and move
+	 * its objects into the most used ones, one destination after
+	 * another, until it is empty.
 	 */
 	ZS_COMPACT_DRAIN_SOURCE,
 	/*
@@ -143,10 +144,10 @@ enum zs_compaction_policy {
 /* Where a zspage goes on its fullness group's list. */
 enum zs_list_order {
 	/*
-	 * Linux 4.8 .. 6.3 ("partial page ordering within a fullness_list",
-	 * 2015): at the head if it has at least as many objects in use as
-	 * the head, else right after the head, so allocation fills the most
-	 * used zspage of the group first.
+	 * 2015 .. Linux 6.3 ("partial page ordering within a fullness_list"):
+	 * at the head if it has at least as many objects in use as the head,
+	 * else right after the head, so allocation fills the most used
+	 * zspage of the group first.
 	 */
 	ZS_LIST_BY_INUSE,
 	/* Linux 6.4+ ("zsmalloc: remove insert_zspage() ->inuse optimization"): always at the head. */
@@ -168,9 +169,9 @@ enum zs_list_order {
  *   What it does not take from 6.18: its locking (see above: the pool
  *   runs Linux 4.8's pin bits and zspage rwlock, and 4.8's zspage
  *   isolation for page migration), struct zpdesc, memcg accounting and
- *   the movable_ops registration; the object API (zs_obj_write(),
+ *   the movable_ops registration.  The object API (zs_obj_write(),
  *   zs_obj_read_begin()) is there in every pool, as is the older
- *   zs_map_object() that 6.18 no longer has.
+ *   zs_map_object() that the newest kernels removed (2025).
  *
  * ZS_PRESET_NEWEST is the newest kernel-version preset, today
  * ZS_PRESET_LINUX_6_18; zs_create_pool() uses it.
