@@ -415,7 +415,7 @@ static void insert_zspage(struct zs_pool *pool, struct size_class *class,
 	head = list_first_entry_or_null(&class->fullness_list[fullness],
 					struct zspage, list);
 	/*
-	 * ZS_LIST_BY_INUSE (Linux 4.8 .. 6.3) keeps the list in rough
+	 * ZS_LIST_BY_INUSE (2015 .. Linux 6.3) keeps the list in rough
 	 * inuse order: a zspage with more objects in use goes to the head,
 	 * so allocation fills it first.  Linux 6.4 dropped this.
 	 */
@@ -1723,7 +1723,7 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
  * fill destinations from it one after another until it is drained.
  */
 static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
-					   struct size_class *class)
+					       struct size_class *class)
 {
 	struct zs_compact_control cc;
 	struct zspage *src_zspage;
@@ -1778,7 +1778,7 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
  * full.  Fewer objects move for each page freed.
  */
 static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
-					 struct size_class *class)
+						   struct size_class *class)
 {
 	struct zs_compact_control cc;
 	struct zspage *src_zspage = NULL;
