@@ -15,8 +15,8 @@
  * same pool at the same time, with these exceptions:
  *  - zs_destroy_pool() must not run while any other call on that pool is
  *    running or can start; zs_create_pool*() of different pools is fine.
- *  - A handle is used by one call at a time for writing: zs_free() of a
- *    handle must not race with any other use of that handle.
+ *  - zs_free() of a handle must not race with any other use of that
+ *    handle, as free() must not with the memory it frees.
  *  - A read window (zs_obj_read_begin() .. zs_obj_read_end()) or a
  *    mapping (zs_map_object() .. zs_unmap_object()) holds the object in
  *    place: compaction and page migration pass it by, and other threads
