@@ -185,6 +185,8 @@ struct zs_pool {
 	unsigned int chain_size;
 	enum zs_page_rule page_rule;
 	enum zs_fullness_scheme fullness;
+	enum zs_compaction_policy compaction;
+	enum zs_list_order list_order;
 	int nr_groups;				/* 4 or 12 */
 	size_t huge_class_size;
 
@@ -413,11 +415,11 @@ static void insert_zspage(struct zs_pool *pool, struct size_class *class,
 	head = list_first_entry_or_null(&class->fullness_list[fullness],
 					struct zspage, list);
 	/*
-	 * The seeds' era kept the list in rough inuse order: a zspage
-	 * with more objects in use goes to the head, so allocation fills
-	 * it first.  The newest kernels dropped this (2023).
+	 * ZS_LIST_BY_INUSE (2015 .. Linux 6.3) keeps the list in rough
+	 * inuse order: a zspage with more objects in use goes to the head,
+	 * so allocation fills it first.  Linux 6.4 dropped this.
 	 */
-	if (pool->fullness == ZS_FULLNESS_QUARTERS && head &&
+	if (pool->list_order == ZS_LIST_BY_INUSE && head &&
 	    get_zspage_inuse(zspage) < get_zspage_inuse(head)) {
 		list_add(&zspage->list, &head->list);
 		return;
@@ -1213,7 +1215,7 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 EXPORT_SYMBOL_GPL(zs_obj_read_begin);
 
 void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
-		     size_t mem_len, void *handle_mem)
+		     size_t mem_len, const void *handle_mem)
 {
 	struct zspage *zspage;
 	struct page *page;
@@ -1228,7 +1230,7 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 EXPORT_SYMBOL_GPL(zs_obj_read_end);
 
 void zs_obj_write(struct zs_pool *pool, unsigned long handle,
-		  void *handle_mem, size_t mem_len)
+		  const void *handle_mem, size_t mem_len)
 {
 	struct zspage *zspage;
 	struct size_class *class;
@@ -1249,7 +1251,7 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 		first = PAGE_SIZE - off;
 		memcpy_to_page(page, off, handle_mem, first);
 		memcpy_to_page(get_next_page(page), 0,
-			       (char *)handle_mem + first, mem_len - first);
+			       (const char *)handle_mem + first, mem_len - first);
 	}
 	zs_obj_unlock(zspage, handle);
 }
@@ -1632,10 +1634,12 @@ static struct zspage *isolate_zspage_from(struct size_class *class,
 }
 
 /*
- * Seeds' era: the source is an almost empty zspage (else almost full),
- * the destination an almost full one (else almost empty).
- * Newest: the source is the least used zspage, the destination the most
- * used non-full one, scanning the ratio groups.
+ * Whatever the compaction policy, the source is the least used zspage and
+ * the destination the most used non-full one, as the pool's fullness
+ * groups tell them apart.  Quarter groups: the source is an almost empty
+ * zspage (else almost full), the destination an almost full one (else
+ * almost empty).  Ratio groups: the groups are scanned from 10% up for
+ * the source and from 99% down for the destination.
  */
 static struct zspage *isolate_src_zspage(struct zs_pool *pool,
 					 struct size_class *class)
@@ -1715,11 +1719,11 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
 }
 
 /*
- * The seeds' compaction (Linux 4.1 .. 6.3): take a source zspage, then
+ * ZS_COMPACT_DRAIN_SOURCE (Linux 4.1 .. 6.3): take a source zspage, then
  * fill destinations from it one after another until it is drained.
  */
-static unsigned long __zs_compact_quarters(struct zs_pool *pool,
-					   struct size_class *class)
+static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
+					       struct size_class *class)
 {
 	struct zs_compact_control cc;
 	struct zspage *src_zspage;
@@ -1769,12 +1773,12 @@ static unsigned long __zs_compact_quarters(struct zs_pool *pool,
 }
 
 /*
- * The newest compaction (Linux 6.4+): keep one destination, the most
- * used zspage, and drain the least used ones into it until it is full.
- * Fewer objects move for each page freed.
+ * ZS_COMPACT_FILL_DESTINATION (Linux 6.4+): keep one destination, the
+ * most used zspage, and drain the least used ones into it until it is
+ * full.  Fewer objects move for each page freed.
  */
-static unsigned long __zs_compact_ratios(struct zs_pool *pool,
-					 struct size_class *class)
+static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
+						   struct size_class *class)
 {
 	struct zs_compact_control cc;
 	struct zspage *src_zspage = NULL;
@@ -1825,9 +1829,9 @@ static unsigned long __zs_compact_ratios(struct zs_pool *pool,
 static unsigned long __zs_compact(struct zs_pool *pool,
 				  struct size_class *class)
 {
-	if (pool->fullness == ZS_FULLNESS_QUARTERS)
-		return __zs_compact_quarters(pool, class);
-	return __zs_compact_ratios(pool, class);
+	if (pool->compaction == ZS_COMPACT_DRAIN_SOURCE)
+		return __zs_compact_drain_source(pool, class);
+	return __zs_compact_fill_destination(pool, class);
 }
 
 unsigned long zs_compact(struct zs_pool *pool)
@@ -2194,37 +2198,69 @@ static int zs_register_shrinker(struct zs_pool *pool)
 void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
 	if (preset == ZS_PRESET_LINUX_4_8) {
 		cfg->chain_size = 4;
 		cfg->page_rule = ZS_PAGES_MAX_USED_PERCENT;
 		cfg->fullness = ZS_FULLNESS_QUARTERS;
+		cfg->compaction = ZS_COMPACT_DRAIN_SOURCE;
+		cfg->list_order = ZS_LIST_BY_INUSE;
 	} else {
+		/* ZS_PRESET_LINUX_6_18 */
 		cfg->chain_size = CONFIG_ZSMALLOC_CHAIN_SIZE;
 		cfg->page_rule = ZS_PAGES_MIN_WASTE;
 		cfg->fullness = ZS_FULLNESS_RATIOS;
+		cfg->compaction = ZS_COMPACT_FILL_DESTINATION;
+		cfg->list_order = ZS_LIST_HEAD;
 	}
 }
 EXPORT_SYMBOL_GPL(zs_pool_config_init);
 
+/*
+ * Every combination of page rule, fullness scheme, compaction policy and
+ * list order works: the compaction policies take their source and
+ * destination through isolate_src_zspage()/isolate_dst_zspage(), which
+ * know both group layouts, and the list order only decides where
+ * insert_zspage() puts a zspage.  So only each knob's range is checked.
+ */
 int zs_pool_config_check(const struct zs_pool_config *cfg)
 {
 	if (!cfg) {
 		pr_err("zsmalloc: no pool config given\n");
 		return -EINVAL;
 	}
+	if (cfg->size != sizeof(*cfg)) {
+		pr_err("zsmalloc: zs_pool_config.size is %u, expected %zu (sizeof(struct zs_pool_config)): fill the config with zs_pool_config_init()\n",
+		       cfg->size, sizeof(*cfg));
+		return -EINVAL;
+	}
 	if (cfg->chain_size < 1 || cfg->chain_size > ZS_MAX_PAGES_PER_ZSPAGE) {
-		pr_err("zsmalloc: chain size %u is outside 1..%u\n",
+		pr_err("zsmalloc: zs_pool_config.chain_size %u is outside 1..%u\n",
 		       cfg->chain_size, ZS_MAX_PAGES_PER_ZSPAGE);
 		return -EINVAL;
 	}
 	if (cfg->page_rule != ZS_PAGES_MAX_USED_PERCENT &&
 	    cfg->page_rule != ZS_PAGES_MIN_WASTE) {
-		pr_err("zsmalloc: unknown page rule %d\n", (int)cfg->page_rule);
+		pr_err("zsmalloc: zs_pool_config.page_rule %d is not ZS_PAGES_MAX_USED_PERCENT or ZS_PAGES_MIN_WASTE\n",
+		       (int)cfg->page_rule);
 		return -EINVAL;
 	}
 	if (cfg->fullness != ZS_FULLNESS_QUARTERS &&
 	    cfg->fullness != ZS_FULLNESS_RATIOS) {
-		pr_err("zsmalloc: unknown fullness scheme %d\n", (int)cfg->fullness);
+		pr_err("zsmalloc: zs_pool_config.fullness %d is not ZS_FULLNESS_QUARTERS or ZS_FULLNESS_RATIOS\n",
+		       (int)cfg->fullness);
+		return -EINVAL;
+	}
+	if (cfg->compaction != ZS_COMPACT_DRAIN_SOURCE &&
+	    cfg->compaction != ZS_COMPACT_FILL_DESTINATION) {
+		pr_err("zsmalloc: zs_pool_config.compaction %d is not ZS_COMPACT_DRAIN_SOURCE or ZS_COMPACT_FILL_DESTINATION\n",
+		       (int)cfg->compaction);
+		return -EINVAL;
+	}
+	if (cfg->list_order != ZS_LIST_BY_INUSE &&
+	    cfg->list_order != ZS_LIST_HEAD) {
+		pr_err("zsmalloc: zs_pool_config.list_order %d is not ZS_LIST_BY_INUSE or ZS_LIST_HEAD\n",
+		       (int)cfg->list_order);
 		return -EINVAL;
 	}
 	return 0;
@@ -2287,10 +2323,11 @@ static void zs_destroy_classes(struct zs_pool *pool)
 /**
  * zs_create_pool_config - create a pool with explicit policies
  * @name: the pool's name, copied
- * @cfg: chain size, page rule, fullness scheme
+ * @cfg: the policies, from zs_pool_config_init()
  * @err: if not NULL, receives -EINVAL or -ENOMEM on failure
  *
- * Returns the pool or NULL.
+ * Returns the pool, or NULL with errno set (EINVAL: NULL @name, NULL or
+ * rejected @cfg; ENOMEM).
  */
 struct zs_pool *zs_create_pool_config(const char *name,
 				      const struct zs_pool_config *cfg,
@@ -2302,7 +2339,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	int ret = -EINVAL;
 
 	if (!name) {
-		pr_err("zsmalloc: a pool needs a name\n");
+		pr_err("zsmalloc: a pool needs a name (name is NULL)\n");
 		goto fail_early;
 	}
 	if (zs_pool_config_check(cfg))
@@ -2318,6 +2355,8 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	pool->chain_size = cfg->chain_size;
 	pool->page_rule = cfg->page_rule;
 	pool->fullness = cfg->fullness;
+	pool->compaction = cfg->compaction;
+	pool->list_order = cfg->list_order;
 	pool->nr_groups = cfg->fullness == ZS_FULLNESS_QUARTERS ?
 			  NR_ZS_FULLNESS : NR_FULLNESS_GROUPS;
 
@@ -2406,14 +2445,15 @@ err:
 fail_early:
 	if (err)
 		*err = ret;
+	errno = -ret;
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(zs_create_pool_config);
 
 /**
- * zs_create_pool - Creates an allocation pool with the newest kernel's
- * policies (chain 8, min-waste page rule, 12 in-use ratio groups).
- * @name: pool name to be created
+ * zs_create_pool - Creates an allocation pool with ZS_PRESET_NEWEST's
+ * policies (those of Linux 6.18).
+ * @name: pool name to be created; NULL is refused (errno EINVAL)
  */
 struct zs_pool *zs_create_pool(const char *name)
 {
@@ -2423,6 +2463,18 @@ struct zs_pool *zs_create_pool(const char *name)
 	return zs_create_pool_config(name, &cfg, NULL);
 }
 EXPORT_SYMBOL_GPL(zs_create_pool);
+
+const char *zs_version(void)
+{
+	return ZSMALLOC_VERSION_STRING;
+}
+EXPORT_SYMBOL_GPL(zs_version);
+
+unsigned int zs_version_number(void)
+{
+	return ZSMALLOC_VERSION_NUMBER;
+}
+EXPORT_SYMBOL_GPL(zs_version_number);
 
 void zs_destroy_pool(struct zs_pool *pool)
 {
@@ -2459,10 +2511,13 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 	memset((char *)snap + sizeof(snap->size), 0,
 	       sizeof(*snap) - sizeof(snap->size));
 	snap->version = ZS_STATS_VERSION;
+	snap->config.size = sizeof(snap->config);
 	strncpy(snap->name, pool->name, sizeof(snap->name) - 1);
 	snap->config.chain_size = pool->chain_size;
 	snap->config.page_rule = pool->page_rule;
 	snap->config.fullness = pool->fullness;
+	snap->config.compaction = pool->compaction;
+	snap->config.list_order = pool->list_order;
 	snap->nr_groups = pool->nr_groups;
 	snap->huge_class_size = pool->huge_class_size;
 	snap->pages_max = atomic_long_read(&pool->pages_max);
@@ -2592,24 +2647,41 @@ static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 	return s->error;
 }
 
-int zs_print_classes(struct zs_pool *pool, FILE *out)
+int zs_print_classes_cb(struct zs_pool *pool, zs_output_fn *fn, void *arg)
 {
 	struct seq_file s;
+	int err;
 
-	seq_file_init_stream(&s, out, pool);
-	return zs_stats_size_show(&s, pool);
+	if (!pool || !fn)
+		return -EINVAL;
+	seq_file_init_output(&s, fn, arg, pool);
+	err = zs_stats_size_show(&s, pool);
+	return err ? err : seq_file_finish(&s);
+}
+EXPORT_SYMBOL_GPL(zs_print_classes_cb);
+
+static int zs_print_classes_stream(void *pool, seq_output_fn *fn, void *arg)
+{
+	return zs_print_classes_cb(pool, fn, arg);
+}
+
+int zs_print_classes(struct zs_pool *pool, FILE *out)
+{
+	return seq_print_to_stream(out, zs_print_classes_stream, pool);
 }
 EXPORT_SYMBOL_GPL(zs_print_classes);
 
-int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
-		     FILE *out)
+int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
+			zs_output_fn *fn, void *arg)
 {
 	static const struct zs_zram_stat none;
 	struct seq_file s;
 
+	if (!pool || !fn)
+		return -EINVAL;
 	if (!zram)
 		zram = &none;
-	seq_file_init_stream(&s, out, pool);
+	seq_file_init_output(&s, fn, arg, pool);
 	seq_printf(&s, "%8llu %8llu %8llu %8lu %8ld %8llu %8lu %8llu %8llu\n",
 		   (unsigned long long)zram->orig_data_size,
 		   (unsigned long long)zram->compr_data_size,
@@ -2620,7 +2692,28 @@ int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 		   atomic_long_read(&pool->pages_compacted),
 		   (unsigned long long)zram->huge_pages,
 		   (unsigned long long)zram->huge_pages_since);
-	return s.error;
+	return seq_file_finish(&s);
+}
+EXPORT_SYMBOL_GPL(zs_print_mm_stat_cb);
+
+struct zs_mm_stat_args {
+	struct zs_pool *pool;
+	const struct zs_zram_stat *zram;
+};
+
+static int zs_print_mm_stat_stream(void *ctx, seq_output_fn *fn, void *arg)
+{
+	struct zs_mm_stat_args *a = ctx;
+
+	return zs_print_mm_stat_cb(a->pool, a->zram, fn, arg);
+}
+
+int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
+		     FILE *out)
+{
+	struct zs_mm_stat_args a = { .pool = pool, .zram = zram };
+
+	return seq_print_to_stream(out, zs_print_mm_stat_stream, &a);
 }
 EXPORT_SYMBOL_GPL(zs_print_mm_stat);
 

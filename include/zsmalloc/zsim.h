@@ -8,6 +8,25 @@
  * first use (configured from ZSIM_* environment variables).
  *
  * Every function returns 0 or a negative errno unless stated otherwise.
+ *
+ * Threads.  zsim_init() and zsim_exit() are not thread-safe with respect
+ * to anything else: call them while no other thread uses the machine or a
+ * pool on it (two of them racing each other are serialized, and the
+ * second zsim_init() gets -EBUSY).  Every other function may be called
+ * from any thread at any time while the machine runs; the first call that
+ * boots the default machine is serialized the same way.  The machine
+ * starts threads of its own (workqueue workers, an RCU callback thread,
+ * kcompactd when asked for); zsim_exit() stops them.
+ *
+ * fork().  A child forked while a machine runs does not get a working
+ * copy of it: the machine's threads are not copied, and locks they held
+ * would stay held.  So the child forgets the machine at the fork.  In the
+ * child, zsim_running() is false and zsim_exit() returns 0 at once; the
+ * child must not use the pools or the memory it inherited, and cannot
+ * boot a machine of its own: zsim_init() returns -EPERM (with the reason
+ * in zsim_last_error()), and a call that would boot the default machine
+ * prints that reason and aborts.  The child may exec or _exit().  A child
+ * forked while no machine runs may boot one as any process can.
  */
 #ifndef ZSMALLOC_ZSIM_H
 #define ZSMALLOC_ZSIM_H
@@ -28,8 +47,14 @@ extern "C" {
 #define ZSIM_NR_MIGRATETYPES	4u	/* Unmovable Movable Reclaimable HighAtomic */
 #define ZSIM_MAX_CPUS		64u
 
-/* Fault injection: which allocations fail, and how often. */
+/*
+ * Fault injection: which allocations fail, and how often.  Fill it with
+ * zsim_fault_config_default() (or start a designated initializer with
+ * .size = sizeof(struct zsim_fault_config)); the size rule is
+ * zsim_config's.
+ */
 struct zsim_fault_config {
+	uint32_t size;			/* sizeof(struct zsim_fault_config) */
 	uint64_t page_fail_nth;		/* fail the Nth page allocation from now (1 = next); 0 off */
 	uint32_t page_fail_ppm;		/* else fail with this probability, per million */
 	int page_fail_order;		/* only allocations of this order; -1 any */
@@ -39,6 +64,12 @@ struct zsim_fault_config {
 };
 
 struct zsim_config {
+	/*
+	 * sizeof(struct zsim_config), set by zsim_config_default().  Later
+	 * versions only append members and accept every earlier size; a
+	 * size the library does not know is -EINVAL.
+	 */
+	uint32_t size;
 	uint64_t mem_bytes;		/* machine memory; a multiple of a pageblock */
 	unsigned int pageblock_order;	/* 1..10; default 9 (2 MiB) */
 	unsigned int nr_cpus;		/* simulated CPUs, 1..ZSIM_MAX_CPUS */
@@ -51,25 +82,40 @@ struct zsim_config {
 };
 
 /*
- * Fill @cfg with the defaults: 256 MiB, pageblock order 9, 4 CPUs,
- * compaction on, kcompactd off.
+ * Fill @cfg with the defaults, size included: 256 MiB, pageblock order 9,
+ * 4 CPUs, compaction on, kcompactd off.  Start every config from this.
  */
 ZSIM_API void zsim_config_default(struct zsim_config *cfg);
 
+/* No faults: every field 0 but page_fail_order -1 (any order), size set. */
+ZSIM_API void zsim_fault_config_default(struct zsim_fault_config *fault);
+
 /*
- * Override @cfg from the environment: ZSIM_MEM (bytes, or with a K/M/G
- * suffix), ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,
- * ZSIM_MADVISE, ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_PAGE_ORDER,
- * ZSIM_FAIL_SLAB_NTH, ZSIM_FAIL_SLAB_PPM, ZSIM_COMPACTION (0/1),
- * ZSIM_KCOMPACTD (0/1).  -EINVAL names the bad variable
- * in zsim_last_error().
+ * Override @cfg from the environment (unset or empty variables leave
+ * their field alone):
+ *   ZSIM_MEM              bytes, or with a K, M or G suffix (256M); at
+ *                         least 4 pageblocks and 4M, at most 1024G, a
+ *                         multiple of the pageblock
+ *   ZSIM_PAGEBLOCK_ORDER  1..10
+ *   ZSIM_CPUS             1..ZSIM_MAX_CPUS
+ *   ZSIM_SEED             any 64-bit number
+ *   ZSIM_LOGLEVEL         0..8
+ *   ZSIM_FAIL_PAGE_NTH, ZSIM_FAIL_SLAB_NTH     any 64-bit number
+ *   ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_SLAB_PPM     0..1000000
+ *   ZSIM_FAIL_PAGE_ORDER  -1..10
+ *   ZSIM_MADVISE, ZSIM_COMPACTION, ZSIM_KCOMPACTD   on or off (or 1 or 0)
+ * Numbers are decimal or 0x hexadecimal.  -EINVAL for a bad value or a
+ * wrong cfg->size; zsim_last_error() then names the variable, its value
+ * and what was expected, e.g.
+ *   ZSIM_COMPACTION="maybe" is not a switch: expected on or off (or 1 or 0)
  */
 ZSIM_API int zsim_config_from_env(struct zsim_config *cfg);
 
 /*
- * Boot the machine.  -EINVAL for an impossible config (the reason is in
+ * Boot the machine (@cfg NULL: the defaults, without the environment).
+ * -EINVAL for an impossible config or a wrong cfg->size (the reason is in
  * zsim_last_error()), -EBUSY if a machine is running, -ENOMEM if the
- * arena cannot be mapped.
+ * arena cannot be mapped, -EPERM in a fork() child (see above).
  */
 ZSIM_API int zsim_init(const struct zsim_config *cfg);
 
@@ -84,7 +130,7 @@ ZSIM_API long zsim_exit(void);
 /* Is a machine running?  Boots nothing. */
 ZSIM_API bool zsim_running(void);
 
-/* The config of the running machine, or -ENODEV. */
+/* Copy the running machine's config (size included) to @cfg, or -ENODEV. */
 ZSIM_API int zsim_get_config(struct zsim_config *cfg);
 
 /* Why the last zsim_init()/zsim_config_from_env() failed. */
@@ -103,6 +149,10 @@ ZSIM_API unsigned long zsim_warn_count(void);
 
 /* --- fault injection ---------------------------------------------------- */
 
+/*
+ * Replace the running machine's fault settings (booting the default
+ * machine first if none runs).  -EINVAL for a bad field or size.
+ */
 ZSIM_API int zsim_fault_set(const struct zsim_fault_config *fault);
 
 struct zsim_fault_stats {
@@ -211,13 +261,30 @@ ZSIM_API int zsim_vmstat_get(const char *name, uint64_t *value);
 ZSIM_API int zsim_unusable_index(unsigned int order);
 ZSIM_API int zsim_extfrag_index(unsigned int order);
 
+/*
+ * The printers write the kernel's text to a stdio stream (-EIO if a write
+ * failed, -EINVAL for a NULL stream), or hand it to a callback: each
+ * zsim_print_X_cb() calls @fn(@arg, text) once per line, in order, with
+ * the line's text and its newline as a NUL-terminated string (a line
+ * longer than 1023 bytes comes in several calls).  @fn must not call
+ * zsim_* or zs_* functions.  The _cb variants return 0, or -EINVAL for a
+ * NULL @fn.
+ */
+typedef void zsim_output_fn(void *arg, const char *text);
+
 ZSIM_API int zsim_print_buddyinfo(FILE *out);
+ZSIM_API int zsim_print_buddyinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_pagetypeinfo(FILE *out);
+ZSIM_API int zsim_print_pagetypeinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_vmstat(FILE *out);
+ZSIM_API int zsim_print_vmstat_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_unusable_index(FILE *out);
+ZSIM_API int zsim_print_unusable_index_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_extfrag_index(FILE *out);
-/* kmem_cache statistics, like /proc/slabinfo */
+ZSIM_API int zsim_print_extfrag_index_cb(zsim_output_fn *fn, void *arg);
+/* kmem_cache statistics, like /proc/slabinfo; -ENODEV if no machine runs */
 ZSIM_API int zsim_print_slabinfo(FILE *out);
+ZSIM_API int zsim_print_slabinfo_cb(zsim_output_fn *fn, void *arg);
 
 /* --- memory pressure ---------------------------------------------------- */
 

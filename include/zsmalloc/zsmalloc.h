@@ -10,6 +10,25 @@
  *
  * Pools run on the simulated machine of <zsmalloc/zsim.h>; a program that
  * never calls zsim_init() gets a default one on first use.
+ *
+ * Threads.  Every function here may be called from any thread, on the
+ * same pool at the same time, with these exceptions:
+ *  - zs_destroy_pool() must not run while any other call on that pool is
+ *    running or can start; zs_create_pool*() of different pools is fine.
+ *  - zs_free() of a handle must not race with any other use of that
+ *    handle, as free() must not with the memory it frees.
+ *  - A read window (zs_obj_read_begin() .. zs_obj_read_end()) or a
+ *    mapping (zs_map_object() .. zs_unmap_object()) holds the object in
+ *    place: compaction and page migration pass it by, and other threads
+ *    that use the same object wait until the window closes.  So keep it
+ *    short, open at most one per thread at a time, and inside it make no
+ *    zsmalloc call on the same handle (it would wait for itself).  A
+ *    mapping also keeps the thread on its CPU's bounce buffer: no
+ *    sleeping inside it.
+ * zs_compact() runs at most once per pool at a time; concurrent callers
+ * return 0.  The machine's own rules (zsim_init(), zsim_exit(), fork())
+ * are in <zsmalloc/zsim.h>: in short, pools must be destroyed before
+ * zsim_exit(), and a fork() child must not use the pools it inherited.
  */
 #ifndef ZSMALLOC_ZSMALLOC_H
 #define ZSMALLOC_ZSMALLOC_H
@@ -19,6 +38,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include <zsmalloc/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -27,13 +48,22 @@ extern "C" {
 
 struct zs_pool;
 
+/*
+ * The library's version, "MAJOR.MINOR.PATCH", and as one number
+ * (ZSMALLOC_VERSION_NUMBER's formula).  They equal ZSMALLOC_VERSION_STRING
+ * and ZSMALLOC_VERSION_NUMBER when the program runs with the library it
+ * was compiled against.
+ */
+ZS_API const char *zs_version(void);
+ZS_API unsigned int zs_version_number(void);
+
 /* Largest object zs_malloc() accepts (PAGE_SIZE). */
 #define ZS_MAX_ALLOC_SIZE	4096u
 /* Logical size classes: 32 + 16 * i bytes, i = 0..254. */
 #define ZS_SIZE_CLASSES		255u
 /* Longest zspage chain a pool config may ask for. */
 #define ZS_MAX_CHAIN_SIZE	16u
-/* Fullness groups of the newest kernels (the seeds' era uses 4 of them). */
+/* Fullness groups of Linux 6.4+ (Linux 4.8 uses 4 of them). */
 #define ZS_NR_FULLNESS_GROUPS	12u
 
 /*
@@ -64,6 +94,23 @@ static inline long zs_handle_errno(unsigned long handle)
 
 /* --- pool configuration --------------------------------------------------- */
 
+/*
+ * The kernel changed zsmalloc's policies over the years.  Each policy is
+ * a separate knob of struct zs_pool_config, so a pool can take any era's
+ * and they can be compared side by side.  Every combination of the knobs
+ * below is accepted: each compaction policy and each list order works
+ * over both fullness schemes (compaction takes its sources from the least
+ * used non-empty groups and its destinations from the most used non-full
+ * ones, whichever groups the pool keeps).
+ *
+ * Locking is not a knob.  Every pool, whatever its config, runs the
+ * locking of Linux 4.8: a spinlock per size class, a pin bit in each
+ * handle taken by users of the object, and a per-zspage rwlock that page
+ * migration takes for writing.  The newest kernels' pool rwlock and
+ * zspage_lock, and the removal of the pin bits (Linux 5.17), are not
+ * reproduced.
+ */
+
 /* How many pages a zspage of a class takes. */
 enum zs_page_rule {
 	ZS_PAGES_MAX_USED_PERCENT,	/* until Linux 6.2: best integer used % */
@@ -72,38 +119,111 @@ enum zs_page_rule {
 
 /* How zspages of a class are grouped by how full they are. */
 enum zs_fullness_scheme {
-	ZS_FULLNESS_QUARTERS,	/* the seeds: empty, almost empty (<= 3/4), almost full, full */
+	ZS_FULLNESS_QUARTERS,	/* Linux 4.1 .. 6.3: empty, almost empty (<= 3/4), almost full, full */
 	ZS_FULLNESS_RATIOS,	/* Linux 6.4+: 0%, 10%..90%, 99%, 100% in-use ratio groups */
 };
 
+/* How zs_compact() chooses the zspages it moves objects between. */
+enum zs_compaction_policy {
+	/*
+	 * Linux 4.1 .. 6.3 (commit 312fcae22703, "zsmalloc: support
+	 * compaction"): take the least used zspage as the source and move
+	 * its objects into the most used ones, one destination after
+	 * another, until it is empty.
+	 */
+	ZS_COMPACT_DRAIN_SOURCE,
+	/*
+	 * Linux 6.4+ ("zsmalloc: rework compaction algorithm", 2023): keep
+	 * one destination, the most used non-full zspage, and drain the
+	 * least used zspages into it until it is full; fewer objects move
+	 * for each page freed.
+	 */
+	ZS_COMPACT_FILL_DESTINATION,
+};
+
+/* Where a zspage goes on its fullness group's list. */
+enum zs_list_order {
+	/*
+	 * 2015 .. Linux 6.3 ("partial page ordering within a fullness_list"):
+	 * at the head if it has at least as many objects in use as the head,
+	 * else right after the head, so allocation fills the most used
+	 * zspage of the group first.
+	 */
+	ZS_LIST_BY_INUSE,
+	/* Linux 6.4+ ("zsmalloc: remove insert_zspage() ->inuse optimization"): always at the head. */
+	ZS_LIST_HEAD,
+};
+
+/*
+ * Presets, named by the kernel version whose policies they take.
+ *
+ * ZS_PRESET_LINUX_4_8: every policy of Linux 4.8: chain of at most 4
+ *   pages (its fixed ZS_MAX_PAGES_PER_ZSPAGE), the max-used-percent page
+ *   rule, the 4 quarter fullness groups, drain-source compaction and
+ *   in-use list order.
+ *
+ * ZS_PRESET_LINUX_6_18: the policies of Linux 6.18: chain of at most 8
+ *   pages (CONFIG_ZSMALLOC_CHAIN_SIZE's default, Linux 6.3+), the
+ *   min-waste page rule (6.3), the 12 in-use ratio groups (6.4),
+ *   fill-destination compaction (6.4) and head list order (6.4).
+ *   What it does not take from 6.18: its locking (see above: the pool
+ *   runs Linux 4.8's pin bits and zspage rwlock, and 4.8's zspage
+ *   isolation for page migration), struct zpdesc, memcg accounting and
+ *   the movable_ops registration.  The object API (zs_obj_write(),
+ *   zs_obj_read_begin()) is there in every pool, as is the older
+ *   zs_map_object() that the newest kernels removed (2025).
+ *
+ * ZS_PRESET_NEWEST is the newest kernel-version preset, today
+ * ZS_PRESET_LINUX_6_18; zs_create_pool() uses it.
+ */
 enum zs_preset {
-	ZS_PRESET_NEWEST,	/* chain 8, min waste, 12 ratio groups */
-	ZS_PRESET_LINUX_4_8,	/* the seeds' era: chain 4, max used %, 4 groups */
+	ZS_PRESET_LINUX_6_18 = 0,
+	ZS_PRESET_LINUX_4_8 = 1,
+	ZS_PRESET_NEWEST = ZS_PRESET_LINUX_6_18,
 };
 
 struct zs_pool_config {
+	/*
+	 * sizeof(struct zs_pool_config), set by zs_pool_config_init().
+	 * Later versions of the library only append members, and accept
+	 * the size of every earlier version (the members it lacks take the
+	 * preset's values); a size they do not know is -EINVAL.
+	 */
+	uint32_t size;
 	unsigned int chain_size;		/* 1..ZS_MAX_CHAIN_SIZE pages */
 	enum zs_page_rule page_rule;
-	enum zs_fullness_scheme fullness;
+	enum zs_fullness_scheme fullness;	/* the fullness groups only */
+	enum zs_compaction_policy compaction;
+	enum zs_list_order list_order;
 };
 
-/* Fill @cfg with a preset. */
+/*
+ * Fill @cfg with a preset, size included.  Start from this and change
+ * single knobs; a config not filled by it fails the size check.
+ */
 ZS_API void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset);
 
 /*
- * Check a config; 0 if usable, -EINVAL otherwise (with a message on
- * stderr naming the bad field).
+ * Check a config; 0 if usable, -EINVAL otherwise, with a message on
+ * stderr naming the bad field and its value (cfg->size: the value and
+ * the expected sizeof(struct zs_pool_config)).
  */
 ZS_API int zs_pool_config_check(const struct zs_pool_config *cfg);
 
 /* --- pools ----------------------------------------------------------------- */
 
-/* A pool with the newest kernel's behaviour; NULL when out of memory. */
+/*
+ * A pool with the policies of ZS_PRESET_NEWEST.  @name is copied.
+ * Returns NULL with errno set on failure: EINVAL when @name is NULL,
+ * ENOMEM when memory ran out.
+ */
 ZS_API struct zs_pool *zs_create_pool(const char *name);
 
 /*
- * A pool with an explicit config.  On failure returns NULL and, if @err is
- * not NULL, stores -EINVAL (bad config or name) or -ENOMEM there.
+ * A pool with an explicit config (see zs_pool_config_init()).  On failure
+ * returns NULL, sets errno to the positive error and, if @err is not NULL,
+ * stores the negative one there: -EINVAL for a NULL @name, a NULL @cfg or
+ * a config zs_pool_config_check() rejects, -ENOMEM when memory ran out.
  */
 ZS_API struct zs_pool *zs_create_pool_config(const char *name,
 					     const struct zs_pool_config *cfg,
@@ -134,7 +254,7 @@ ZS_API void zs_free(struct zs_pool *pool, unsigned long handle);
  * write is refused with a warning instead of touching a neighbour.
  */
 ZS_API void zs_obj_write(struct zs_pool *pool, unsigned long handle,
-			 void *handle_mem, size_t mem_len);
+			 const void *handle_mem, size_t mem_len);
 
 /*
  * Start reading @mem_len bytes of the object.  Returns a pointer to them:
@@ -145,7 +265,7 @@ ZS_API void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 ZS_API void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 			       size_t mem_len, void *local_copy);
 ZS_API void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
-			    size_t mem_len, void *handle_mem);
+			    size_t mem_len, const void *handle_mem);
 
 /* The older mapping API (Linux 3.x .. 6.14), with its three modes. */
 enum zs_mapmode {
@@ -192,8 +312,11 @@ ZS_API void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats);
  */
 ZS_API unsigned long zs_compact(struct zs_pool *pool);
 
-/* A versioned snapshot of a pool, for programs. */
-#define ZS_STATS_VERSION	1
+/*
+ * A versioned snapshot of a pool, for programs.  Version 2: config has
+ * the size, compaction and list_order members.
+ */
+#define ZS_STATS_VERSION	2
 
 struct zs_class_stats {
 	unsigned int index;		/* size class index, 0..254 */
@@ -231,10 +354,22 @@ struct zs_pool_snapshot {
 ZS_API int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap);
 
 /*
+ * The printers write the kernel's text to a stdio stream: 0, -EIO if a
+ * write failed, -EINVAL for a NULL pool or stream.  Each has a variant
+ * that hands the text to @fn instead: @fn(@arg, text) is called once per
+ * line, in order, with the line and its newline as a NUL-terminated
+ * string (a line longer than 1023 bytes comes in several calls).  @fn
+ * must not call zs_* or zsim_* functions.  The _cb variants return 0, or
+ * -EINVAL for a NULL pool or @fn.
+ */
+typedef void zs_output_fn(void *arg, const char *text);
+
+/*
  * The debugfs "classes" table (/sys/kernel/debug/zsmalloc/<pool>/classes)
  * in the layout of the era that matches the pool's fullness scheme.
  */
 ZS_API int zs_print_classes(struct zs_pool *pool, FILE *out);
+ZS_API int zs_print_classes_cb(struct zs_pool *pool, zs_output_fn *fn, void *arg);
 
 /*
  * zram's /sys/block/zram<N>/mm_stat line for a device on this pool.  The
@@ -251,6 +386,8 @@ struct zs_zram_stat {
 };
 ZS_API int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 			    FILE *out);
+ZS_API int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
+			       zs_output_fn *fn, void *arg);
 
 #ifdef __cplusplus
 }

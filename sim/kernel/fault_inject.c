@@ -117,6 +117,11 @@ bool sim_should_fail_slab(void)
 
 static int fault_validate(const struct zsim_fault_config *f)
 {
+	if (f->size != sizeof(*f)) {
+		sim_set_error("zsim_fault_config.size is %u, expected %zu (sizeof(struct zsim_fault_config)): fill the config with zsim_fault_config_default()",
+			      f->size, sizeof(*f));
+		return -EINVAL;
+	}
 	if (f->page_fail_order < -1 || f->page_fail_order >= MAX_ORDER) {
 		sim_set_error("fault injection order %d is outside -1..%d",
 			      f->page_fail_order, MAX_ORDER - 1);

@@ -21,6 +21,15 @@ struct zsim_config sim_config;
 int sim_machine_booted;
 
 static pthread_mutex_t machine_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+/*
+ * This process is a fork() child of one whose machine was running.  The
+ * machine's threads did not come along, so the copy cannot run: it is
+ * forgotten at the fork, and no other machine may boot here.
+ */
+static bool machine_forked;
+#define FORKED_CHILD_ERROR \
+	"this process is a fork() child of one with a running simulated machine; the child cannot use that machine or boot another (see fork() in zsim.h)"
 static char last_error[256];
 static struct sim_initcall *initcalls, **initcalls_tail = &initcalls;
 static struct sim_initcall *initcalls_done;	/* ran init; exit in reverse */
@@ -79,33 +88,140 @@ void sim_run_exitcalls(void)
 	initcalls_done = NULL;
 }
 
+void zsim_fault_config_default(struct zsim_fault_config *fault)
+{
+	memset(fault, 0, sizeof(*fault));
+	fault->size = sizeof(*fault);
+	fault->page_fail_order = -1;
+}
+
 void zsim_config_default(struct zsim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->size = sizeof(*cfg);
 	cfg->mem_bytes = 256ULL << 20;
 	cfg->pageblock_order = 9;
 	cfg->nr_cpus = 4;
 	cfg->seed = 1;
 	cfg->loglevel = 4;
 	cfg->madvise = true;
-	cfg->fault.page_fail_order = -1;
+	zsim_fault_config_default(&cfg->fault);
 	cfg->compaction = true;
 	cfg->kcompactd = false;
 }
 
-static int parse_u64(const char *name, uint64_t *out, bool size_suffix)
+static int check_config_size(const struct zsim_config *cfg, const char *caller)
+{
+	if (cfg->size == sizeof(*cfg))
+		return 0;
+	sim_set_error("%s: zsim_config.size is %u, expected %zu (sizeof(struct zsim_config)): fill the config with zsim_config_default()",
+		      caller, cfg->size, sizeof(*cfg));
+	return -EINVAL;
+}
+
+/*
+ * A byte count in the form ZSIM_MEM and --mem accept: the largest of G, M
+ * and K that divides it exactly, else plain bytes.
+ */
+static const char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	if (bytes && !(bytes & ((1ULL << 30) - 1)))
+		snprintf(buf, len, "%" PRIu64 "G", bytes >> 30);
+	else if (bytes && !(bytes & ((1ULL << 20) - 1)))
+		snprintf(buf, len, "%" PRIu64 "M", bytes >> 20);
+	else if (bytes && !(bytes & ((1ULL << 10) - 1)))
+		snprintf(buf, len, "%" PRIu64 "K", bytes >> 10);
+	else
+		snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
+}
+
+#define MIN_MEM_BYTES		(4ULL << 20)
+#define MAX_MEM_BYTES		(1ULL << 40)
+#define MIN_MEM_PAGEBLOCKS	4
+
+/* The smallest machine for a pageblock order: 4 pageblocks and 4M. */
+static uint64_t min_mem_bytes(unsigned int pageblock_order)
+{
+	uint64_t blocks = MIN_MEM_PAGEBLOCKS * ((uint64_t)ZSIM_PAGE_SIZE << pageblock_order);
+
+	return blocks > MIN_MEM_BYTES ? blocks : MIN_MEM_BYTES;
+}
+
+/*
+ * Why @mem_bytes is no machine size for @pageblock_order, into @buf
+ * (empty if it is one).  @what names the value: "ZSIM_MEM=\"4M\"" or
+ * "machine size 4M".
+ */
+static bool mem_size_problem(const char *what, uint64_t mem_bytes,
+			     unsigned int pageblock_order, char *buf, size_t len)
+{
+	uint64_t block = (uint64_t)ZSIM_PAGE_SIZE << pageblock_order;
+	char a[32], b[32];
+
+	buf[0] = '\0';
+	if (mem_bytes < min_mem_bytes(pageblock_order) &&
+	    MIN_MEM_PAGEBLOCKS * block > MIN_MEM_BYTES)
+		snprintf(buf, len, "%s is too small: at least %s (%u pageblocks of %s)",
+			 what, format_size(MIN_MEM_PAGEBLOCKS * block, a, sizeof(a)),
+			 MIN_MEM_PAGEBLOCKS, format_size(block, b, sizeof(b)));
+	else if (mem_bytes < min_mem_bytes(pageblock_order))
+		snprintf(buf, len, "%s is too small: at least %s",
+			 what, format_size(MIN_MEM_BYTES, a, sizeof(a)));
+	else if (mem_bytes > MAX_MEM_BYTES)
+		snprintf(buf, len, "%s is too large: at most %s",
+			 what, format_size(MAX_MEM_BYTES, a, sizeof(a)));
+	else if (mem_bytes % block)
+		snprintf(buf, len, "%s is not a multiple of a pageblock (%s at pageblock order %u)",
+			 what, format_size(block, a, sizeof(a)), pageblock_order);
+	return buf[0] != '\0';
+}
+
+enum env_kind {
+	ENV_NUMBER,	/* decimal, or 0x hexadecimal */
+	ENV_SIZE,	/* a number with an optional K, M or G suffix */
+	ENV_SWITCH,	/* on/off, 1/0 */
+};
+
+/*
+ * Read variable @name into *@out if it is set and not empty: a number in
+ * @min..@max.  On a bad value, the error names the variable, the value
+ * and what was expected.
+ */
+static int parse_env(const char *name, enum env_kind kind, int64_t min,
+		     uint64_t max, uint64_t *out)
 {
 	const char *s = getenv(name);
 	char *end;
 	unsigned long long v;
+	bool negative;
 
 	if (!s || !*s)
 		return 0;
+	if (kind == ENV_SWITCH) {
+		if (!strcmp(s, "1") || !strcasecmp(s, "on")) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcmp(s, "0") || !strcasecmp(s, "off")) {
+			*out = 0;
+			return 0;
+		}
+		sim_set_error("%s=\"%s\" is not a switch: expected on or off (or 1 or 0)",
+			      name, s);
+		return -EINVAL;
+	}
+
+	negative = s[0] == '-';
 	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
+	v = strtoull(negative ? s + 1 : s, &end, 0);
+	if (end == s + negative || (negative && kind == ENV_SIZE))
 		goto bad;
-	if (size_suffix && *end) {
+	if (errno == ERANGE)
+		goto range;
+	if (errno)
+		goto bad;
+	if (kind == ENV_SIZE && *end) {
 		unsigned int shift;
 
 		switch (*end) {
@@ -115,7 +231,7 @@ static int parse_u64(const char *name, uint64_t *out, bool size_suffix)
 		default: goto bad;
 		}
 		if (v > (UINT64_MAX >> shift))
-			goto bad;
+			goto range;
 		v <<= shift;
 		end++;
 		if (*end == 'i' || *end == 'B')
@@ -125,10 +241,34 @@ static int parse_u64(const char *name, uint64_t *out, bool size_suffix)
 	}
 	if (*end)
 		goto bad;
+	if (negative) {
+		if (min >= 0 || v > (unsigned long long)-min)
+			goto range;
+		*out = (uint64_t)-(int64_t)v;
+		return 0;
+	}
+	if (v < (uint64_t)(min > 0 ? min : 0) || v > max)
+		goto range;
 	*out = v;
 	return 0;
 bad:
-	sim_set_error("%s=\"%s\" is not a valid number", name, s);
+	if (kind == ENV_SIZE)
+		sim_set_error("%s=\"%s\" is not a size: expected bytes or a number with a K, M or G suffix, such as 256M",
+			      name, s);
+	else if (max == UINT64_MAX)
+		sim_set_error("%s=\"%s\" is not a number: expected a whole number (decimal, or hexadecimal with 0x)",
+			      name, s);
+	else
+		sim_set_error("%s=\"%s\" is not a number: expected a whole number in %" PRId64 "..%" PRIu64,
+			      name, s, min, max);
+	return -EINVAL;
+range:
+	if (kind == ENV_SIZE)
+		sim_set_error("%s=\"%s\" is too large: at most %s",
+			      name, s, "1024G");
+	else
+		sim_set_error("%s=\"%s\" is out of range: expected a whole number in %" PRId64 "..%" PRIu64,
+			      name, s, min, max);
 	return -EINVAL;
 }
 
@@ -136,39 +276,47 @@ int zsim_config_from_env(struct zsim_config *cfg)
 {
 	uint64_t v;
 	int err;
+	char why[256];
 
-#define ENV_FIELD(name, field, suffix, type) do {			\
+	if (!cfg) {
+		sim_set_error("zsim_config_from_env: no config given (NULL)");
+		return -EINVAL;
+	}
+	err = check_config_size(cfg, "zsim_config_from_env");
+	if (err)
+		return err;
+
+#define ENV_FIELD(name, field, kind, min, max, type) do {		\
 		v = (uint64_t)cfg->field;				\
-		err = parse_u64(name, &v, suffix);			\
+		err = parse_env(name, kind, min, max, &v);		\
 		if (err)						\
 			return err;					\
 		cfg->field = (type)v;					\
 	} while (0)
 
-	ENV_FIELD("ZSIM_MEM", mem_bytes, true, uint64_t);
-	ENV_FIELD("ZSIM_PAGEBLOCK_ORDER", pageblock_order, false, unsigned int);
-	ENV_FIELD("ZSIM_CPUS", nr_cpus, false, unsigned int);
-	ENV_FIELD("ZSIM_SEED", seed, false, uint64_t);
-	ENV_FIELD("ZSIM_LOGLEVEL", loglevel, false, int);
-	ENV_FIELD("ZSIM_MADVISE", madvise, false, bool);
-	ENV_FIELD("ZSIM_FAIL_PAGE_NTH", fault.page_fail_nth, false, uint64_t);
-	ENV_FIELD("ZSIM_FAIL_PAGE_PPM", fault.page_fail_ppm, false, uint32_t);
-	ENV_FIELD("ZSIM_FAIL_SLAB_NTH", fault.slab_fail_nth, false, uint64_t);
-	ENV_FIELD("ZSIM_FAIL_SLAB_PPM", fault.slab_fail_ppm, false, uint32_t);
-	ENV_FIELD("ZSIM_COMPACTION", compaction, false, bool);
-	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, false, bool);
+	ENV_FIELD("ZSIM_PAGEBLOCK_ORDER", pageblock_order, ENV_NUMBER, 1, MAX_ORDER - 1, unsigned int);
+	ENV_FIELD("ZSIM_MEM", mem_bytes, ENV_SIZE, 0, UINT64_MAX, uint64_t);
+	ENV_FIELD("ZSIM_CPUS", nr_cpus, ENV_NUMBER, 1, ZSIM_MAX_CPUS, unsigned int);
+	ENV_FIELD("ZSIM_SEED", seed, ENV_NUMBER, 0, UINT64_MAX, uint64_t);
+	ENV_FIELD("ZSIM_LOGLEVEL", loglevel, ENV_NUMBER, 0, 8, int);
+	ENV_FIELD("ZSIM_MADVISE", madvise, ENV_SWITCH, 0, 1, bool);
+	ENV_FIELD("ZSIM_FAIL_PAGE_NTH", fault.page_fail_nth, ENV_NUMBER, 0, UINT64_MAX, uint64_t);
+	ENV_FIELD("ZSIM_FAIL_PAGE_PPM", fault.page_fail_ppm, ENV_NUMBER, 0, 1000000, uint32_t);
+	ENV_FIELD("ZSIM_FAIL_PAGE_ORDER", fault.page_fail_order, ENV_NUMBER, -1, MAX_ORDER - 1, int);
+	ENV_FIELD("ZSIM_FAIL_SLAB_NTH", fault.slab_fail_nth, ENV_NUMBER, 0, UINT64_MAX, uint64_t);
+	ENV_FIELD("ZSIM_FAIL_SLAB_PPM", fault.slab_fail_ppm, ENV_NUMBER, 0, 1000000, uint32_t);
+	ENV_FIELD("ZSIM_COMPACTION", compaction, ENV_SWITCH, 0, 1, bool);
+	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, ENV_SWITCH, 0, 1, bool);
 #undef ENV_FIELD
-	if (getenv("ZSIM_FAIL_PAGE_ORDER")) {
-		const char *s = getenv("ZSIM_FAIL_PAGE_ORDER");
-		char *end;
-		long o = strtol(s, &end, 10);
+	if (getenv("ZSIM_MEM") && *getenv("ZSIM_MEM")) {
+		char what[64];
 
-		if (end == s || *end || o < -1 || o >= MAX_ORDER) {
-			sim_set_error("ZSIM_FAIL_PAGE_ORDER=\"%s\" must be -1..%d",
-				      s, MAX_ORDER - 1);
+		snprintf(what, sizeof(what), "ZSIM_MEM=\"%s\"", getenv("ZSIM_MEM"));
+		if (mem_size_problem(what, cfg->mem_bytes, cfg->pageblock_order,
+				     why, sizeof(why))) {
+			sim_set_error("%s", why);
 			return -EINVAL;
 		}
-		cfg->fault.page_fail_order = (int)o;
 	}
 	cfg->fault.seed = cfg->seed;
 	return 0;
@@ -176,27 +324,18 @@ int zsim_config_from_env(struct zsim_config *cfg)
 
 static int validate_config(const struct zsim_config *cfg)
 {
-	uint64_t block;
+	char what[64], why[256], a[32];
 
 	if (cfg->pageblock_order < 1 || cfg->pageblock_order > MAX_ORDER - 1) {
 		sim_set_error("pageblock order %u is outside 1..%d",
 			      cfg->pageblock_order, MAX_ORDER - 1);
 		return -EINVAL;
 	}
-	block = (uint64_t)ZSIM_PAGE_SIZE << cfg->pageblock_order;
-	if (cfg->mem_bytes == 0 || cfg->mem_bytes % block) {
-		sim_set_error("machine size %" PRIu64 " bytes is not a positive multiple of a pageblock (%" PRIu64 " bytes)",
-			      cfg->mem_bytes, block);
-		return -EINVAL;
-	}
-	if (cfg->mem_bytes < 4 * block || cfg->mem_bytes < (1ULL << 22)) {
-		sim_set_error("machine size %" PRIu64 " bytes is too small: at least 4 pageblocks and 4 MiB",
-			      cfg->mem_bytes);
-		return -EINVAL;
-	}
-	if (cfg->mem_bytes > (1ULL << 40)) {
-		sim_set_error("machine size %" PRIu64 " bytes is above the 1 TiB limit",
-			      cfg->mem_bytes);
+	snprintf(what, sizeof(what), "machine size %s",
+		 format_size(cfg->mem_bytes, a, sizeof(a)));
+	if (mem_size_problem(what, cfg->mem_bytes, cfg->pageblock_order,
+			     why, sizeof(why))) {
+		sim_set_error("%s", why);
 		return -EINVAL;
 	}
 	if (cfg->nr_cpus < 1 || cfg->nr_cpus > ZSIM_MAX_CPUS) {
@@ -218,6 +357,31 @@ static int validate_config(const struct zsim_config *cfg)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* fork(): no boot or shutdown may be half done in the child. */
+static void atfork_prepare(void)
+{
+	pthread_mutex_lock(&machine_lock);
+}
+
+static void atfork_parent(void)
+{
+	pthread_mutex_unlock(&machine_lock);
+}
+
+static void atfork_child(void)
+{
+	if (sim_machine_booted) {
+		machine_forked = true;
+		__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&machine_lock);
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(atfork_prepare, atfork_parent, atfork_child);
 }
 
 static void machine_teardown(int stage)
@@ -245,6 +409,13 @@ static int machine_boot(const struct zsim_config *cfg)
 {
 	int err, stage = 0;
 
+	if (machine_forked) {
+		sim_set_error("%s", FORKED_CHILD_ERROR);
+		return -EPERM;
+	}
+	err = check_config_size(cfg, "zsim_init");
+	if (err)
+		return err;
 	err = validate_config(cfg);
 	if (err)
 		return err;
@@ -294,6 +465,7 @@ int zsim_init(const struct zsim_config *cfg)
 		zsim_config_default(&defaults);
 		cfg = &defaults;
 	}
+	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&machine_lock);
 	last_error[0] = '\0';
 	if (sim_machine_booted) {
@@ -311,6 +483,7 @@ void sim_machine_ensure(void)
 	struct zsim_config cfg;
 	int err = 0;
 
+	pthread_once(&atfork_once, register_atfork);
 	pthread_mutex_lock(&machine_lock);
 	if (!sim_machine_booted) {
 		zsim_config_default(&cfg);
@@ -320,8 +493,11 @@ void sim_machine_ensure(void)
 	}
 	pthread_mutex_unlock(&machine_lock);
 	if (err) {
-		fprintf(stderr, "zsim: cannot boot the default machine: %s\n",
-			last_error);
+		if (machine_forked)
+			fprintf(stderr, "zsim: %s\n", last_error);
+		else
+			fprintf(stderr, "zsim: cannot boot the default machine: %s\n",
+				last_error);
 		abort();
 	}
 }
@@ -333,6 +509,8 @@ bool zsim_running(void)
 
 int zsim_get_config(struct zsim_config *cfg)
 {
+	if (!cfg)
+		return -EINVAL;
 	if (!zsim_running())
 		return -ENODEV;
 	*cfg = sim_config;

@@ -47,6 +47,7 @@
 #include <linux/mmzone.h>
 #include <linux/page-flags.h>
 #include <linux/slab.h>
+#include <linux/seq_file.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <sim/internal.h>
@@ -1170,25 +1171,37 @@ long sim_slab_exit(void)
 	return total;
 }
 
-int zsim_print_slabinfo(FILE *out)
+int zsim_print_slabinfo_cb(zsim_output_fn *fn, void *arg)
 {
 	struct sim_slab_stats st;
 	struct kmem_cache *s;
+	struct seq_file m;
 
-	if (!out)
+	if (!fn)
 		return -EINVAL;
 	if (!zsim_running())
 		return -ENODEV;
-	fprintf(out, "slabinfo - version: 2.1\n");
-	fprintf(out, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	seq_file_init_output(&m, fn, arg, NULL);
+	seq_printf(&m, "slabinfo - version: 2.1\n");
+	seq_printf(&m, "# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
 	pthread_mutex_lock(&slab_mutex);
 	list_for_each_entry(s, &slab_caches, list) {
 		sim_slab_cache_stats(s, &st);
-		fprintf(out, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
-			s->name, st.active_objs, st.num_objs, st.size,
-			st.objperslab, st.pagesperslab, s->cpu_limit,
-			s->cpu_batch, 0U, st.active_slabs, st.num_slabs, 0U);
+		seq_printf(&m, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
+			   s->name, st.active_objs, st.num_objs, st.size,
+			   st.objperslab, st.pagesperslab, s->cpu_limit,
+			   s->cpu_batch, 0U, st.active_slabs, st.num_slabs, 0U);
 	}
 	pthread_mutex_unlock(&slab_mutex);
-	return 0;
+	return seq_file_finish(&m);
+}
+
+static int slabinfo_print_cb(void *ctx, seq_output_fn *fn, void *arg)
+{
+	return zsim_print_slabinfo_cb(fn, arg);
+}
+
+int zsim_print_slabinfo(FILE *out)
+{
+	return seq_print_to_stream(out, slabinfo_print_cb, NULL);
 }

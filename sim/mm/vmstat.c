@@ -3,7 +3,7 @@
  * VM statistics in the kernel's formats: /proc/buddyinfo,
  * /proc/pagetypeinfo, /proc/vmstat and debugfs extfrag/unusable_index
  * and extfrag/extfrag_index (Linux 4.8 mm/vmstat.c layouts), printable
- * to any FILE * and readable as a struct.
+ * to any FILE * or output function and readable as a struct.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <linux/mmzone.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
+#include <linux/seq_file.h>
 #include <sim/internal.h>
 
 atomic_long_t vm_event_states[NR_VM_EVENT_ITEMS];
@@ -207,71 +208,91 @@ int zsim_extfrag_index(unsigned int order)
 
 /* --- printing ------------------------------------------------------------ */
 
-static int print_done(FILE *out)
-{
-	return ferror(out) ? -EIO : 0;
+/*
+ * Each printer writes through a seq_file to an output function
+ * (zsim_print_X_cb()); zsim_print_X(FILE *) is the same printer with an
+ * output function that writes to the stream.
+ */
+#define SIM_PRINTER(name)						\
+static int name##_show(struct seq_file *m);				\
+int zsim_print_##name##_cb(zsim_output_fn *fn, void *arg)		\
+{									\
+	struct seq_file m;						\
+	int err;							\
+									\
+	if (!fn)							\
+		return -EINVAL;						\
+	seq_file_init_output(&m, fn, arg, NULL);			\
+	err = name##_show(&m);						\
+	return err ? err : seq_file_finish(&m);				\
+}									\
+static int name##_print_cb(void *ctx, seq_output_fn *fn, void *arg)	\
+{									\
+	return zsim_print_##name##_cb(fn, arg);				\
+}									\
+int zsim_print_##name(FILE *out)					\
+{									\
+	return seq_print_to_stream(out, name##_print_cb, NULL);		\
 }
 
-static void print_zone_prefix(FILE *out, const struct zone *zone)
+static void print_zone_prefix(struct seq_file *m, const struct zone *zone)
 {
-	fprintf(out, "Node %d, zone %8s ", zone->node, zone->name);
+	seq_printf(m, "Node %d, zone %8s ", zone->node, zone->name);
 }
 
-int zsim_print_buddyinfo(FILE *out)
+SIM_PRINTER(buddyinfo)
+static int buddyinfo_show(struct seq_file *m)
 {
 	struct zsim_zoneinfo zi;
 	unsigned int order;
 
 	sim_machine_get();
-	if (!out)
-		return -EINVAL;
 	snapshot_zone(&sim_zone, &zi);
-	print_zone_prefix(out, &sim_zone);
+	print_zone_prefix(m, &sim_zone);
 	for (order = 0; order < MAX_ORDER; order++)
-		fprintf(out, "%6lu ", (unsigned long)zi.nr_free[order]);
-	fputc('\n', out);
-	return print_done(out);
+		seq_printf(m, "%6lu ", (unsigned long)zi.nr_free[order]);
+	seq_putc(m, '\n');
+	return 0;
 }
 
-int zsim_print_pagetypeinfo(FILE *out)
+SIM_PRINTER(pagetypeinfo)
+static int pagetypeinfo_show(struct seq_file *m)
 {
 	struct zsim_zoneinfo zi;
 	unsigned int order;
 	int mt;
 
 	sim_machine_get();
-	if (!out)
-		return -EINVAL;
 	snapshot_zone(&sim_zone, &zi);
-	fprintf(out, "Page block order: %u\n", zi.pageblock_order);
-	fprintf(out, "Pages per block:  %lu\n", 1UL << zi.pageblock_order);
-	fputc('\n', out);
+	seq_printf(m, "Page block order: %u\n", zi.pageblock_order);
+	seq_printf(m, "Pages per block:  %lu\n", 1UL << zi.pageblock_order);
+	seq_putc(m, '\n');
 
-	fprintf(out, "%-43s ", "Free pages count per migrate type at order");
+	seq_printf(m, "%-43s ", "Free pages count per migrate type at order");
 	for (order = 0; order < MAX_ORDER; order++)
-		fprintf(out, "%6u ", order);
-	fputc('\n', out);
+		seq_printf(m, "%6u ", order);
+	seq_putc(m, '\n');
 	for (mt = 0; mt < MIGRATE_TYPES; mt++) {
-		fprintf(out, "Node %4d, zone %8s, type %12s ", sim_zone.node,
-			sim_zone.name, migratetype_names[mt]);
+		seq_printf(m, "Node %4d, zone %8s, type %12s ", sim_zone.node,
+			   sim_zone.name, migratetype_names[mt]);
 		for (order = 0; order < MAX_ORDER; order++)
-			fprintf(out, "%6lu ", (unsigned long)zi.nr_free_type[mt][order]);
-		fputc('\n', out);
+			seq_printf(m, "%6lu ", (unsigned long)zi.nr_free_type[mt][order]);
+		seq_putc(m, '\n');
 	}
 
-	fprintf(out, "\n%-23s", "Number of blocks type ");
+	seq_printf(m, "\n%-23s", "Number of blocks type ");
 	for (mt = 0; mt < MIGRATE_TYPES; mt++)
-		fprintf(out, "%12s ", migratetype_names[mt]);
-	fputc('\n', out);
-	print_zone_prefix(out, &sim_zone);
+		seq_printf(m, "%12s ", migratetype_names[mt]);
+	seq_putc(m, '\n');
+	print_zone_prefix(m, &sim_zone);
 	for (mt = 0; mt < MIGRATE_TYPES; mt++)
-		fprintf(out, "%12lu ", (unsigned long)zi.nr_blocks_type[mt]);
-	fputc('\n', out);
-	return print_done(out);
+		seq_printf(m, "%12lu ", (unsigned long)zi.nr_blocks_type[mt]);
+	seq_putc(m, '\n');
+	return 0;
 }
 
-static int print_index(FILE *out, int (*index)(unsigned int,
-					       const struct contig_page_info *))
+static int print_index(struct seq_file *m,
+		       int (*index)(unsigned int, const struct contig_page_info *))
 {
 	struct zsim_zoneinfo zi;
 	struct contig_page_info info;
@@ -279,30 +300,31 @@ static int print_index(FILE *out, int (*index)(unsigned int,
 	int idx;
 
 	sim_machine_get();
-	if (!out)
-		return -EINVAL;
 	snapshot_zone(&sim_zone, &zi);
-	print_zone_prefix(out, &sim_zone);
+	print_zone_prefix(m, &sim_zone);
 	for (order = 0; order < MAX_ORDER; order++) {
 		fill_contig_page_info(&zi, order, &info);
 		idx = index(order, &info);
-		fprintf(out, "%d.%03d ", idx / 1000, idx % 1000);
+		seq_printf(m, "%d.%03d ", idx / 1000, idx % 1000);
 	}
-	fputc('\n', out);
-	return print_done(out);
+	seq_putc(m, '\n');
+	return 0;
 }
 
-int zsim_print_unusable_index(FILE *out)
+SIM_PRINTER(unusable_index)
+static int unusable_index_show(struct seq_file *m)
 {
-	return print_index(out, unusable_free_index);
+	return print_index(m, unusable_free_index);
 }
 
-int zsim_print_extfrag_index(FILE *out)
+SIM_PRINTER(extfrag_index)
+static int extfrag_index_show(struct seq_file *m)
 {
-	return print_index(out, __fragmentation_index);
+	return print_index(m, __fragmentation_index);
 }
 
-int zsim_print_vmstat(FILE *out)
+SIM_PRINTER(vmstat)
+static int vmstat_show(struct seq_file *m)
 {
 	long zone_stats[NR_VM_ZONE_STAT_ITEMS];
 	unsigned long events[NR_VM_EVENT_ITEMS];
@@ -310,8 +332,6 @@ int zsim_print_vmstat(FILE *out)
 	int i;
 
 	sim_machine_get();
-	if (!out)
-		return -EINVAL;
 	spin_lock(&zone->lock);
 	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
 		zone_stats[i] = (long)zone_page_state(zone, i);
@@ -319,10 +339,10 @@ int zsim_print_vmstat(FILE *out)
 	all_vm_events(events);
 
 	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-		fprintf(out, "%s %ld\n", zone_stat_names[i], zone_stats[i]);
+		seq_printf(m, "%s %ld\n", zone_stat_names[i], zone_stats[i]);
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		fprintf(out, "%s %lu\n", vm_event_names[i], events[i]);
-	return print_done(out);
+		seq_printf(m, "%s %lu\n", vm_event_names[i], events[i]);
+	return 0;
 }
 
 int zsim_vmstat_get(const char *name, uint64_t *value)

@@ -406,7 +406,7 @@ static void test_released_after_isolation(void **state)
 /* The new page cannot be allocated: nothing moves, nothing is lost. */
 static void test_new_page_fault(void **state)
 {
-	struct zsim_fault_config fault = { .page_fail_order = -1 };
+	struct zsim_fault_config fault = { .size = sizeof(fault), .page_fail_order = -1 };
 	struct zsim_fault_stats fs0, fs1;
 	struct page *page;
 	uint64_t fail0, fail1;

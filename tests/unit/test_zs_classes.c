@@ -66,9 +66,15 @@ static void oracle_table(int chain, enum zs_page_rule rule,
 static struct zs_pool *make_pool(unsigned int chain, enum zs_page_rule rule,
 				 enum zs_fullness_scheme fullness)
 {
-	struct zs_pool_config cfg = { chain, rule, fullness };
+	struct zs_pool_config cfg;
 	int err = 0;
-	struct zs_pool *pool = zs_create_pool_config("classes", &cfg, &err);
+	struct zs_pool *pool;
+
+	zs_pool_config_init(&cfg, fullness == ZS_FULLNESS_QUARTERS ?
+			    ZS_PRESET_LINUX_4_8 : ZS_PRESET_LINUX_6_18);
+	cfg.chain_size = chain;
+	cfg.page_rule = rule;
+	pool = zs_create_pool_config("classes", &cfg, &err);
 
 	assert_non_null(pool);
 	assert_int_equal(err, 0);

@@ -202,9 +202,9 @@ static void test_compact_skips_pinned(void **state)
 static void test_compact_under_allocation_failures(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("nomem");
-	struct zsim_fault_config f = { .page_fail_ppm = 1000000, .page_fail_order = -1,
+	struct zsim_fault_config f = { .size = sizeof(f), .page_fail_ppm = 1000000, .page_fail_order = -1,
 				       .slab_fail_ppm = 1000000 };
-	struct zsim_fault_config off = { .page_fail_order = -1 };
+	struct zsim_fault_config off = { .size = sizeof(off), .page_fail_order = -1 };
 	struct zsim_fault_stats fs;
 	struct test_rng r;
 	size_t nr = 4000, i;

@@ -52,7 +52,7 @@ static void verify_and_free_keepers(struct zs_pool *pool)
 
 static void inject(uint64_t page_nth, int order, uint64_t slab_nth)
 {
-	struct zsim_fault_config f = { 0 };
+	struct zsim_fault_config f = { .size = sizeof(f) };
 
 	f.page_fail_nth = page_nth;
 	f.page_fail_order = order;
@@ -155,7 +155,7 @@ static void test_each_chain_page_fails(void **state)
 static void test_random_failures(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("enomem");
-	struct zsim_fault_config f = { 0 };
+	struct zsim_fault_config f = { .size = sizeof(f) };
 	struct zsim_fault_stats fs;
 	struct test_rng r;
 	unsigned long *live;
@@ -200,8 +200,7 @@ static void test_random_failures(void **state)
 			sizes[n++] = size;
 		}
 	}
-	memset(&f, 0, sizeof(f));
-	f.page_fail_order = -1;
+	zsim_fault_config_default(&f);
 	assert_int_equal(zsim_fault_set(&f), 0);
 	assert_int_equal(zsim_fault_stats(&fs), 0);
 	printf("# %zu zs_malloc failures; %llu page and %llu slab failures injected\n",

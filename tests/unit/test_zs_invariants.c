@@ -75,10 +75,16 @@ static void random_run(struct zs_pool *pool, unsigned int ops, size_t max_size,
 static void run_config(unsigned int chain, enum zs_page_rule rule,
 		       enum zs_fullness_scheme fullness, size_t max_size)
 {
-	struct zs_pool_config cfg = { chain, rule, fullness };
-	struct zs_pool *pool = zs_create_pool_config("invariants", &cfg, NULL);
+	struct zs_pool_config cfg;
+	struct zs_pool *pool;
 	unsigned int ops = test_under_valgrind() ? 6000 : 30000;
 
+	/* the compaction and list order that came with @fullness */
+	zs_pool_config_init(&cfg, fullness == ZS_FULLNESS_QUARTERS ?
+			    ZS_PRESET_LINUX_4_8 : ZS_PRESET_LINUX_6_18);
+	cfg.chain_size = chain;
+	cfg.page_rule = rule;
+	pool = zs_create_pool_config("invariants", &cfg, NULL);
 	assert_non_null(pool);
 	random_run(pool, ops, max_size, test_seed ^ (chain * 131 + rule * 17 + fullness));
 	zs_destroy_pool(pool);

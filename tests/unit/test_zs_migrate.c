@@ -219,7 +219,7 @@ static void test_emptied_while_isolated(void **state)
 static void test_new_page_fails(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("nopage");
-	struct zsim_fault_config f = { .page_fail_nth = 1, .page_fail_order = 0 };
+	struct zsim_fault_config f = { .size = sizeof(f), .page_fail_nth = 1, .page_fail_order = 0 };
 	struct obj objs[64];
 	int nr = 0;
 	struct zspage *zspage = fill_zspage(pool, 700, objs, &nr);

@@ -16,3 +16,27 @@ if(ZSMALLOC_LONG_TESTS)
 	set_tests_properties(test_zs_threads_long PROPERTIES LABELS "long;threads"
 		TIMEOUT 3600 ENVIRONMENT "ZSIM_LOGLEVEL=3")
 endif()
+zsmalloc_add_test(test_zs_config SOURCES unit/test_zs_config.c LABELS unit)
+zsmalloc_add_test(test_zs_knobs SOURCES unit/test_zs_knobs.c LABELS unit LIB zsim_internal)
+
+# A C++ consumer of the public headers, with const buffers: built and run
+# only where a C++ compiler exists (the library itself is C).
+include(CheckLanguage)
+check_language(CXX)
+if(CMAKE_CXX_COMPILER)
+	enable_language(CXX)
+	add_executable(test_zs_cxx unit/test_zs_cxx.cpp)
+	set_target_properties(test_zs_cxx PROPERTIES CXX_STANDARD 11 CXX_STANDARD_REQUIRED ON
+		CXX_EXTENSIONS OFF RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+	target_compile_options(test_zs_cxx PRIVATE -Wall -Wextra -Wpedantic -Werror)
+	if(ZSMALLOC_SANITIZE)
+		list(JOIN ZSMALLOC_SANITIZE "," cxx_san)
+		target_compile_options(test_zs_cxx PRIVATE -fsanitize=${cxx_san})
+		target_link_options(test_zs_cxx PRIVATE -fsanitize=${cxx_san})
+	endif()
+	target_link_libraries(test_zs_cxx PRIVATE zsmalloc)
+	add_test(NAME test_zs_cxx COMMAND test_zs_cxx)
+	set_tests_properties(test_zs_cxx PROPERTIES LABELS unit ENVIRONMENT "ZSIM_LOGLEVEL=3")
+else()
+	message(STATUS "No C++ compiler: the C++ consumer test is not built")
+endif()

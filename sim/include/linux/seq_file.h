@@ -2,21 +2,43 @@
 #ifndef _LINUX_SEQ_FILE_H
 #define _LINUX_SEQ_FILE_H
 
+#include <stddef.h>
 #include <linux/compiler.h>
 
 /*
- * SIM: a seq_file writes straight to a stdio stream (debugfs and /proc
- * files are printed, not read).  sim/kernel/seq_file.c.
+ * SIM: a seq_file hands its text to an output function, one line at a
+ * time (debugfs and /proc files are printed, not read); the public
+ * printers take such a function, and their FILE * versions pass one that
+ * writes to the stream.  sim/kernel/seq_file.c.
  */
+typedef void seq_output_fn(void *arg, const char *text);
+
+#define SEQ_LINE_MAX	1024
+
 struct seq_file {
-	void *stream;		/* FILE * */
+	seq_output_fn *fn;
+	void *arg;
 	void *private;
 	int error;		/* first write error, -EIO */
+	size_t len;		/* bytes waiting in buf */
+	char buf[SEQ_LINE_MAX];
 };
 
-void seq_file_init_stream(struct seq_file *m, void *stream, void *private);
+void seq_file_init_output(struct seq_file *m, seq_output_fn *fn, void *arg,
+			  void *private);
+/* Hand what is left of the last line to the output; returns m->error. */
+int seq_file_finish(struct seq_file *m);
 __printf(2, 3) void seq_printf(struct seq_file *m, const char *fmt, ...);
 void seq_puts(struct seq_file *m, const char *s);
 void seq_putc(struct seq_file *m, char c);
+
+/*
+ * Run the callback printer @print with an output function that writes to
+ * @stream: -EINVAL for a NULL stream, -EIO if a write failed, else what
+ * @print returned.  @ctx is passed through to @print.
+ */
+int seq_print_to_stream(void *stream,
+			int (*print)(void *ctx, seq_output_fn *fn, void *arg),
+			void *ctx);
 
 #endif /* _LINUX_SEQ_FILE_H */
