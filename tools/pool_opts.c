@@ -13,7 +13,7 @@ void pool_opts_init(struct pool_opts *po)
 {
 	zs_pool_config_init(&po->cfg, ZS_PRESET_NEWEST);
 	po->preset = ZS_PRESET_NEWEST;
-	po->preset_name = "newest";
+	po->preset_name = "6.18";
 }
 
 static int set_preset(void *ctx, const struct opt *o, const char *val)
@@ -22,7 +22,7 @@ static int set_preset(void *ctx, const struct opt *o, const char *val)
 
 	(void)o;
 	zs_pool_config_init(&po->cfg, (enum zs_preset)po->preset);
-	po->preset_name = po->preset == ZS_PRESET_LINUX_4_8 ? "4.8" : val;
+	po->preset_name = po->preset == ZS_PRESET_LINUX_4_8 ? "4.8" : "6.18";
 	return 0;
 }
 
@@ -37,6 +37,8 @@ static int set_custom(void *ctx, const struct opt *o, const char *val)
 }
 
 static const struct opt_choice presets[] = {
+	{ "6.18", ZS_PRESET_LINUX_6_18 },
+	{ "linux-6.18", ZS_PRESET_LINUX_6_18 },
 	{ "newest", ZS_PRESET_NEWEST },
 	{ "4.8", ZS_PRESET_LINUX_4_8 },
 	{ "linux-4.8", ZS_PRESET_LINUX_4_8 },
@@ -55,14 +57,27 @@ static const struct opt_choice fullness_schemes[] = {
 	{ NULL, 0 },
 };
 
+static const struct opt_choice compaction_policies[] = {
+	{ "drain-source", ZS_COMPACT_DRAIN_SOURCE },
+	{ "fill-destination", ZS_COMPACT_FILL_DESTINATION },
+	{ NULL, 0 },
+};
+
+static const struct opt_choice list_orders[] = {
+	{ "by-inuse", ZS_LIST_BY_INUSE },
+	{ "head", ZS_LIST_HEAD },
+	{ NULL, 0 },
+};
+
 #define PO(field)	offsetof(struct pool_opts, field)
 
 const struct opt pool_opts_table[] = {
 	{ OPT_SECTION, "Pool options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
-	{ .kind = OPT_CHOICE, .name = "preset", .metavar = "newest|4.8",
-	  .help = "newest (default): Linux 6.4+'s policies, chain 8,\n"
-		  "min-waste, 12 ratio groups; 4.8: Linux 4.8's, chain 4,\n"
-		  "max-used, 4 groups",
+	{ .kind = OPT_CHOICE, .name = "preset", .metavar = "6.18|4.8",
+	  .help = "6.18 (default; also 'newest'): Linux 6.18's policies,\n"
+		  "chain 8, min-waste, 12 ratio groups, fill-destination,\n"
+		  "head; 4.8: Linux 4.8's, chain 4, max-used, 4 groups,\n"
+		  "drain-source, by-inuse.  Both run Linux 4.8's locking",
 	  .offset = PO(preset), .choices = presets, .hook = set_preset },
 	{ .kind = OPT_UINT, .name = "chain", .metavar = "N",
 	  .help = "pages per zspage at most, 1..16 (1: every object is huge)",
@@ -71,8 +86,16 @@ const struct opt pool_opts_table[] = {
 	  .help = "max-used (until Linux 6.2) or min-waste (Linux 6.3+)",
 	  .offset = PO(cfg.page_rule), .choices = page_rules, .hook = set_custom },
 	{ .kind = OPT_CHOICE, .name = "fullness", .metavar = "SCHEME",
-	  .help = "quarters (4 groups, 3/4 threshold) or ratios (12 groups)",
+	  .help = "fullness groups: quarters (4, 3/4 threshold; until\n"
+		  "Linux 6.3) or ratios (12 in-use ratio groups; 6.4+)",
 	  .offset = PO(cfg.fullness), .choices = fullness_schemes, .hook = set_custom },
+	{ .kind = OPT_CHOICE, .name = "compaction", .metavar = "POLICY",
+	  .help = "drain-source (Linux 4.1..6.3) or fill-destination (6.4+)",
+	  .offset = PO(cfg.compaction), .choices = compaction_policies, .hook = set_custom },
+	{ .kind = OPT_CHOICE, .name = "list-order", .metavar = "ORDER",
+	  .help = "where a zspage joins its group's list: by-inuse\n"
+		  "(until Linux 6.3) or head (6.4+)",
+	  .offset = PO(cfg.list_order), .choices = list_orders, .hook = set_custom },
 };
 
 const size_t pool_opts_table_len = sizeof(pool_opts_table) / sizeof(pool_opts_table[0]);
@@ -126,9 +149,12 @@ int machine_opts_finish(const struct machine_opts *mo)
 
 const char *pool_opts_describe(const struct pool_opts *po, char *buf, size_t len)
 {
-	snprintf(buf, len, "preset %s: chain %u, %s, %s fullness", po->preset_name,
+	snprintf(buf, len, "preset %s: chain %u, %s, %s fullness, %s, %s", po->preset_name,
 		 po->cfg.chain_size,
 		 po->cfg.page_rule == ZS_PAGES_MIN_WASTE ? "min-waste" : "max-used",
-		 po->cfg.fullness == ZS_FULLNESS_RATIOS ? "12-ratio" : "4-quarter");
+		 po->cfg.fullness == ZS_FULLNESS_RATIOS ? "12-ratio" : "4-quarter",
+		 po->cfg.compaction == ZS_COMPACT_FILL_DESTINATION ? "fill-destination"
+								     : "drain-source",
+		 po->cfg.list_order == ZS_LIST_HEAD ? "head" : "by-inuse");
 	return buf;
 }

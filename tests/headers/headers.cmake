@@ -11,13 +11,16 @@ endif()
 
 file(GLOB public_headers RELATIVE ${PROJECT_SOURCE_DIR}/include
 	${PROJECT_SOURCE_DIR}/include/zsmalloc/*.h)
+# <zsmalloc/version.h> is generated from version.h.in into the build tree.
+list(APPEND public_headers zsmalloc/version.h)
 set(header_flags -Wall -Wextra -Werror -pedantic -fsyntax-only
-	-I${PROJECT_SOURCE_DIR}/include)
+	-I${PROJECT_SOURCE_DIR}/include -I${ZSMALLOC_VERSION_INCLUDE_DIR})
 foreach(header ${public_headers})
 	get_filename_component(name ${header} NAME_WE)
 	set(tu ${PROJECT_BINARY_DIR}/tests/headers/${name}.c)
 	file(WRITE ${tu} "/* generated: ${header} compiles alone */\n"
-		"#include <${header}>\n#include <${header}>\n")
+		"#include <${header}>\n#include <${header}>\n"
+		"typedef int header_tu_is_not_empty;\n")
 	foreach(std c99 c11 c17)
 		add_test(NAME header_${name}_${std}
 			COMMAND ${CMAKE_C_COMPILER} -std=${std} ${header_flags} -x c ${tu})
