@@ -340,16 +340,21 @@ static struct page *get_next_page(struct page *page)
 	return page->freelist;
 }
 
-/* The index of the smallest class whose objects hold @size bytes. */
-static int get_size_class_index(int size)
+/*
+ * The index of the smallest class whose objects hold @size bytes; sizes
+ * above the largest class get the largest.  Unsigned throughout: the
+ * kernel's int parameter turns a size of 2^31 or more negative, and the
+ * index with it.
+ */
+static unsigned int get_size_class_index(size_t size)
 {
-	int idx = 0;
+	size_t idx = 0;
 
 	if (likely(size > ZS_MIN_ALLOC_SIZE))
 		idx = DIV_ROUND_UP(size - ZS_MIN_ALLOC_SIZE,
 				   ZS_SIZE_CLASS_DELTA);
 
-	return min_t(int, ZS_SIZE_CLASSES - 1, idx);
+	return min_t(size_t, ZS_SIZE_CLASSES - 1, idx);
 }
 
 static inline void zs_stat_inc(struct size_class *class,
@@ -1891,11 +1896,27 @@ static void replace_sub_page(struct zspage *zspage,
 
 /* --- page migration (seed: "zsmalloc: page migration support") ------------ */
 
-static void zs_isolation_done(struct zs_pool *pool)
+static void zs_pool_dec_isolated(struct zs_pool *pool)
 {
+	VM_BUG_ON(atomic_read(&pool->isolated_pages) <= 0);
 	/* under class->lock, so a waiting zs_destroy_pool() cannot free us yet */
 	if (atomic_dec_and_test(&pool->isolated_pages) && READ_ONCE(pool->destroying))
 		wake_up_all(&pool->migration_wait);
+}
+
+/*
+ * The last isolated page of @zspage came back: return the zspage to its
+ * class, and if it emptied while isolated, let the workqueue free it (the
+ * caller holds a page lock, so it cannot be freed here).  Linux commit
+ * 701d678599d0 added this to the migration path, where the zspage could
+ * otherwise stay on the empty list indefinitely.
+ */
+static void putback_zspage_deferred(struct zs_pool *pool,
+				    struct size_class *class,
+				    struct zspage *zspage)
+{
+	if (putback_zspage(pool, class, zspage) == ZS_EMPTY)
+		kick_deferred_free(pool);
 }
 
 /*
@@ -1985,11 +2006,14 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	offset = get_first_obj_offset(page);
 
 	spin_lock(&class->lock);
-	if (!get_zspage_inuse(zspage)) {
-		/* emptied while isolated: putback frees it */
-		ret = -EBUSY;
-		goto unlock_class;
-	}
+	/*
+	 * Emptied while isolated: no object to pin or relocate, so skip the
+	 * scan and just move the page (Linux commit 77ff465799c6; 4.8 gave
+	 * up with -EBUSY and counted a failed migration).  The zspage is
+	 * freed once its last isolated page is back.
+	 */
+	if (!get_zspage_inuse(zspage))
+		offset = PAGE_SIZE;
 
 	pos = offset;
 	s_addr = kmap_atomic(page);
@@ -2031,8 +2055,8 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	zspage->isolated--;
 	/* the zspage's last isolated page is back: the zspage rejoins its class */
 	if (!is_zspage_isolated(zspage))
-		putback_zspage(pool, class, zspage);
-	zs_isolation_done(pool);
+		putback_zspage_deferred(pool, class, zspage);
+	zs_pool_dec_isolated(pool);
 
 	reset_page(page);
 	put_page(page);
@@ -2050,7 +2074,6 @@ unpin_objects:
 		}
 	}
 	kunmap_atomic(s_addr);
-unlock_class:
 	spin_unlock(&class->lock);
 	write_unlock(&zspage->lock);
 
@@ -2064,7 +2087,6 @@ static void zs_page_putback(struct page *page)
 	struct size_class *class;
 	struct address_space *mapping;
 	struct zspage *zspage;
-	int fg;
 
 	VM_BUG_ON_PAGE(!PageMovable(page), page);
 	VM_BUG_ON_PAGE(!PageIsolated(page), page);
@@ -2076,16 +2098,9 @@ static void zs_page_putback(struct page *page)
 
 	spin_lock(&class->lock);
 	zspage->isolated--;
-	if (!is_zspage_isolated(zspage)) {
-		fg = putback_zspage(pool, class, zspage);
-		/*
-		 * Emptied while isolated.  We hold this page's lock, so the
-		 * zspage cannot be freed here; the workqueue will.
-		 */
-		if (fg == ZS_EMPTY)
-			schedule_work(&pool->free_work);
-	}
-	zs_isolation_done(pool);
+	if (!is_zspage_isolated(zspage))
+		putback_zspage_deferred(pool, class, zspage);
+	zs_pool_dec_isolated(pool);
 	spin_unlock(&class->lock);
 }
 
@@ -2109,15 +2124,44 @@ static int zs_register_migration(struct zs_pool *pool)
 }
 
 /*
+ * Wait until every isolated page of a pool being destroyed is back.
+ *
+ * zs_page_isolate() tests pool->destroying and counts the page under the
+ * class lock.  Setting the flag and reading the count without that lock
+ * leaves a window: an isolator that saw the flag clear may count its page
+ * after we read zero, and the zspage it took off its list is then never
+ * freed.  So once the flag is visible, take every class lock once: an
+ * isolator that saw the flag clear has counted its page before it let
+ * go of the lock, and one that comes later sees the flag and refuses.
+ * Linux closed the same window with the count and the wait queue
+ * (commit afe8605ca454); it needed no lock sweep because its pools are
+ * empty when destroyed, and an empty zspage is never isolated.
+ */
+static void wait_for_isolated_drain(struct zs_pool *pool)
+{
+	struct size_class *class;
+	int i;
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		class = pool->size_class[i];
+		if (!class || class->index != i)
+			continue;
+		spin_lock(&class->lock);
+		spin_unlock(&class->lock);
+	}
+	wait_event(pool->migration_wait, atomic_read(&pool->isolated_pages) == 0);
+}
+
+/*
  * Stop new isolations, wait for the isolated pages to come back, then for
- * the zspage frees they queued (an upstream fix: destroying a pool with
- * pages still under migration freed them too early).
+ * the zspage frees they queued (Linux commit afe8605ca454: destroying a
+ * pool with pages still under migration freed them too early).
  */
 static void zs_flush_migration(struct zs_pool *pool)
 {
 	WRITE_ONCE(pool->destroying, true);
 	smp_mb();
-	wait_event(pool->migration_wait, atomic_read(&pool->isolated_pages) == 0);
+	wait_for_isolated_drain(pool);
 	flush_work(&pool->free_work);
 }
 

@@ -15,3 +15,4 @@ if(ZSMALLOC_LONG_TESTS)
 	set_tests_properties(test_zs_threads_long PROPERTIES LABELS "long;threads"
 		TIMEOUT 3600 ENVIRONMENT "ZSIM_LOGLEVEL=3")
 endif()
+zsmalloc_add_test(test_zs_teardown SOURCES unit/test_zs_teardown.c LABELS "unit;threads" LIB zsim_internal)
