@@ -54,6 +54,8 @@
 #include <linux/mm.h>
 
 #define ZSPAGE_MAGIC	0x58
+/* A live struct zs_pool; cleared when the pool is destroyed. */
+#define ZS_POOL_MAGIC	0x7a73706f6f6cUL
 
 /*
  * Object sizes are multiples of this, and it is a power of two no smaller
@@ -170,6 +172,7 @@ struct link_free {
 };
 
 struct zs_pool {
+	unsigned long magic;			/* ZS_POOL_MAGIC while alive */
 	const char *name;
 
 	struct size_class *size_class[ZS_SIZE_CLASSES];
@@ -228,7 +231,10 @@ struct mapping_area {
 	char *vm_buf;		/* bounce buffer for a page-spanning object */
 	char *vm_addr;		/* the page mapped for a one-page object */
 	enum zs_mapmode vm_mm;	/* what to copy in at map and out at unmap */
+	unsigned long vm_handle;	/* the object in vm_buf, 0 if none */
 };
+
+static const struct address_space_operations zsmalloc_aops;
 
 /* One bounce area per CPU: zs_map_object() runs with preemption off. */
 static DEFINE_PER_CPU(struct mapping_area, zs_map_area);
@@ -577,6 +583,106 @@ static void pin_tag(unsigned long handle)
 static void unpin_tag(unsigned long handle)
 {
 	bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
+}
+
+/*
+ * Misuse checks of the public entry points, in every build; each costs a
+ * compare or two on the fast path.  A call that can refuse (it returns an
+ * error or nothing) warns and refuses, leaving every stored object as it
+ * was; a call that must return the object's bytes cannot, and BUG()s.
+ * Every message names the call, the pool and the handle.
+ */
+static noinline __cold void zs_bad_pool(struct zs_pool *pool,
+					const char *caller, bool fatal)
+{
+	if (!pool)
+		pr_err("zsmalloc: %s(NULL): no pool\n", caller);
+	else
+		pr_err("zsmalloc: %s(%p): not a live pool (destroyed already?)\n",
+		       caller, pool);
+	if (fatal)
+		BUG();
+	WARN(1, "zsmalloc: %s refused\n", caller);
+}
+
+/* True, after a warning, unless @pool is a live pool. */
+#define zs_pool_bad(pool, fatal) ({					\
+	bool __bad = unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC); \
+	if (__bad)							\
+		zs_bad_pool(pool, __func__, fatal);			\
+	__bad;								\
+})
+
+/* BUG() unless @pool is a live pool. */
+#define zs_pool_bug(pool) do {						\
+	if (unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC))	\
+		zs_bad_pool(pool, __func__, true);			\
+} while (0)
+
+/*
+ * A live handle of another pool decodes to a zspage page whose mapping is
+ * the other pool's.  Checked with the handle pinned, before anything of
+ * this pool is touched through the decoded location.
+ */
+static inline bool zs_page_foreign(struct zs_pool *pool, struct page *page)
+{
+	return unlikely((unsigned long)READ_ONCE(page->mapping) !=
+			((unsigned long)pool->inode->i_mapping | PAGE_MAPPING_MOVABLE));
+}
+
+static noinline __cold void zs_report_foreign(struct zs_pool *pool,
+					      unsigned long handle,
+					      struct page *page,
+					      const char *caller, bool fatal)
+{
+	struct address_space *mapping = (struct address_space *)
+		((unsigned long)READ_ONCE(page->mapping) & ~PAGE_MAPPING_FLAGS);
+	struct zs_pool *owner = NULL;
+
+	if (mapping && mapping->a_ops == &zsmalloc_aops)
+		owner = mapping->private_data;
+	pr_err("zsmalloc: %s(%s): handle %#lx belongs to %s%s%s, not to this pool\n",
+	       caller, pool->name, handle, owner ? "pool \"" : "no pool",
+	       owner ? owner->name : "", owner ? "\"" : "");
+	if (fatal)
+		BUG();
+	WARN(1, "zsmalloc: %s refused\n", caller);
+}
+
+/*
+ * Pin @handle for @caller.  The pin is taken at once unless someone holds
+ * it; if that someone is this very thread (a read it began and has not
+ * ended), waiting would never end, so BUG() instead.
+ */
+static void zs_pin_tag(struct zs_pool *pool, unsigned long handle,
+		       const char *caller)
+{
+	if (likely(trypin_tag(handle)))
+		return;
+	if (lockdep_bit_held((unsigned long *)handle) == 1) {
+		pr_emerg("zsmalloc: %s(%s): handle %#lx is already being read by this thread (zs_obj_read_begin() or zs_map_object() without its end)\n",
+			 caller, pool->name, handle);
+		BUG();
+	}
+	pin_tag(handle);
+}
+
+/*
+ * A read or a mapping ends: the caller must hold @handle's pin from its
+ * begin.  False, after a warning, when it does not.
+ */
+static bool zs_end_unpinned(struct zs_pool *pool, unsigned long handle,
+			    const char *caller)
+{
+	int held = lockdep_bit_held((unsigned long *)handle);
+
+	if (likely(held == 1))
+		return false;
+	if (held < 0 && bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle))
+		return false;
+	WARN(1, "zsmalloc: %s(%s): handle %#lx is not being read by this thread (no begin, or ended twice); refused\n",
+	     caller, pool->name, handle);
+	return true;
 }
 
 static void reset_page(struct page *page)
@@ -983,12 +1089,16 @@ static bool zspage_full(struct size_class *class, struct zspage *zspage)
 
 unsigned long zs_get_total_pages(struct zs_pool *pool)
 {
+	if (zs_pool_bad(pool, false))
+		return 0;
 	return atomic_long_read(&pool->pages_allocated);
 }
 EXPORT_SYMBOL_GPL(zs_get_total_pages);
 
 size_t zs_huge_class_size(struct zs_pool *pool)
 {
+	if (zs_pool_bad(pool, false))
+		return 0;
 	return pool->huge_class_size;
 }
 EXPORT_SYMBOL_GPL(zs_huge_class_size);
@@ -997,6 +1107,8 @@ unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
 {
 	struct size_class *class;
 
+	if (zs_pool_bad(pool, false))
+		return 0;
 	class = pool->size_class[get_size_class_index(size)];
 
 	return class->index;
@@ -1078,13 +1190,19 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 
 	/* the per-CPU area would be shared with the interrupted mapper */
 	BUG_ON(in_interrupt());
+	zs_pool_bug(pool);
 	zs_check_handle(pool, handle, __func__);
 
 	/* pinned: compaction and migration leave the object alone */
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, __func__);
 
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
+	if (zs_page_foreign(pool, page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, page, __func__, true);
+	}
+	lockdep_bit_acquire((unsigned long *)handle);
 	zspage = get_zspage(page);
 
 	/* and no page of the zspage is replaced while we look */
@@ -1104,6 +1222,18 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	}
 
 	/* across two pages: bounce */
+	if (unlikely(area->vm_handle)) {
+		unsigned long busy = area->vm_handle;
+
+		put_cpu_var(zs_map_area);
+		read_unlock(&zspage->lock);
+		lockdep_bit_release((unsigned long *)handle);
+		unpin_tag(handle);
+		pr_emerg("zsmalloc: zs_map_object(%s): handle %#lx spans two pages, but handle %#lx still holds this CPU's bounce buffer: unmap it first\n",
+			 pool->name, handle, busy);
+		BUG();
+	}
+	area->vm_handle = handle;
 	pages[0] = page;
 	pages[1] = get_next_page(page);
 	BUG_ON(!pages[1]);
@@ -1127,6 +1257,9 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	struct size_class *class;
 	struct mapping_area *area;
 
+	if (zs_pool_bad(pool, false) || zs_end_unpinned(pool, handle, __func__))
+		return;
+
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
 	zspage = get_zspage(page);
@@ -1144,10 +1277,12 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 		BUG_ON(!pages[1]);
 
 		__zs_unmap_object(area, pages, off, class->size);
+		area->vm_handle = 0;
 	}
 	put_cpu_var(zs_map_area);
 
 	read_unlock(&zspage->lock);
+	lockdep_bit_release((unsigned long *)handle);
 	unpin_tag(handle);
 }
 EXPORT_SYMBOL_GPL(zs_unmap_object);
@@ -1160,7 +1295,8 @@ EXPORT_SYMBOL_GPL(zs_unmap_object);
  */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
-				  struct size_class **classp, const char *caller)
+				  struct size_class **classp, const char *caller,
+				  bool fatal)
 {
 	struct zspage *zspage;
 	struct page *page;
@@ -1169,8 +1305,13 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 
 	zs_check_handle(pool, handle, caller);
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, caller);
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
+	if (zs_page_foreign(pool, page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, page, caller, fatal);
+		return NULL;
+	}
 	zspage = get_zspage(page);
 	read_lock(&zspage->lock);
 
@@ -1195,18 +1336,29 @@ static void zs_obj_unlock(struct zspage *zspage, unsigned long handle)
 void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 			size_t mem_len, void *local_copy)
 {
+	struct zspage *zspage;
 	struct size_class *class;
 	struct page *page;
 	unsigned long off;
 	size_t first;
 
-	zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	zs_pool_bug(pool);
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, true);
+	lockdep_bit_acquire((unsigned long *)handle);
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
 		mem_len = zs_obj_capacity(class, page);
 
 	if (off + mem_len <= PAGE_SIZE)
 		/* the bytes asked for lie in one page: no copy */
 		return (char *)kmap_local_page(page) + off;
+
+	if (unlikely(!local_copy)) {
+		lockdep_bit_release((unsigned long *)handle);
+		zs_obj_unlock(zspage, handle);
+		pr_emerg("zsmalloc: zs_obj_read_begin(%s): handle %#lx: %zu bytes span two pages and there is no local_copy to assemble them in\n",
+			 pool->name, handle, mem_len);
+		BUG();
+	}
 
 	/* across two pages: assemble it in the caller's buffer */
 	first = PAGE_SIZE - off;
@@ -1221,13 +1373,26 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 		     size_t mem_len, void *handle_mem)
 {
 	struct zspage *zspage;
+	struct size_class *class;
 	struct page *page;
 	unsigned int obj_idx;
+	unsigned long off;
+
+	if (zs_pool_bad(pool, false) || zs_end_unpinned(pool, handle, __func__))
+		return;
 
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
 	zspage = get_zspage(page);
-	if (virt_addr_valid(handle_mem))
+	class = pool->size_class[zspage_class(zspage)];
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+	if (!PageHugeObject(page))
+		off += ZS_HANDLE_SIZE;
+	mem_len = min_t(size_t, mem_len, zs_obj_capacity(class, page));
+
+	/* the same geometry as zs_obj_read_begin(): in place, or the copy */
+	if (off + mem_len <= PAGE_SIZE)
 		kunmap_local(handle_mem);
+	lockdep_bit_release((unsigned long *)handle);
 	zs_obj_unlock(zspage, handle);
 }
 EXPORT_SYMBOL_GPL(zs_obj_read_end);
@@ -1241,7 +1406,11 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 	size_t first;
 
-	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	if (zs_pool_bad(pool, false))
+		return;
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
+	if (!zspage)
+		return;
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page))) {
 		/* refuse rather than overwrite the neighbouring object */
 		zs_obj_unlock(zspage, handle);
@@ -1333,6 +1502,8 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	long pages, max;
 
 	(void)nid;
+	if (zs_pool_bad(pool, false))
+		return (unsigned long)ERR_PTR(-EINVAL);
 	if (unlikely(!size))
 		return (unsigned long)ERR_PTR(-EINVAL);
 	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
@@ -1427,11 +1598,18 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 		return;
 	if (WARN_ON_ONCE(IS_ERR_VALUE(handle)))
 		return;
+	if (zs_pool_bad(pool, false))
+		return;
 	zs_check_handle(pool, handle, __func__);
 
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, __func__);
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &f_page, &f_objidx);
+	if (zs_page_foreign(pool, f_page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, f_page, __func__, false);
+		return;
+	}
 	zspage = get_zspage(f_page);
 
 	read_lock(&zspage->lock);
@@ -1841,6 +2019,8 @@ unsigned long zs_compact(struct zs_pool *pool)
 	struct size_class *class;
 	unsigned long pages_freed = 0;
 
+	if (zs_pool_bad(pool, false))
+		return 0;
 	/*
 	 * One compactor per pool: a second one would only fight the first
 	 * for the class locks that zs_malloc() and zs_free() need.
@@ -2173,6 +2353,10 @@ static void zs_unregister_migration(struct zs_pool *pool)
 
 void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
 {
+	if (zs_pool_bad(pool, false)) {
+		memset(stats, 0, sizeof(*stats));
+		return;
+	}
 	stats->pages_compacted = atomic_long_read(&pool->pages_compacted);
 }
 EXPORT_SYMBOL_GPL(zs_pool_stats);
@@ -2357,6 +2541,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	if (!pool)
 		goto fail_early;
 
+	pool->magic = ZS_POOL_MAGIC;
 	INIT_WORK(&pool->free_work, async_free_zspage);
 	init_waitqueue_head(&pool->migration_wait);
 	pool->chain_size = cfg->chain_size;
@@ -2470,8 +2655,10 @@ EXPORT_SYMBOL_GPL(zs_create_pool);
 
 void zs_destroy_pool(struct zs_pool *pool)
 {
-	if (!pool)
+	/* NULL is a no-op, as for kfree(); a destroyed pool is refused */
+	if (!pool || zs_pool_bad(pool, false))
 		return;
+	pool->magic = 0;
 
 	zs_unregister_shrinker(pool);
 	/* isolated pages and deferred frees must finish before the classes go */
@@ -2497,7 +2684,7 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 	unsigned int first = 0;
 	unsigned long zspages = 0;
 
-	if (!snap || snap->size != sizeof(*snap))
+	if (zs_pool_bad(pool, false) || !snap || snap->size != sizeof(*snap))
 		return -EINVAL;
 
 	memset((char *)snap + sizeof(snap->size), 0,
@@ -2640,6 +2827,8 @@ int zs_print_classes(struct zs_pool *pool, FILE *out)
 {
 	struct seq_file s;
 
+	if (zs_pool_bad(pool, false))
+		return -EINVAL;
 	seq_file_init_stream(&s, out, pool);
 	return zs_stats_size_show(&s, pool);
 }
@@ -2651,6 +2840,8 @@ int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 	static const struct zs_zram_stat none;
 	struct seq_file s;
 
+	if (zs_pool_bad(pool, false))
+		return -EINVAL;
 	if (!zram)
 		zram = &none;
 	seq_file_init_stream(&s, out, pool);
