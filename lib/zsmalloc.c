@@ -239,7 +239,7 @@ static const struct address_space_operations zsmalloc_aops;
 /* One bounce area per CPU: zs_map_object() runs with preemption off. */
 static DEFINE_PER_CPU(struct mapping_area, zs_map_area);
 
-static void SetZsHugePage(struct page *page)
+static void SetPageHugeObject(struct page *page)
 {
 	SetPageOwnerPriv1(page);
 }
@@ -328,6 +328,51 @@ static void set_zspage_fullness(struct zspage *zspage, int fullness)
 static inline int is_zspage_isolated(struct zspage *zspage)
 {
 	return zspage->isolated;
+}
+
+/* Pages of @zspage the VM has isolated; under class->lock. */
+static void inc_zspage_isolation(struct zspage *zspage)
+{
+	zspage->isolated++;
+}
+
+static void dec_zspage_isolation(struct zspage *zspage)
+{
+	VM_BUG_ON(!zspage->isolated);
+	zspage->isolated--;
+}
+
+/*
+ * zspage->lock keeps the zspage's pages in place: users of its objects
+ * read-lock it, page migration write-locks it while it swaps a page.
+ */
+static void migrate_lock_init(struct zspage *zspage)
+{
+	rwlock_init(&zspage->lock);
+}
+
+static void migrate_read_lock(struct zspage *zspage)
+{
+	read_lock(&zspage->lock);
+}
+
+static void migrate_read_unlock(struct zspage *zspage)
+{
+	read_unlock(&zspage->lock);
+}
+
+/*
+ * Linux 4.8 waited for the write lock (migrate_write_lock()); we only try,
+ * as the newest kernels' zspage_write_trylock() does: see zs_page_migrate().
+ */
+static bool migrate_write_trylock(struct zspage *zspage)
+{
+	return write_trylock(&zspage->lock);
+}
+
+static void migrate_write_unlock(struct zspage *zspage)
+{
+	write_unlock(&zspage->lock);
 }
 
 static struct zspage *get_zspage(struct page *page)
@@ -556,6 +601,15 @@ static void obj_to_location(unsigned long obj, struct page **page,
 	*obj_idx = (obj & OBJ_INDEX_MASK);
 }
 
+/*
+ * Store @obj, the object's new location, in the handle word.  One store,
+ * so a reader never sees half of it; a set pin bit in @obj stays set.
+ */
+static void record_obj(unsigned long handle, unsigned long obj)
+{
+	WRITE_ONCE(*(unsigned long *)handle, obj);
+}
+
 static unsigned long handle_to_obj(unsigned long handle)
 {
 	return READ_ONCE(*(unsigned long *)handle);
@@ -568,6 +622,11 @@ static unsigned long obj_to_head(struct page *page, void *obj)
 		return page->index;
 	} else
 		return *(unsigned long *)obj;
+}
+
+static inline int testpin_tag(unsigned long handle)
+{
+	return bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
 
 static inline int trypin_tag(unsigned long handle)
@@ -678,7 +737,7 @@ static bool zs_end_unpinned(struct zs_pool *pool, unsigned long handle,
 
 	if (likely(held == 1))
 		return false;
-	if (held < 0 && bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle))
+	if (held < 0 && testpin_tag(handle))
 		return false;
 	WARN(1, "zsmalloc: %s(%s): handle %#lx is not being read by this thread (no begin, or ended twice); refused\n",
 	     caller, pool->name, handle);
@@ -709,12 +768,12 @@ static void lock_zspage(struct zspage *zspage)
 	struct page *curr_page, *page;
 
 	while (1) {
-		read_lock(&zspage->lock);
+		migrate_read_lock(zspage);
 		page = get_first_page(zspage);
 		if (trylock_page(page))
 			break;
 		get_page(page);
-		read_unlock(&zspage->lock);
+		migrate_read_unlock(zspage);
 		wait_on_page_locked(page);
 		put_page(page);
 	}
@@ -725,13 +784,13 @@ static void lock_zspage(struct zspage *zspage)
 			curr_page = page;
 		} else {
 			get_page(page);
-			read_unlock(&zspage->lock);
+			migrate_read_unlock(zspage);
 			wait_on_page_locked(page);
 			put_page(page);
-			read_lock(&zspage->lock);
+			migrate_read_lock(zspage);
 		}
 	}
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 }
 
 static int trylock_zspage(struct zspage *zspage)
@@ -753,6 +812,23 @@ unlock:
 		unlock_page(cursor);
 
 	return 0;
+}
+
+static unsigned long cache_alloc_handle(struct zs_pool *pool, gfp_t gfp)
+{
+	return (unsigned long)kmem_cache_alloc(pool->handle_cachep,
+			gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+}
+
+static void cache_free_handle(struct zs_pool *pool, unsigned long handle)
+{
+	kmem_cache_free(pool->handle_cachep, (void *)handle);
+}
+
+static struct zspage *cache_alloc_zspage(struct zs_pool *pool, gfp_t flags)
+{
+	return kmem_cache_zalloc(pool->zspage_cachep,
+			flags & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
 }
 
 static void cache_free_zspage(struct zs_pool *pool, struct zspage *zspage)
@@ -921,7 +997,7 @@ static void create_page_chain(struct size_class *class, struct zspage *zspage,
 			SetPagePrivate(page);
 			if (unlikely(class->objs_per_zspage == 1 &&
 				     class->pages_per_zspage == 1))
-				SetZsHugePage(page);
+				SetPageHugeObject(page);
 		} else {
 			prev_page->freelist = page;
 		}
@@ -940,14 +1016,13 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
 	struct zspage *zspage;
 
-	zspage = kmem_cache_zalloc(pool->zspage_cachep,
-				   gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	zspage = cache_alloc_zspage(pool, gfp);
 	if (!zspage)
 		return NULL;
 
 	zspage->magic = ZSPAGE_MAGIC;
 	zspage->class = class->index;
-	rwlock_init(&zspage->lock);
+	migrate_lock_init(zspage);
 
 	for (i = 0; i < class->pages_per_zspage; i++) {
 		struct page *page;
@@ -991,7 +1066,7 @@ static struct zspage *find_get_zspage(struct zs_pool *pool,
 	return NULL;
 }
 
-static void __zs_cpu_free_area(struct mapping_area *area)
+static void __zs_cpu_down(struct mapping_area *area)
 {
 	kfree(area->vm_buf);
 	area->vm_buf = NULL;
@@ -1013,7 +1088,7 @@ static int zs_cpu_prepare(unsigned int cpu)
 
 static int zs_cpu_dead(unsigned int cpu)
 {
-	__zs_cpu_free_area(&per_cpu(zs_map_area, cpu));
+	__zs_cpu_down(&per_cpu(zs_map_area, cpu));
 	return 0;
 }
 
@@ -1206,7 +1281,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	zspage = get_zspage(page);
 
 	/* and no page of the zspage is replaced while we look */
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
@@ -1226,7 +1301,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 		unsigned long busy = area->vm_handle;
 
 		put_cpu_var(zs_map_area);
-		read_unlock(&zspage->lock);
+		migrate_read_unlock(zspage);
 		lockdep_bit_release((unsigned long *)handle);
 		unpin_tag(handle);
 		pr_emerg("zsmalloc: zs_map_object(%s): handle %#lx spans two pages, but handle %#lx still holds this CPU's bounce buffer: unmap it first\n",
@@ -1281,7 +1356,7 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	}
 	put_cpu_var(zs_map_area);
 
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	lockdep_bit_release((unsigned long *)handle);
 	unpin_tag(handle);
 }
@@ -1313,7 +1388,7 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 		return NULL;
 	}
 	zspage = get_zspage(page);
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, page, obj_idx, caller);
@@ -1329,7 +1404,7 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 
 static void zs_obj_unlock(struct zspage *zspage, unsigned long handle)
 {
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	unpin_tag(handle);
 }
 
@@ -1509,8 +1584,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
 		return (unsigned long)ERR_PTR(-ENOSPC);
 
-	handle = (unsigned long)kmem_cache_alloc(pool->handle_cachep,
-					gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	handle = cache_alloc_handle(pool, gfp);
 	if (!handle)
 		return (unsigned long)ERR_PTR(-ENOMEM);
 
@@ -1523,7 +1597,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	if (likely(zspage)) {
 		obj = obj_malloc(class, zspage, handle);
 		fix_fullness_group(pool, class, zspage);
-		WRITE_ONCE(*(unsigned long *)handle, obj);
+		record_obj(handle, obj);
 		spin_unlock(&class->lock);
 
 		return handle;
@@ -1533,7 +1607,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 
 	zspage = alloc_zspage(pool, class, gfp);
 	if (!zspage) {
-		kmem_cache_free(pool->handle_cachep, (void *)handle);
+		cache_free_handle(pool, handle);
 		return (unsigned long)ERR_PTR(-ENOMEM);
 	}
 
@@ -1541,7 +1615,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	obj = obj_malloc(class, zspage, handle);
 	set_zspage_fullness(zspage, get_fullness_group(pool, class, zspage));
 	insert_zspage(pool, class, zspage, zspage->fullness);
-	WRITE_ONCE(*(unsigned long *)handle, obj);
+	record_obj(handle, obj);
 	pages = atomic_long_add_return(class->pages_per_zspage,
 				       &pool->pages_allocated);
 	zs_stat_inc(class, OBJ_ALLOCATED, class->objs_per_zspage);
@@ -1612,7 +1686,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	}
 	zspage = get_zspage(f_page);
 
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
@@ -1621,12 +1695,12 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	obj_free(class, obj);
 	fullness = fix_fullness_group(pool, class, zspage);
 	if (fullness != ZS_EMPTY) {
-		read_unlock(&zspage->lock);
+		migrate_read_unlock(zspage);
 		goto out;
 	}
 
 	isolated = is_zspage_isolated(zspage);
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	/* an isolated zspage is freed when migration puts it back */
 	if (likely(!isolated))
 		free_zspage(pool, class, zspage);
@@ -1634,7 +1708,7 @@ out:
 
 	spin_unlock(&class->lock);
 	unpin_tag(handle);
-	kmem_cache_free(pool->handle_cachep, (void *)handle);
+	cache_free_handle(pool, handle);
 }
 EXPORT_SYMBOL_GPL(zs_free);
 
@@ -1782,7 +1856,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 		obj_idx++;
 		/* the new location goes in with the pin still held */
 		free_obj |= BIT(HANDLE_PIN_BIT);
-		WRITE_ONCE(*(unsigned long *)handle, free_obj);
+		record_obj(handle, free_obj);
 		unpin_tag(handle);
 		obj_free(class, used_obj);
 		cc->moved++;
@@ -2062,7 +2136,7 @@ static void replace_sub_page(struct zspage *zspage,
 	newpage->index = oldpage->index;
 	set_first_obj_offset(newpage, get_first_obj_offset(oldpage));
 	if (PageHugeObject(oldpage))
-		SetZsHugePage(newpage);
+		SetPageHugeObject(newpage);
 	if (PagePrivate2(oldpage))
 		SetPagePrivate2(newpage);
 	if (prev) {
@@ -2139,7 +2213,7 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
 		remove_zspage(class, zspage, fullness);
 	}
 
-	zspage->isolated++;
+	inc_zspage_isolation(zspage);
 	atomic_inc(&pool->isolated_pages);
 	spin_unlock(&class->lock);
 
@@ -2179,7 +2253,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	 * queued behind it would block that second read_lock().  Linux 4.8
 	 * waited here; the newest kernels try, as we do, and retry later.
 	 */
-	if (!write_trylock(&zspage->lock))
+	if (!migrate_write_trylock(zspage))
 		return -EAGAIN;
 	pool = mapping->private_data;
 	class = pool->size_class[zspage_class(zspage)];
@@ -2217,14 +2291,14 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 		head = obj_to_head(page, addr);
 		if (head & OBJ_ALLOCATED_TAG) {
 			handle = head & ~OBJ_ALLOCATED_TAG;
-			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+			BUG_ON(!testpin_tag(handle));
 
 			old_obj = handle_to_obj(handle);
 			obj_to_location(old_obj, &dummy, &obj_idx);
 			new_obj = location_to_obj(newpage, obj_idx);
 			/* keep our pin in the new value */
 			new_obj |= BIT(HANDLE_PIN_BIT);
-			WRITE_ONCE(*(unsigned long *)handle, new_obj);
+			record_obj(handle, new_obj);
 		}
 	}
 
@@ -2232,7 +2306,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	/* our own reference: the migration core drops the one it took */
 	get_page(newpage);
 
-	zspage->isolated--;
+	dec_zspage_isolation(zspage);
 	/* the zspage's last isolated page is back: the zspage rejoins its class */
 	if (!is_zspage_isolated(zspage))
 		putback_zspage_deferred(pool, class, zspage);
@@ -2249,13 +2323,13 @@ unpin_objects:
 		head = obj_to_head(page, addr);
 		if (head & OBJ_ALLOCATED_TAG) {
 			handle = head & ~OBJ_ALLOCATED_TAG;
-			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+			BUG_ON(!testpin_tag(handle));
 			unpin_tag(handle);
 		}
 	}
 	kunmap_atomic(s_addr);
 	spin_unlock(&class->lock);
-	write_unlock(&zspage->lock);
+	migrate_write_unlock(zspage);
 
 	return ret;
 }
@@ -2277,7 +2351,7 @@ static void zs_page_putback(struct page *page)
 	class = pool->size_class[zspage_class(zspage)];
 
 	spin_lock(&class->lock);
-	zspage->isolated--;
+	dec_zspage_isolation(zspage);
 	if (!is_zspage_isolated(zspage))
 		putback_zspage_deferred(pool, class, zspage);
 	zs_pool_dec_isolated(pool);
@@ -2478,8 +2552,7 @@ static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
 				while ((handle = find_alloced_obj(class, page, &obj_idx))) {
 					obj_free(class, handle_to_obj(handle));
 					unpin_tag(handle);
-					kmem_cache_free(pool->handle_cachep,
-							(void *)handle);
+					cache_free_handle(pool, handle);
 					obj_idx++;
 				}
 			}
