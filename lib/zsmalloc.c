@@ -9,10 +9,11 @@
  * slab cache, and that word holds the object's location; an object can
  * therefore move (compaction, page migration) by rewriting one word.
  *
- * The design follows Linux 4.8 (the seeds: handle/object decoupling,
- * compaction, zspage page migration) with the policies of the newest
- * kernels available per pool: chain size, the min-waste page rule and
- * the 12 in-use ratio fullness groups.
+ * The design follows Linux 4.8 (handle/object decoupling, compaction,
+ * zspage page migration) with the policies of the newest kernels
+ * available per pool: chain size, the min-waste page rule and the 12
+ * in-use ratio fullness groups.  docs/UPSTREAM.md maps every function to
+ * the kernel version it follows.
  *
  * What a zspage page keeps in struct page:
  *	private		the struct zspage it belongs to
@@ -52,6 +53,8 @@
 #include <linux/migrate.h>
 #include <linux/zsmalloc.h>
 #include <linux/mm.h>
+
+/* --- constants and structures --------------------------------------------- */
 
 #define ZSPAGE_MAGIC	0x58
 /* A live struct zs_pool; cleared when the pool is destroyed. */
@@ -107,7 +110,7 @@
 #define MAGIC_VAL_BITS	8
 
 /*
- * Fullness groups.  The seeds' era keeps four lists: empty zspages
+ * Fullness groups.  Linux 4.8 keeps four lists: empty zspages
  * (awaiting a deferred free), almost empty (in use <= 3/4), almost full
  * and full.  Linux 6.4+ keeps twelve: empty, ten 10%-wide in-use ratio
  * bands (the last one 90..99%) and full.  Empty is group 0 in both, so
@@ -238,6 +241,8 @@ static const struct address_space_operations zsmalloc_aops;
 
 /* One bounce area per CPU: zs_map_object() runs with preemption off. */
 static DEFINE_PER_CPU(struct mapping_area, zs_map_area);
+
+/* --- zspage and struct page accessors ------------------------------------- */
 
 static void SetPageHugeObject(struct page *page)
 {
@@ -391,6 +396,8 @@ static struct page *get_next_page(struct page *page)
 	return page->freelist;
 }
 
+/* --- size classes and fullness groups ------------------------------------- */
+
 /*
  * The index of the smallest class whose objects hold @size bytes; sizes
  * above the largest class get the largest.  Unsigned throughout: the
@@ -465,11 +472,12 @@ static void insert_zspage(struct zs_pool *pool, struct size_class *class,
 {
 	struct zspage *head;
 
+	lockdep_assert_held(&class->lock);
 	zs_stat_inc(class, fullness, 1);
 	head = list_first_entry_or_null(&class->fullness_list[fullness],
 					struct zspage, list);
 	/*
-	 * The seeds' era kept the list in rough inuse order: a zspage
+	 * Linux 4.8 kept the list in rough inuse order: a zspage
 	 * with more objects in use goes to the head, so allocation fills
 	 * it first.  The newest kernels dropped this (2023).
 	 */
@@ -486,6 +494,7 @@ static void remove_zspage(struct size_class *class,
 			  struct zspage *zspage,
 			  int fullness)
 {
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(list_empty(&class->fullness_list[fullness]));
 	VM_BUG_ON(is_zspage_isolated(zspage));
 
@@ -503,6 +512,7 @@ static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
 	unsigned int class_idx;
 	int currfg, newfg;
 
+	lockdep_assert_held(&class->lock);
 	get_zspage_mapping(zspage, &class_idx, &currfg);
 	newfg = get_fullness_group(pool, class, zspage);
 	if (newfg == currfg)
@@ -518,6 +528,8 @@ static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
 out:
 	return newfg;
 }
+
+/* --- pages per zspage ----------------------------------------------------- */
 
 /*
  * Until 6.2: a chain of k pages leaves (k * PAGE_SIZE) % size bytes unused
@@ -579,6 +591,8 @@ static int zs_pages_per_zspage(struct zs_pool *pool, int class_size)
 		return get_pages_per_zspage_usedpc(class_size, pool->chain_size);
 	return calculate_zspage_chain_size(class_size, pool->chain_size);
 }
+
+/* --- object locations, handles and pins ----------------------------------- */
 
 /* Pack the page an object starts in and its index into one obj word. */
 static unsigned long location_to_obj(struct page *page, unsigned int obj_idx)
@@ -643,6 +657,8 @@ static void unpin_tag(unsigned long handle)
 {
 	bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
+
+/* --- misuse checks -------------------------------------------------------- */
 
 /*
  * Misuse checks of the public entry points, in every build; each costs a
@@ -744,6 +760,8 @@ static bool zs_end_unpinned(struct zs_pool *pool, unsigned long handle,
 	return true;
 }
 
+/* --- freeing zspages ------------------------------------------------------ */
+
 static void reset_page(struct page *page)
 {
 	__ClearPageMovable(page);
@@ -761,7 +779,9 @@ static void reset_page(struct page *page)
  * be freed with every one of its page locks held.  A page we wait for may
  * be migrated out of the chain meanwhile, so each page is looked up and
  * trylocked under the zspage read lock; waiting happens outside it, on a
- * reference, and the lookup is redone afterwards (an upstream fix).
+ * reference, and the lookup is redone afterwards (as Linux does since
+ * "zsmalloc: Fix races between asynchronous zspage free and page
+ * migration", 2022).
  */
 static void lock_zspage(struct zspage *zspage)
 {
@@ -844,9 +864,8 @@ static void __free_zspage(struct zs_pool *pool, struct size_class *class,
 	int fg;
 	unsigned int class_idx;
 
+	lockdep_assert_held(&class->lock);
 	get_zspage_mapping(zspage, &class_idx, &fg);
-
-	assert_spin_locked(&class->lock);
 
 	VM_BUG_ON(get_zspage_inuse(zspage));
 	VM_BUG_ON(fg != ZS_EMPTY);
@@ -883,6 +902,7 @@ static void kick_deferred_free(struct zs_pool *pool)
 static void free_zspage(struct zs_pool *pool, struct size_class *class,
 			struct zspage *zspage)
 {
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(get_zspage_inuse(zspage));
 	VM_BUG_ON(list_empty(&zspage->list));
 
@@ -914,7 +934,8 @@ static void async_free_zspage(struct work_struct *work)
 		spin_lock(&class->lock);
 		/*
 		 * The zspages leave the empty list here, so their group
-		 * count goes with them (an upstream bug once forgot this).
+		 * count goes with them (Linux 4.8 forgot this; the newest
+		 * kernels subtract each zspage's count here too).
 		 */
 		class->stats.objs[ZS_EMPTY] -=
 			list_count_nodes(&class->fullness_list[ZS_EMPTY]);
@@ -934,6 +955,8 @@ static void async_free_zspage(struct work_struct *work)
 		spin_unlock(&class->lock);
 	}
 }
+
+/* --- building zspages ----------------------------------------------------- */
 
 /* Initialize a newly allocated zspage */
 static void init_zspage(struct size_class *class, struct zspage *zspage)
@@ -1055,6 +1078,7 @@ static struct zspage *find_get_zspage(struct zs_pool *pool,
 	int i;
 	struct zspage *zspage;
 
+	lockdep_assert_held(&class->lock);
 	/* The fullest non-full zspage first; empty ones come last. */
 	for (i = zs_full_group(pool) - 1; i >= ZS_EMPTY; i--) {
 		zspage = list_first_entry_or_null(&class->fullness_list[i],
@@ -1065,6 +1089,8 @@ static struct zspage *find_get_zspage(struct zs_pool *pool,
 
 	return NULL;
 }
+
+/* --- per-CPU mapping areas ------------------------------------------------ */
 
 static void __zs_cpu_down(struct mapping_area *area)
 {
@@ -1147,6 +1173,8 @@ out:
 	return;
 }
 
+/* --- pool queries --------------------------------------------------------- */
+
 static bool can_merge(struct size_class *prev, int pages_per_zspage,
 		      int objs_per_zspage)
 {
@@ -1190,6 +1218,8 @@ unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
 }
 EXPORT_SYMBOL_GPL(zs_lookup_class_index);
 
+/* --- debug handle checks -------------------------------------------------- */
+
 /*
  * Debug builds refuse a handle that is not a live slot of this pool's
  * handle cache (foreign, freed, or an error value) before touching the
@@ -1232,6 +1262,8 @@ static void zs_check_object(struct zs_pool *pool, unsigned long handle,
 		BUG();
 	}
 }
+
+/* --- object access: map/unmap, read/write --------------------------------- */
 
 /* Bytes of caller data an object of @class can hold. */
 static inline size_t zs_obj_capacity(struct size_class *class, struct page *page)
@@ -1363,7 +1395,7 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 EXPORT_SYMBOL_GPL(zs_unmap_object);
 
 /*
- * The newest object API on the seeds' locking: pin the handle and hold
+ * The newest object API on Linux 4.8's locking: pin the handle and hold
  * the zspage read lock between begin and end, so the object stays put.
  * Returns the page, the object's offset of the caller data, and its
  * class; the caller unlocks through zs_obj_unlock().
@@ -1504,6 +1536,8 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 }
 EXPORT_SYMBOL_GPL(zs_obj_write);
 
+/* --- allocation and free -------------------------------------------------- */
+
 /*
  * Make every page of a newly built zspage movable.  Nobody else can hold
  * these fresh pages' locks, so the trylock always succeeds.
@@ -1526,6 +1560,7 @@ static unsigned long obj_malloc(struct size_class *class,
 	unsigned long obj;
 	struct link_free *link;
 
+	lockdep_assert_held(&class->lock);
 	struct page *m_page;
 	unsigned long m_offset;
 	void *vaddr;
@@ -1640,6 +1675,7 @@ static void obj_free(struct size_class *class, unsigned long obj)
 	unsigned int f_objidx;
 	void *vaddr;
 
+	lockdep_assert_held(&class->lock);
 	obj &= ~OBJ_ALLOCATED_TAG;
 	obj_to_location(obj, &f_page, &f_objidx);
 	f_offset = (class->size * f_objidx) & ~PAGE_MASK;
@@ -1712,6 +1748,8 @@ out:
 }
 EXPORT_SYMBOL_GPL(zs_free);
 
+/* --- compaction ----------------------------------------------------------- */
+
 static void zs_object_copy(struct size_class *class, unsigned long dst,
 			   unsigned long src)
 {
@@ -1722,6 +1760,7 @@ static void zs_object_copy(struct size_class *class, unsigned long dst,
 	int s_size, d_size, size;
 	int written = 0;
 
+	lockdep_assert_held(&class->lock);
 	s_size = d_size = class->size;
 
 	obj_to_location(src, &s_page, &s_objidx);
@@ -1789,6 +1828,7 @@ static unsigned long find_alloced_obj(struct size_class *class,
 	unsigned long handle = 0;
 	void *addr = kmap_atomic(page);
 
+	lockdep_assert_held(&class->lock);
 	offset = get_first_obj_offset(page);
 	offset += class->size * index;
 
@@ -1834,6 +1874,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 	unsigned long moved_before = cc->moved;
 	int ret = 0;
 
+	lockdep_assert_held(&class->lock);
 	while (1) {
 		handle = find_alloced_obj(class, s_page, &obj_idx);
 		if (!handle) {
@@ -1875,6 +1916,7 @@ static struct zspage *isolate_zspage_from(struct size_class *class,
 	struct zspage *zspage;
 	int i;
 
+	lockdep_assert_held(&class->lock);
 	for (i = 0; i < nr; i++) {
 		zspage = list_first_entry_or_null(&class->fullness_list[groups[i]],
 						  struct zspage, list);
@@ -1889,7 +1931,7 @@ static struct zspage *isolate_zspage_from(struct size_class *class,
 }
 
 /*
- * Seeds' era: the source is an almost empty zspage (else almost full),
+ * Linux 4.8: the source is an almost empty zspage (else almost full),
  * the destination an almost full one (else almost empty).
  * Newest: the source is the least used zspage, the destination the most
  * used non-full one, scanning the ratio groups.
@@ -1928,6 +1970,7 @@ static int putback_zspage(struct zs_pool *pool, struct size_class *class,
 {
 	int fullness;
 
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(is_zspage_isolated(zspage));
 
 	fullness = get_fullness_group(pool, class, zspage);
@@ -1943,6 +1986,7 @@ static unsigned long zs_can_compact(struct size_class *class)
 	unsigned long obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
 	unsigned long obj_used = zs_stat_get(class, OBJ_USED);
 
+	lockdep_assert_held(&class->lock);
 	if (obj_allocated <= obj_used)
 		return 0;
 
@@ -1963,6 +2007,7 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
 			       struct zs_compact_control *cc, int ret,
 			       unsigned long *pages_freed)
 {
+	lockdep_assert_held(&class->lock);
 	if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
 		free_zspage(pool, class, src_zspage);
 		*pages_freed += class->pages_per_zspage;
@@ -1972,7 +2017,7 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
 }
 
 /*
- * The seeds' compaction (Linux 4.1 .. 6.3): take a source zspage, then
+ * Linux 4.8's compaction (4.1 .. 6.3): take a source zspage, then
  * fill destinations from it one after another until it is drained.
  */
 static unsigned long __zs_compact_quarters(struct zs_pool *pool,
@@ -2116,6 +2161,8 @@ unsigned long zs_compact(struct zs_pool *pool)
 EXPORT_SYMBOL_GPL(zs_compact);
 
 
+/* --- page migration ------------------------------------------------------- */
+
 /*
  * Put @newpage in @oldpage's place in @zspage's chain.  Only the new page
  * and its predecessor's link are written: users find their zspage through
@@ -2127,6 +2174,7 @@ static void replace_sub_page(struct zspage *zspage,
 {
 	struct page *page, *prev = NULL;
 
+	lockdep_assert_held_write(&zspage->lock);
 	for (page = get_first_page(zspage); page != oldpage;
 	     page = get_next_page(page))
 		prev = page;
@@ -2147,8 +2195,6 @@ static void replace_sub_page(struct zspage *zspage,
 	}
 	__SetPageMovable(newpage, page_mapping(oldpage));
 }
-
-/* --- page migration (seed: "zsmalloc: page migration support") ------------ */
 
 static void zs_pool_dec_isolated(struct zs_pool *pool)
 {
@@ -2225,7 +2271,8 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
  * object that starts in it.  Holding the zspage write lock shuts out
  * readers of objects that merely continue into this page; pinning each
  * object that starts here closes the window in which a user has pinned
- * and decoded a handle but not yet taken the read lock (the seed's race).
+ * and decoded a handle but not yet taken the read lock (the race the
+ * commit that added migration, 48b4800a1c6a, describes).
  */
 static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 			   struct page *page, enum migrate_mode mode)
@@ -2425,6 +2472,8 @@ static void zs_unregister_migration(struct zs_pool *pool)
 		iput(pool->inode);
 }
 
+/* --- pool statistics and the shrinker ------------------------------------- */
+
 void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
 {
 	if (zs_pool_bad(pool, false)) {
@@ -2492,6 +2541,8 @@ static int zs_register_shrinker(struct zs_pool *pool)
 		pool->shrinker_registered = true;
 	return err;
 }
+
+/* --- pool configuration, creation and destruction ------------------------- */
 
 void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
 {
@@ -2931,6 +2982,8 @@ int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 	return s.error;
 }
 EXPORT_SYMBOL_GPL(zs_print_mm_stat);
+
+/* --- module init and exit ------------------------------------------------- */
 
 static int __init zs_init(void)
 {
