@@ -917,7 +917,7 @@ static void free_zspage(struct zs_pool *pool, struct size_class *class,
 
 static void async_free_zspage(struct work_struct *work)
 {
-	int i;
+	unsigned int i;
 	struct size_class *class;
 	unsigned int class_idx;
 	int fullness;
@@ -1268,7 +1268,7 @@ static void zs_check_object(struct zs_pool *pool, unsigned long handle,
 /* Bytes of caller data an object of @class can hold. */
 static inline size_t zs_obj_capacity(struct size_class *class, struct page *page)
 {
-	return PageHugeObject(page) ? class->size : class->size - ZS_HANDLE_SIZE;
+	return PageHugeObject(page) ? (size_t)class->size : class->size - ZS_HANDLE_SIZE;
 }
 
 /**
@@ -1823,7 +1823,7 @@ static unsigned long find_alloced_obj(struct size_class *class,
 				      struct page *page, int *obj_idx)
 {
 	unsigned long head;
-	int offset = 0;
+	unsigned int offset;
 	int index = *obj_idx;
 	unsigned long handle = 0;
 	void *addr = kmap_atomic(page);
@@ -2149,7 +2149,7 @@ unsigned long zs_compact(struct zs_pool *pool)
 
 	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
 		class = pool->size_class[i];
-		if (class->index != i)
+		if (class->index != (unsigned int)i)
 			continue;
 		pages_freed += __zs_compact(pool, class);
 	}
@@ -2282,7 +2282,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	struct zspage *zspage;
 	struct page *dummy;
 	void *s_addr, *d_addr, *addr;
-	int offset, pos;
+	unsigned int offset, pos;
 	unsigned long handle, head;
 	unsigned long old_obj, new_obj;
 	unsigned int obj_idx;
@@ -2441,7 +2441,7 @@ static int zs_register_migration(struct zs_pool *pool)
 static void wait_for_isolated_drain(struct zs_pool *pool)
 {
 	struct size_class *class;
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
 		class = pool->size_class[i];
@@ -2508,7 +2508,7 @@ static unsigned long zs_shrinker_count(struct shrinker *shrinker,
 
 	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
 		class = pool->size_class[i];
-		if (class->index != i)
+		if (class->index != (unsigned int)i)
 			continue;
 
 		spin_lock(&class->lock);
@@ -2620,7 +2620,7 @@ static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
 
 static void zs_destroy_classes(struct zs_pool *pool)
 {
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];
@@ -2700,7 +2700,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		int fullness;
 
 		size = ZS_MIN_ALLOC_SIZE + i * ZS_SIZE_CLASS_DELTA;
-		if (size > ZS_MAX_ALLOC_SIZE)
+		if (size > (int)ZS_MAX_ALLOC_SIZE)
 			size = ZS_MAX_ALLOC_SIZE;
 		pages_per_zspage = zs_pages_per_zspage(pool, size);
 		objs_per_zspage = pages_per_zspage * PAGE_SIZE / size;
@@ -2804,7 +2804,8 @@ EXPORT_SYMBOL_GPL(zs_destroy_pool);
 
 int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 {
-	int i, fg;
+	unsigned int i;
+	int fg;
 	unsigned int first = 0;
 	unsigned long zspages = 0;
 
@@ -2866,7 +2867,8 @@ EXPORT_SYMBOL_GPL(zs_pool_snapshot);
 
 static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 {
-	int i, fg;
+	unsigned int i;
+	int fg;
 	struct size_class *class;
 	int objs_per_zspage;
 	unsigned long obj_allocated, obj_used, pages_used, freeable;
