@@ -638,6 +638,17 @@ static unsigned long obj_to_head(struct page *page, void *obj)
 		return *(unsigned long *)obj;
 }
 
+/* Is the slot at @obj in use?  Then *@phandle gets its handle. */
+static bool obj_allocated(struct page *page, void *obj, unsigned long *phandle)
+{
+	unsigned long head = obj_to_head(page, obj);
+
+	if (!(head & OBJ_ALLOCATED_TAG))
+		return false;
+	*phandle = head & ~OBJ_ALLOCATED_TAG;
+	return true;
+}
+
 static inline int testpin_tag(unsigned long handle)
 {
 	return bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle);
@@ -1098,11 +1109,8 @@ static void __zs_cpu_down(struct mapping_area *area)
 	area->vm_buf = NULL;
 }
 
-static int zs_cpu_prepare(unsigned int cpu)
+static int __zs_cpu_up(struct mapping_area *area)
 {
-	struct mapping_area *area;
-
-	area = &per_cpu(zs_map_area, cpu);
 	/* already prepared: a second call must not leak the first buffer */
 	if (area->vm_buf)
 		return 0;
@@ -1110,6 +1118,11 @@ static int zs_cpu_prepare(unsigned int cpu)
 	if (!area->vm_buf)
 		return -ENOMEM;
 	return 0;
+}
+
+static int zs_cpu_prepare(unsigned int cpu)
+{
+	return __zs_cpu_up(&per_cpu(zs_map_area, cpu));
 }
 
 static int zs_cpu_dead(unsigned int cpu)
@@ -1822,7 +1835,6 @@ static void zs_object_copy(struct size_class *class, unsigned long dst,
 static unsigned long find_alloced_obj(struct size_class *class,
 				      struct page *page, int *obj_idx)
 {
-	unsigned long head;
 	unsigned int offset;
 	int index = *obj_idx;
 	unsigned long handle = 0;
@@ -1833,9 +1845,7 @@ static unsigned long find_alloced_obj(struct size_class *class,
 	offset += class->size * index;
 
 	while (offset < PAGE_SIZE) {
-		head = obj_to_head(page, (char *)addr + offset);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, (char *)addr + offset, &handle)) {
 			if (trypin_tag(handle))
 				break;
 			/* in use (mapped or being freed): leave it be */
@@ -2283,7 +2293,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	struct page *dummy;
 	void *s_addr, *d_addr, *addr;
 	unsigned int offset, pos;
-	unsigned long handle, head;
+	unsigned long handle;
 	unsigned long old_obj, new_obj;
 	unsigned int obj_idx;
 	int ret = -EAGAIN;
@@ -2319,9 +2329,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	pos = offset;
 	s_addr = kmap_atomic(page);
 	while (pos < PAGE_SIZE) {
-		head = obj_to_head(page, (char *)s_addr + pos);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, (char *)s_addr + pos, &handle)) {
 			if (!trypin_tag(handle))
 				goto unpin_objects;
 		}
@@ -2335,9 +2343,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 
 	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
 	     addr = (char *)addr + class->size) {
-		head = obj_to_head(page, addr);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, addr, &handle)) {
 			BUG_ON(!testpin_tag(handle));
 
 			old_obj = handle_to_obj(handle);
@@ -2367,9 +2373,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 unpin_objects:
 	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
 	     addr = (char *)addr + class->size) {
-		head = obj_to_head(page, addr);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, addr, &handle)) {
 			BUG_ON(!testpin_tag(handle));
 			unpin_tag(handle);
 		}
