@@ -790,9 +790,9 @@ static void reset_page(struct page *page)
  * be freed with every one of its page locks held.  A page we wait for may
  * be migrated out of the chain meanwhile, so each page is looked up and
  * trylocked under the zspage read lock; waiting happens outside it, on a
- * reference, and the lookup is redone afterwards (as Linux does since
- * "zsmalloc: Fix races between asynchronous zspage free and page
- * migration", 2022).
+ * reference, and the lookup is redone afterwards (Linux 5.18, commit
+ * 2505a981114d: since commit 77ff465799c6 an emptied zspage's pages
+ * migrate, so they can change under a deferred free).
  */
 static void lock_zspage(struct zspage *zspage)
 {
