@@ -679,10 +679,16 @@ static void unpin_tag(unsigned long handle)
  * Every message names the call, the pool and the handle.
  */
 static noinline __cold void zs_bad_pool(struct zs_pool *pool,
+					unsigned long handle,
 					const char *caller, bool fatal)
 {
-	if (!pool)
+	if (!pool && handle)
+		pr_err("zsmalloc: %s(NULL, handle %#lx): no pool\n", caller, handle);
+	else if (!pool)
 		pr_err("zsmalloc: %s(NULL): no pool\n", caller);
+	else if (handle)
+		pr_err("zsmalloc: %s(%p, handle %#lx): not a live pool (destroyed already?)\n",
+		       caller, pool, handle);
 	else
 		pr_err("zsmalloc: %s(%p): not a live pool (destroyed already?)\n",
 		       caller, pool);
@@ -692,17 +698,18 @@ static noinline __cold void zs_bad_pool(struct zs_pool *pool,
 }
 
 /* True, after a warning, unless @pool is a live pool. */
-#define zs_pool_bad(pool, fatal) ({					\
+#define zs_pool_bad_handle(pool, handle, fatal) ({			\
 	bool __bad = unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC); \
 	if (__bad)							\
-		zs_bad_pool(pool, __func__, fatal);			\
+		zs_bad_pool(pool, handle, __func__, fatal);		\
 	__bad;								\
 })
+#define zs_pool_bad(pool, fatal)	zs_pool_bad_handle(pool, 0, fatal)
 
 /* BUG() unless @pool is a live pool. */
-#define zs_pool_bug(pool) do {						\
+#define zs_pool_bug(pool, handle) do {					\
 	if (unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC))	\
-		zs_bad_pool(pool, __func__, true);			\
+		zs_bad_pool(pool, handle, __func__, true);		\
 } while (0)
 
 /*
@@ -1310,7 +1317,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 
 	/* the per-CPU area would be shared with the interrupted mapper */
 	BUG_ON(in_interrupt());
-	zs_pool_bug(pool);
+	zs_pool_bug(pool, handle);
 	zs_check_handle(pool, handle, __func__);
 
 	/* pinned: compaction and migration leave the object alone */
@@ -1377,7 +1384,7 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	struct size_class *class;
 	struct mapping_area *area;
 
-	if (zs_pool_bad(pool, false) || zs_end_unpinned(pool, handle, __func__))
+	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
 		return;
 
 	obj = handle_to_obj(handle);
@@ -1462,7 +1469,7 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 	size_t first;
 
-	zs_pool_bug(pool);
+	zs_pool_bug(pool, handle);
 	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, true);
 	lockdep_bit_acquire((unsigned long *)handle);
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
@@ -1498,7 +1505,7 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 	unsigned int obj_idx;
 	unsigned long off;
 
-	if (zs_pool_bad(pool, false) || zs_end_unpinned(pool, handle, __func__))
+	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
 		return;
 
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
@@ -1526,7 +1533,7 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 	size_t first;
 
-	if (zs_pool_bad(pool, false))
+	if (zs_pool_bad_handle(pool, handle, false))
 		return;
 	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
 	if (!zspage)
@@ -1721,7 +1728,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 		return;
 	if (WARN_ON_ONCE(IS_ERR_VALUE(handle)))
 		return;
-	if (zs_pool_bad(pool, false))
+	if (zs_pool_bad_handle(pool, handle, false))
 		return;
 	zs_check_handle(pool, handle, __func__);
 
