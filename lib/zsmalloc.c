@@ -176,6 +176,8 @@ struct link_free {
 
 struct zs_pool {
 	unsigned long magic;			/* ZS_POOL_MAGIC while alive */
+	/* page->mapping of every zspage page: our mapping, movable */
+	unsigned long movable_mapping;
 	const char *name;
 
 	struct size_class *size_class[ZS_SIZE_CLASSES];
@@ -720,7 +722,7 @@ static noinline __cold void zs_bad_pool(struct zs_pool *pool,
 static inline bool zs_page_foreign(struct zs_pool *pool, struct page *page)
 {
 	return unlikely((unsigned long)READ_ONCE(page->mapping) !=
-			((unsigned long)pool->inode->i_mapping | PAGE_MAPPING_MOVABLE));
+			pool->movable_mapping);
 }
 
 static noinline __cold void zs_report_foreign(struct zs_pool *pool,
@@ -2432,6 +2434,8 @@ static int zs_register_migration(struct zs_pool *pool)
 
 	pool->inode->i_mapping->private_data = pool;
 	pool->inode->i_mapping->a_ops = &zsmalloc_aops;
+	pool->movable_mapping = (unsigned long)pool->inode->i_mapping |
+				PAGE_MAPPING_MOVABLE;
 	return 0;
 }
 
