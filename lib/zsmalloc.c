@@ -9,10 +9,11 @@
  * slab cache, and that word holds the object's location; an object can
  * therefore move (compaction, page migration) by rewriting one word.
  *
- * The design follows Linux 4.8 (the seeds: handle/object decoupling,
- * compaction, zspage page migration) with the policies of the newest
- * kernels available per pool: chain size, the min-waste page rule and
- * the 12 in-use ratio fullness groups.
+ * The design follows Linux 4.8 (handle/object decoupling, compaction,
+ * zspage page migration) with the policies of the newest kernels
+ * available per pool: chain size, the min-waste page rule and the 12
+ * in-use ratio fullness groups.  docs/UPSTREAM.md maps every function to
+ * the kernel version it follows.
  *
  * What a zspage page keeps in struct page:
  *	private		the struct zspage it belongs to
@@ -53,7 +54,11 @@
 #include <linux/zsmalloc.h>
 #include <linux/mm.h>
 
+/* --- constants and structures --------------------------------------------- */
+
 #define ZSPAGE_MAGIC	0x58
+/* A live struct zs_pool; cleared when the pool is destroyed. */
+#define ZS_POOL_MAGIC	0x7a73706f6f6cUL
 
 /*
  * Object sizes are multiples of this, and it is a power of two no smaller
@@ -105,7 +110,7 @@
 #define MAGIC_VAL_BITS	8
 
 /*
- * Fullness groups.  The seeds' era keeps four lists: empty zspages
+ * Fullness groups.  Linux 4.8 keeps four lists: empty zspages
  * (awaiting a deferred free), almost empty (in use <= 3/4), almost full
  * and full.  Linux 6.4+ keeps twelve: empty, ten 10%-wide in-use ratio
  * bands (the last one 90..99%) and full.  Empty is group 0 in both, so
@@ -170,6 +175,9 @@ struct link_free {
 };
 
 struct zs_pool {
+	unsigned long magic;			/* ZS_POOL_MAGIC while alive */
+	/* page->mapping of every zspage page: our mapping, movable */
+	unsigned long movable_mapping;
 	const char *name;
 
 	struct size_class *size_class[ZS_SIZE_CLASSES];
@@ -230,12 +238,17 @@ struct mapping_area {
 	char *vm_buf;		/* bounce buffer for a page-spanning object */
 	char *vm_addr;		/* the page mapped for a one-page object */
 	enum zs_mapmode vm_mm;	/* what to copy in at map and out at unmap */
+	unsigned long vm_handle;	/* the object in vm_buf, 0 if none */
 };
+
+static const struct address_space_operations zsmalloc_aops;
 
 /* One bounce area per CPU: zs_map_object() runs with preemption off. */
 static DEFINE_PER_CPU(struct mapping_area, zs_map_area);
 
-static void SetZsHugePage(struct page *page)
+/* --- zspage and struct page accessors ------------------------------------- */
+
+static void SetPageHugeObject(struct page *page)
 {
 	SetPageOwnerPriv1(page);
 }
@@ -326,6 +339,51 @@ static inline int is_zspage_isolated(struct zspage *zspage)
 	return zspage->isolated;
 }
 
+/* Pages of @zspage the VM has isolated; under class->lock. */
+static void inc_zspage_isolation(struct zspage *zspage)
+{
+	zspage->isolated++;
+}
+
+static void dec_zspage_isolation(struct zspage *zspage)
+{
+	VM_BUG_ON(!zspage->isolated);
+	zspage->isolated--;
+}
+
+/*
+ * zspage->lock keeps the zspage's pages in place: users of its objects
+ * read-lock it, page migration write-locks it while it swaps a page.
+ */
+static void migrate_lock_init(struct zspage *zspage)
+{
+	rwlock_init(&zspage->lock);
+}
+
+static void migrate_read_lock(struct zspage *zspage)
+{
+	read_lock(&zspage->lock);
+}
+
+static void migrate_read_unlock(struct zspage *zspage)
+{
+	read_unlock(&zspage->lock);
+}
+
+/*
+ * Linux 4.8 waited for the write lock (migrate_write_lock()); we only try,
+ * as the newest kernels' zspage_write_trylock() does: see zs_page_migrate().
+ */
+static bool migrate_write_trylock(struct zspage *zspage)
+{
+	return write_trylock(&zspage->lock);
+}
+
+static void migrate_write_unlock(struct zspage *zspage)
+{
+	write_unlock(&zspage->lock);
+}
+
 static struct zspage *get_zspage(struct page *page)
 {
 	struct zspage *zspage = (struct zspage *)page->private;
@@ -342,16 +400,23 @@ static struct page *get_next_page(struct page *page)
 	return page->freelist;
 }
 
-/* The index of the smallest class whose objects hold @size bytes. */
-static int get_size_class_index(int size)
+/* --- size classes and fullness groups ------------------------------------- */
+
+/*
+ * The index of the smallest class whose objects hold @size bytes; sizes
+ * above the largest class get the largest.  Unsigned throughout: the
+ * kernel's int parameter turns a size of 2^31 or more negative, and the
+ * index with it.
+ */
+static unsigned int get_size_class_index(size_t size)
 {
-	int idx = 0;
+	size_t idx = 0;
 
 	if (likely(size > ZS_MIN_ALLOC_SIZE))
 		idx = DIV_ROUND_UP(size - ZS_MIN_ALLOC_SIZE,
 				   ZS_SIZE_CLASS_DELTA);
 
-	return min_t(int, ZS_SIZE_CLASSES - 1, idx);
+	return min_t(size_t, ZS_SIZE_CLASSES - 1, idx);
 }
 
 static inline void zs_stat_inc(struct size_class *class,
@@ -411,6 +476,7 @@ static void insert_zspage(struct zs_pool *pool, struct size_class *class,
 {
 	struct zspage *head;
 
+	lockdep_assert_held(&class->lock);
 	zs_stat_inc(class, fullness, 1);
 	head = list_first_entry_or_null(&class->fullness_list[fullness],
 					struct zspage, list);
@@ -432,6 +498,7 @@ static void remove_zspage(struct size_class *class,
 			  struct zspage *zspage,
 			  int fullness)
 {
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(list_empty(&class->fullness_list[fullness]));
 	VM_BUG_ON(is_zspage_isolated(zspage));
 
@@ -449,6 +516,7 @@ static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
 	unsigned int class_idx;
 	int currfg, newfg;
 
+	lockdep_assert_held(&class->lock);
 	get_zspage_mapping(zspage, &class_idx, &currfg);
 	newfg = get_fullness_group(pool, class, zspage);
 	if (newfg == currfg)
@@ -464,6 +532,8 @@ static int fix_fullness_group(struct zs_pool *pool, struct size_class *class,
 out:
 	return newfg;
 }
+
+/* --- pages per zspage ----------------------------------------------------- */
 
 /*
  * Until 6.2: a chain of k pages leaves (k * PAGE_SIZE) % size bytes unused
@@ -526,6 +596,8 @@ static int zs_pages_per_zspage(struct zs_pool *pool, int class_size)
 	return calculate_zspage_chain_size(class_size, pool->chain_size);
 }
 
+/* --- object locations, handles and pins ----------------------------------- */
+
 /* Pack the page an object starts in and its index into one obj word. */
 static unsigned long location_to_obj(struct page *page, unsigned int obj_idx)
 {
@@ -547,6 +619,15 @@ static void obj_to_location(unsigned long obj, struct page **page,
 	*obj_idx = (obj & OBJ_INDEX_MASK);
 }
 
+/*
+ * Store @obj, the object's new location, in the handle word.  One store,
+ * so a reader never sees half of it; a set pin bit in @obj stays set.
+ */
+static void record_obj(unsigned long handle, unsigned long obj)
+{
+	WRITE_ONCE(*(unsigned long *)handle, obj);
+}
+
 static unsigned long handle_to_obj(unsigned long handle)
 {
 	return READ_ONCE(*(unsigned long *)handle);
@@ -559,6 +640,22 @@ static unsigned long obj_to_head(struct page *page, void *obj)
 		return page->index;
 	} else
 		return *(unsigned long *)obj;
+}
+
+/* Is the slot at @obj in use?  Then *@phandle gets its handle. */
+static bool obj_allocated(struct page *page, void *obj, unsigned long *phandle)
+{
+	unsigned long head = obj_to_head(page, obj);
+
+	if (!(head & OBJ_ALLOCATED_TAG))
+		return false;
+	*phandle = head & ~OBJ_ALLOCATED_TAG;
+	return true;
+}
+
+static inline int testpin_tag(unsigned long handle)
+{
+	return bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
 
 static inline int trypin_tag(unsigned long handle)
@@ -575,6 +672,117 @@ static void unpin_tag(unsigned long handle)
 {
 	bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
+
+/* --- misuse checks -------------------------------------------------------- */
+
+/*
+ * Misuse checks of the public entry points, in every build; each costs a
+ * compare or two on the fast path.  A call that can refuse (it returns an
+ * error or nothing) warns and refuses, leaving every stored object as it
+ * was; a call that must return the object's bytes cannot, and BUG()s.
+ * Every message names the call, the pool and the handle.
+ */
+static noinline __cold void zs_bad_pool(struct zs_pool *pool,
+					unsigned long handle,
+					const char *caller, bool fatal)
+{
+	if (!pool && handle)
+		pr_err("zsmalloc: %s(NULL, handle %#lx): no pool\n", caller, handle);
+	else if (!pool)
+		pr_err("zsmalloc: %s(NULL): no pool\n", caller);
+	else if (handle)
+		pr_err("zsmalloc: %s(%p, handle %#lx): not a live pool (destroyed already?)\n",
+		       caller, pool, handle);
+	else
+		pr_err("zsmalloc: %s(%p): not a live pool (destroyed already?)\n",
+		       caller, pool);
+	if (fatal)
+		BUG();
+	WARN(1, "zsmalloc: %s refused\n", caller);
+}
+
+/* True, after a warning, unless @pool is a live pool. */
+#define zs_pool_bad_handle(pool, handle, fatal) ({			\
+	bool __bad = unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC); \
+	if (__bad)							\
+		zs_bad_pool(pool, handle, __func__, fatal);		\
+	__bad;								\
+})
+#define zs_pool_bad(pool, fatal)	zs_pool_bad_handle(pool, 0, fatal)
+
+/* BUG() unless @pool is a live pool. */
+#define zs_pool_bug(pool, handle) do {					\
+	if (unlikely(!(pool) || (pool)->magic != ZS_POOL_MAGIC))	\
+		zs_bad_pool(pool, handle, __func__, true);		\
+} while (0)
+
+/*
+ * A live handle of another pool decodes to a zspage page whose mapping is
+ * the other pool's.  Checked with the handle pinned, before anything of
+ * this pool is touched through the decoded location.
+ */
+static inline bool zs_page_foreign(struct zs_pool *pool, struct page *page)
+{
+	return unlikely((unsigned long)READ_ONCE(page->mapping) !=
+			pool->movable_mapping);
+}
+
+static noinline __cold void zs_report_foreign(struct zs_pool *pool,
+					      unsigned long handle,
+					      struct page *page,
+					      const char *caller, bool fatal)
+{
+	struct address_space *mapping = (struct address_space *)
+		((unsigned long)READ_ONCE(page->mapping) & ~PAGE_MAPPING_FLAGS);
+	struct zs_pool *owner = NULL;
+
+	if (mapping && mapping->a_ops == &zsmalloc_aops)
+		owner = mapping->private_data;
+	pr_err("zsmalloc: %s(%s): handle %#lx belongs to %s%s%s, not to this pool\n",
+	       caller, pool->name, handle, owner ? "pool \"" : "no pool",
+	       owner ? owner->name : "", owner ? "\"" : "");
+	if (fatal)
+		BUG();
+	WARN(1, "zsmalloc: %s refused\n", caller);
+}
+
+/*
+ * Pin @handle for @caller.  The pin is taken at once unless someone holds
+ * it; if that someone is this very thread (a read it began and has not
+ * ended), waiting would never end, so BUG() instead.
+ */
+static void zs_pin_tag(struct zs_pool *pool, unsigned long handle,
+		       const char *caller)
+{
+	if (likely(trypin_tag(handle)))
+		return;
+	if (lockdep_bit_held((unsigned long *)handle) == 1) {
+		pr_emerg("zsmalloc: %s(%s): handle %#lx is already being read by this thread (zs_obj_read_begin() or zs_map_object() without its end)\n",
+			 caller, pool->name, handle);
+		BUG();
+	}
+	pin_tag(handle);
+}
+
+/*
+ * A read or a mapping ends: the caller must hold @handle's pin from its
+ * begin.  False, after a warning, when it does not.
+ */
+static bool zs_end_unpinned(struct zs_pool *pool, unsigned long handle,
+			    const char *caller)
+{
+	int held = lockdep_bit_held((unsigned long *)handle);
+
+	if (likely(held == 1))
+		return false;
+	if (held < 0 && testpin_tag(handle))
+		return false;
+	WARN(1, "zsmalloc: %s(%s): handle %#lx is not being read by this thread (no begin, or ended twice); refused\n",
+	     caller, pool->name, handle);
+	return true;
+}
+
+/* --- freeing zspages ------------------------------------------------------ */
 
 static void reset_page(struct page *page)
 {
@@ -593,19 +801,21 @@ static void reset_page(struct page *page)
  * be freed with every one of its page locks held.  A page we wait for may
  * be migrated out of the chain meanwhile, so each page is looked up and
  * trylocked under the zspage read lock; waiting happens outside it, on a
- * reference, and the lookup is redone afterwards (an upstream fix).
+ * reference, and the lookup is redone afterwards (Linux 5.18, commit
+ * 2505a981114d: since commit 77ff465799c6 an emptied zspage's pages
+ * migrate, so they can change under a deferred free).
  */
 static void lock_zspage(struct zspage *zspage)
 {
 	struct page *curr_page, *page;
 
 	while (1) {
-		read_lock(&zspage->lock);
+		migrate_read_lock(zspage);
 		page = get_first_page(zspage);
 		if (trylock_page(page))
 			break;
 		get_page(page);
-		read_unlock(&zspage->lock);
+		migrate_read_unlock(zspage);
 		wait_on_page_locked(page);
 		put_page(page);
 	}
@@ -616,13 +826,13 @@ static void lock_zspage(struct zspage *zspage)
 			curr_page = page;
 		} else {
 			get_page(page);
-			read_unlock(&zspage->lock);
+			migrate_read_unlock(zspage);
 			wait_on_page_locked(page);
 			put_page(page);
-			read_lock(&zspage->lock);
+			migrate_read_lock(zspage);
 		}
 	}
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 }
 
 static int trylock_zspage(struct zspage *zspage)
@@ -646,6 +856,23 @@ unlock:
 	return 0;
 }
 
+static unsigned long cache_alloc_handle(struct zs_pool *pool, gfp_t gfp)
+{
+	return (unsigned long)kmem_cache_alloc(pool->handle_cachep,
+			gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+}
+
+static void cache_free_handle(struct zs_pool *pool, unsigned long handle)
+{
+	kmem_cache_free(pool->handle_cachep, (void *)handle);
+}
+
+static struct zspage *cache_alloc_zspage(struct zs_pool *pool, gfp_t flags)
+{
+	return kmem_cache_zalloc(pool->zspage_cachep,
+			flags & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+}
+
 static void cache_free_zspage(struct zs_pool *pool, struct zspage *zspage)
 {
 	kmem_cache_free(pool->zspage_cachep, zspage);
@@ -659,9 +886,8 @@ static void __free_zspage(struct zs_pool *pool, struct size_class *class,
 	int fg;
 	unsigned int class_idx;
 
+	lockdep_assert_held(&class->lock);
 	get_zspage_mapping(zspage, &class_idx, &fg);
-
-	assert_spin_locked(&class->lock);
 
 	VM_BUG_ON(get_zspage_inuse(zspage));
 	VM_BUG_ON(fg != ZS_EMPTY);
@@ -698,6 +924,7 @@ static void kick_deferred_free(struct zs_pool *pool)
 static void free_zspage(struct zs_pool *pool, struct size_class *class,
 			struct zspage *zspage)
 {
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(get_zspage_inuse(zspage));
 	VM_BUG_ON(list_empty(&zspage->list));
 
@@ -712,7 +939,7 @@ static void free_zspage(struct zs_pool *pool, struct size_class *class,
 
 static void async_free_zspage(struct work_struct *work)
 {
-	int i;
+	unsigned int i;
 	struct size_class *class;
 	unsigned int class_idx;
 	int fullness;
@@ -729,7 +956,8 @@ static void async_free_zspage(struct work_struct *work)
 		spin_lock(&class->lock);
 		/*
 		 * The zspages leave the empty list here, so their group
-		 * count goes with them (an upstream bug once forgot this).
+		 * count goes with them (Linux 4.8 forgot this; the newest
+		 * kernels subtract each zspage's count here too).
 		 */
 		class->stats.objs[ZS_EMPTY] -=
 			list_count_nodes(&class->fullness_list[ZS_EMPTY]);
@@ -749,6 +977,8 @@ static void async_free_zspage(struct work_struct *work)
 		spin_unlock(&class->lock);
 	}
 }
+
+/* --- building zspages ----------------------------------------------------- */
 
 /* Initialize a newly allocated zspage */
 static void init_zspage(struct size_class *class, struct zspage *zspage)
@@ -812,7 +1042,7 @@ static void create_page_chain(struct size_class *class, struct zspage *zspage,
 			SetPagePrivate(page);
 			if (unlikely(class->objs_per_zspage == 1 &&
 				     class->pages_per_zspage == 1))
-				SetZsHugePage(page);
+				SetPageHugeObject(page);
 		} else {
 			prev_page->freelist = page;
 		}
@@ -831,14 +1061,13 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
 	struct zspage *zspage;
 
-	zspage = kmem_cache_zalloc(pool->zspage_cachep,
-				   gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	zspage = cache_alloc_zspage(pool, gfp);
 	if (!zspage)
 		return NULL;
 
 	zspage->magic = ZSPAGE_MAGIC;
 	zspage->class = class->index;
-	rwlock_init(&zspage->lock);
+	migrate_lock_init(zspage);
 
 	for (i = 0; i < class->pages_per_zspage; i++) {
 		struct page *page;
@@ -871,6 +1100,7 @@ static struct zspage *find_get_zspage(struct zs_pool *pool,
 	int i;
 	struct zspage *zspage;
 
+	lockdep_assert_held(&class->lock);
 	/* The fullest non-full zspage first; empty ones come last. */
 	for (i = zs_full_group(pool) - 1; i >= ZS_EMPTY; i--) {
 		zspage = list_first_entry_or_null(&class->fullness_list[i],
@@ -882,17 +1112,16 @@ static struct zspage *find_get_zspage(struct zs_pool *pool,
 	return NULL;
 }
 
-static void __zs_cpu_free_area(struct mapping_area *area)
+/* --- per-CPU mapping areas ------------------------------------------------ */
+
+static void __zs_cpu_down(struct mapping_area *area)
 {
 	kfree(area->vm_buf);
 	area->vm_buf = NULL;
 }
 
-static int zs_cpu_prepare(unsigned int cpu)
+static int __zs_cpu_up(struct mapping_area *area)
 {
-	struct mapping_area *area;
-
-	area = &per_cpu(zs_map_area, cpu);
 	/* already prepared: a second call must not leak the first buffer */
 	if (area->vm_buf)
 		return 0;
@@ -902,9 +1131,14 @@ static int zs_cpu_prepare(unsigned int cpu)
 	return 0;
 }
 
+static int zs_cpu_prepare(unsigned int cpu)
+{
+	return __zs_cpu_up(&per_cpu(zs_map_area, cpu));
+}
+
 static int zs_cpu_dead(unsigned int cpu)
 {
-	__zs_cpu_free_area(&per_cpu(zs_map_area, cpu));
+	__zs_cpu_down(&per_cpu(zs_map_area, cpu));
 	return 0;
 }
 
@@ -963,6 +1197,8 @@ out:
 	return;
 }
 
+/* --- pool queries --------------------------------------------------------- */
+
 static bool can_merge(struct size_class *prev, int pages_per_zspage,
 		      int objs_per_zspage)
 {
@@ -980,12 +1216,16 @@ static bool zspage_full(struct size_class *class, struct zspage *zspage)
 
 unsigned long zs_get_total_pages(struct zs_pool *pool)
 {
+	if (zs_pool_bad(pool, false))
+		return 0;
 	return atomic_long_read(&pool->pages_allocated);
 }
 EXPORT_SYMBOL_GPL(zs_get_total_pages);
 
 size_t zs_huge_class_size(struct zs_pool *pool)
 {
+	if (zs_pool_bad(pool, false))
+		return 0;
 	return pool->huge_class_size;
 }
 EXPORT_SYMBOL_GPL(zs_huge_class_size);
@@ -994,11 +1234,15 @@ unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
 {
 	struct size_class *class;
 
+	if (zs_pool_bad(pool, false))
+		return 0;
 	class = pool->size_class[get_size_class_index(size)];
 
 	return class->index;
 }
 EXPORT_SYMBOL_GPL(zs_lookup_class_index);
+
+/* --- debug handle checks -------------------------------------------------- */
 
 /*
  * Debug builds refuse a handle that is not a live slot of this pool's
@@ -1043,10 +1287,12 @@ static void zs_check_object(struct zs_pool *pool, unsigned long handle,
 	}
 }
 
+/* --- object access: map/unmap, read/write --------------------------------- */
+
 /* Bytes of caller data an object of @class can hold. */
 static inline size_t zs_obj_capacity(struct size_class *class, struct page *page)
 {
-	return PageHugeObject(page) ? class->size : class->size - ZS_HANDLE_SIZE;
+	return PageHugeObject(page) ? (size_t)class->size : class->size - ZS_HANDLE_SIZE;
 }
 
 /**
@@ -1075,17 +1321,23 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 
 	/* the per-CPU area would be shared with the interrupted mapper */
 	BUG_ON(in_interrupt());
+	zs_pool_bug(pool, handle);
 	zs_check_handle(pool, handle, __func__);
 
 	/* pinned: compaction and migration leave the object alone */
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, __func__);
 
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
+	if (zs_page_foreign(pool, page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, page, __func__, true);
+	}
+	lockdep_bit_acquire((unsigned long *)handle);
 	zspage = get_zspage(page);
 
 	/* and no page of the zspage is replaced while we look */
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
@@ -1101,6 +1353,18 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	}
 
 	/* across two pages: bounce */
+	if (unlikely(area->vm_handle)) {
+		unsigned long busy = area->vm_handle;
+
+		put_cpu_var(zs_map_area);
+		migrate_read_unlock(zspage);
+		lockdep_bit_release((unsigned long *)handle);
+		unpin_tag(handle);
+		pr_emerg("zsmalloc: zs_map_object(%s): handle %#lx spans two pages, but handle %#lx still holds this CPU's bounce buffer: unmap it first\n",
+			 pool->name, handle, busy);
+		BUG();
+	}
+	area->vm_handle = handle;
 	pages[0] = page;
 	pages[1] = get_next_page(page);
 	BUG_ON(!pages[1]);
@@ -1124,6 +1388,9 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	struct size_class *class;
 	struct mapping_area *area;
 
+	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
+		return;
+
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
 	zspage = get_zspage(page);
@@ -1141,23 +1408,26 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 		BUG_ON(!pages[1]);
 
 		__zs_unmap_object(area, pages, off, class->size);
+		area->vm_handle = 0;
 	}
 	put_cpu_var(zs_map_area);
 
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
+	lockdep_bit_release((unsigned long *)handle);
 	unpin_tag(handle);
 }
 EXPORT_SYMBOL_GPL(zs_unmap_object);
 
 /*
- * The newest object API on the seeds' locking: pin the handle and hold
+ * The newest object API on Linux 4.8's locking: pin the handle and hold
  * the zspage read lock between begin and end, so the object stays put.
  * Returns the page, the object's offset of the caller data, and its
  * class; the caller unlocks through zs_obj_unlock().
  */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
-				  struct size_class **classp, const char *caller)
+				  struct size_class **classp, const char *caller,
+				  bool fatal)
 {
 	struct zspage *zspage;
 	struct page *page;
@@ -1166,10 +1436,15 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 
 	zs_check_handle(pool, handle, caller);
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, caller);
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
+	if (zs_page_foreign(pool, page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, page, caller, fatal);
+		return NULL;
+	}
 	zspage = get_zspage(page);
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, page, obj_idx, caller);
@@ -1185,25 +1460,36 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 
 static void zs_obj_unlock(struct zspage *zspage, unsigned long handle)
 {
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	unpin_tag(handle);
 }
 
 void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 			size_t mem_len, void *local_copy)
 {
+	struct zspage *zspage;
 	struct size_class *class;
 	struct page *page;
 	unsigned long off;
 	size_t first;
 
-	zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	zs_pool_bug(pool, handle);
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, true);
+	lockdep_bit_acquire((unsigned long *)handle);
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
 		mem_len = zs_obj_capacity(class, page);
 
 	if (off + mem_len <= PAGE_SIZE)
 		/* the bytes asked for lie in one page: no copy */
 		return (char *)kmap_local_page(page) + off;
+
+	if (unlikely(!local_copy)) {
+		lockdep_bit_release((unsigned long *)handle);
+		zs_obj_unlock(zspage, handle);
+		pr_emerg("zsmalloc: zs_obj_read_begin(%s): handle %#lx: %zu bytes span two pages and there is no local_copy to assemble them in\n",
+			 pool->name, handle, mem_len);
+		BUG();
+	}
 
 	/* across two pages: assemble it in the caller's buffer */
 	first = PAGE_SIZE - off;
@@ -1218,13 +1504,26 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 		     size_t mem_len, const void *handle_mem)
 {
 	struct zspage *zspage;
+	struct size_class *class;
 	struct page *page;
 	unsigned int obj_idx;
+	unsigned long off;
+
+	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
+		return;
 
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
 	zspage = get_zspage(page);
-	if (virt_addr_valid(handle_mem))
+	class = pool->size_class[zspage_class(zspage)];
+	off = (class->size * obj_idx) & ~PAGE_MASK;
+	if (!PageHugeObject(page))
+		off += ZS_HANDLE_SIZE;
+	mem_len = min_t(size_t, mem_len, zs_obj_capacity(class, page));
+
+	/* the same geometry as zs_obj_read_begin(): in place, or the copy */
+	if (off + mem_len <= PAGE_SIZE)
 		kunmap_local(handle_mem);
+	lockdep_bit_release((unsigned long *)handle);
 	zs_obj_unlock(zspage, handle);
 }
 EXPORT_SYMBOL_GPL(zs_obj_read_end);
@@ -1238,7 +1537,11 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	unsigned long off;
 	size_t first;
 
-	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__);
+	if (zs_pool_bad_handle(pool, handle, false))
+		return;
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
+	if (!zspage)
+		return;
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page))) {
 		/* refuse rather than overwrite the neighbouring object */
 		zs_obj_unlock(zspage, handle);
@@ -1256,6 +1559,8 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	zs_obj_unlock(zspage, handle);
 }
 EXPORT_SYMBOL_GPL(zs_obj_write);
+
+/* --- allocation and free -------------------------------------------------- */
 
 /*
  * Make every page of a newly built zspage movable.  Nobody else can hold
@@ -1279,6 +1584,7 @@ static unsigned long obj_malloc(struct size_class *class,
 	unsigned long obj;
 	struct link_free *link;
 
+	lockdep_assert_held(&class->lock);
 	struct page *m_page;
 	unsigned long m_offset;
 	void *vaddr;
@@ -1330,13 +1636,14 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	long pages, max;
 
 	(void)nid;
+	if (zs_pool_bad(pool, false))
+		return (unsigned long)ERR_PTR(-EINVAL);
 	if (unlikely(!size))
 		return (unsigned long)ERR_PTR(-EINVAL);
 	if (unlikely(size > ZS_MAX_ALLOC_SIZE))
 		return (unsigned long)ERR_PTR(-ENOSPC);
 
-	handle = (unsigned long)kmem_cache_alloc(pool->handle_cachep,
-					gfp & ~(__GFP_HIGHMEM | __GFP_MOVABLE));
+	handle = cache_alloc_handle(pool, gfp);
 	if (!handle)
 		return (unsigned long)ERR_PTR(-ENOMEM);
 
@@ -1349,7 +1656,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	if (likely(zspage)) {
 		obj = obj_malloc(class, zspage, handle);
 		fix_fullness_group(pool, class, zspage);
-		WRITE_ONCE(*(unsigned long *)handle, obj);
+		record_obj(handle, obj);
 		spin_unlock(&class->lock);
 
 		return handle;
@@ -1359,7 +1666,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 
 	zspage = alloc_zspage(pool, class, gfp);
 	if (!zspage) {
-		kmem_cache_free(pool->handle_cachep, (void *)handle);
+		cache_free_handle(pool, handle);
 		return (unsigned long)ERR_PTR(-ENOMEM);
 	}
 
@@ -1367,7 +1674,7 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	obj = obj_malloc(class, zspage, handle);
 	set_zspage_fullness(zspage, get_fullness_group(pool, class, zspage));
 	insert_zspage(pool, class, zspage, zspage->fullness);
-	WRITE_ONCE(*(unsigned long *)handle, obj);
+	record_obj(handle, obj);
 	pages = atomic_long_add_return(class->pages_per_zspage,
 				       &pool->pages_allocated);
 	zs_stat_inc(class, OBJ_ALLOCATED, class->objs_per_zspage);
@@ -1392,6 +1699,7 @@ static void obj_free(struct size_class *class, unsigned long obj)
 	unsigned int f_objidx;
 	void *vaddr;
 
+	lockdep_assert_held(&class->lock);
 	obj &= ~OBJ_ALLOCATED_TAG;
 	obj_to_location(obj, &f_page, &f_objidx);
 	f_offset = (class->size * f_objidx) & ~PAGE_MASK;
@@ -1424,14 +1732,21 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 		return;
 	if (WARN_ON_ONCE(IS_ERR_VALUE(handle)))
 		return;
+	if (zs_pool_bad_handle(pool, handle, false))
+		return;
 	zs_check_handle(pool, handle, __func__);
 
-	pin_tag(handle);
+	zs_pin_tag(pool, handle, __func__);
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &f_page, &f_objidx);
+	if (zs_page_foreign(pool, f_page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, f_page, __func__, false);
+		return;
+	}
 	zspage = get_zspage(f_page);
 
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
@@ -1440,12 +1755,12 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	obj_free(class, obj);
 	fullness = fix_fullness_group(pool, class, zspage);
 	if (fullness != ZS_EMPTY) {
-		read_unlock(&zspage->lock);
+		migrate_read_unlock(zspage);
 		goto out;
 	}
 
 	isolated = is_zspage_isolated(zspage);
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	/* an isolated zspage is freed when migration puts it back */
 	if (likely(!isolated))
 		free_zspage(pool, class, zspage);
@@ -1453,9 +1768,11 @@ out:
 
 	spin_unlock(&class->lock);
 	unpin_tag(handle);
-	kmem_cache_free(pool->handle_cachep, (void *)handle);
+	cache_free_handle(pool, handle);
 }
 EXPORT_SYMBOL_GPL(zs_free);
+
+/* --- compaction ----------------------------------------------------------- */
 
 static void zs_object_copy(struct size_class *class, unsigned long dst,
 			   unsigned long src)
@@ -1467,6 +1784,7 @@ static void zs_object_copy(struct size_class *class, unsigned long dst,
 	int s_size, d_size, size;
 	int written = 0;
 
+	lockdep_assert_held(&class->lock);
 	s_size = d_size = class->size;
 
 	obj_to_location(src, &s_page, &s_objidx);
@@ -1528,19 +1846,17 @@ static void zs_object_copy(struct size_class *class, unsigned long dst,
 static unsigned long find_alloced_obj(struct size_class *class,
 				      struct page *page, int *obj_idx)
 {
-	unsigned long head;
-	int offset = 0;
+	unsigned int offset;
 	int index = *obj_idx;
 	unsigned long handle = 0;
 	void *addr = kmap_atomic(page);
 
+	lockdep_assert_held(&class->lock);
 	offset = get_first_obj_offset(page);
 	offset += class->size * index;
 
 	while (offset < PAGE_SIZE) {
-		head = obj_to_head(page, (char *)addr + offset);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, (char *)addr + offset, &handle)) {
 			if (trypin_tag(handle))
 				break;
 			/* in use (mapped or being freed): leave it be */
@@ -1579,6 +1895,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 	unsigned long moved_before = cc->moved;
 	int ret = 0;
 
+	lockdep_assert_held(&class->lock);
 	while (1) {
 		handle = find_alloced_obj(class, s_page, &obj_idx);
 		if (!handle) {
@@ -1601,7 +1918,7 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 		obj_idx++;
 		/* the new location goes in with the pin still held */
 		free_obj |= BIT(HANDLE_PIN_BIT);
-		WRITE_ONCE(*(unsigned long *)handle, free_obj);
+		record_obj(handle, free_obj);
 		unpin_tag(handle);
 		obj_free(class, used_obj);
 		cc->moved++;
@@ -1620,6 +1937,7 @@ static struct zspage *isolate_zspage_from(struct size_class *class,
 	struct zspage *zspage;
 	int i;
 
+	lockdep_assert_held(&class->lock);
 	for (i = 0; i < nr; i++) {
 		zspage = list_first_entry_or_null(&class->fullness_list[groups[i]],
 						  struct zspage, list);
@@ -1675,6 +1993,7 @@ static int putback_zspage(struct zs_pool *pool, struct size_class *class,
 {
 	int fullness;
 
+	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(is_zspage_isolated(zspage));
 
 	fullness = get_fullness_group(pool, class, zspage);
@@ -1690,6 +2009,7 @@ static unsigned long zs_can_compact(struct size_class *class)
 	unsigned long obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
 	unsigned long obj_used = zs_stat_get(class, OBJ_USED);
 
+	lockdep_assert_held(&class->lock);
 	if (obj_allocated <= obj_used)
 		return 0;
 
@@ -1710,6 +2030,7 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
 			       struct zs_compact_control *cc, int ret,
 			       unsigned long *pages_freed)
 {
+	lockdep_assert_held(&class->lock);
 	if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
 		free_zspage(pool, class, src_zspage);
 		*pages_freed += class->pages_per_zspage;
@@ -1840,6 +2161,8 @@ unsigned long zs_compact(struct zs_pool *pool)
 	struct size_class *class;
 	unsigned long pages_freed = 0;
 
+	if (zs_pool_bad(pool, false))
+		return 0;
 	/*
 	 * One compactor per pool: a second one would only fight the first
 	 * for the class locks that zs_malloc() and zs_free() need.
@@ -1849,7 +2172,7 @@ unsigned long zs_compact(struct zs_pool *pool)
 
 	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
 		class = pool->size_class[i];
-		if (class->index != i)
+		if (class->index != (unsigned int)i)
 			continue;
 		pages_freed += __zs_compact(pool, class);
 	}
@@ -1860,6 +2183,8 @@ unsigned long zs_compact(struct zs_pool *pool)
 }
 EXPORT_SYMBOL_GPL(zs_compact);
 
+
+/* --- page migration ------------------------------------------------------- */
 
 /*
  * Put @newpage in @oldpage's place in @zspage's chain.  Only the new page
@@ -1872,6 +2197,7 @@ static void replace_sub_page(struct zspage *zspage,
 {
 	struct page *page, *prev = NULL;
 
+	lockdep_assert_held_write(&zspage->lock);
 	for (page = get_first_page(zspage); page != oldpage;
 	     page = get_next_page(page))
 		prev = page;
@@ -1881,7 +2207,7 @@ static void replace_sub_page(struct zspage *zspage,
 	newpage->index = oldpage->index;
 	set_first_obj_offset(newpage, get_first_obj_offset(oldpage));
 	if (PageHugeObject(oldpage))
-		SetZsHugePage(newpage);
+		SetPageHugeObject(newpage);
 	if (PagePrivate2(oldpage))
 		SetPagePrivate2(newpage);
 	if (prev) {
@@ -1893,13 +2219,27 @@ static void replace_sub_page(struct zspage *zspage,
 	__SetPageMovable(newpage, page_mapping(oldpage));
 }
 
-/* --- page migration (seed: "zsmalloc: page migration support") ------------ */
-
-static void zs_isolation_done(struct zs_pool *pool)
+static void zs_pool_dec_isolated(struct zs_pool *pool)
 {
+	VM_BUG_ON(atomic_read(&pool->isolated_pages) <= 0);
 	/* under class->lock, so a waiting zs_destroy_pool() cannot free us yet */
 	if (atomic_dec_and_test(&pool->isolated_pages) && READ_ONCE(pool->destroying))
 		wake_up_all(&pool->migration_wait);
+}
+
+/*
+ * The last isolated page of @zspage came back: return the zspage to its
+ * class, and if it emptied while isolated, let the workqueue free it (the
+ * caller holds a page lock, so it cannot be freed here).  Linux commit
+ * 701d678599d0 added this to the migration path, where the zspage could
+ * otherwise stay on the empty list indefinitely.
+ */
+static void putback_zspage_deferred(struct zs_pool *pool,
+				    struct size_class *class,
+				    struct zspage *zspage)
+{
+	if (putback_zspage(pool, class, zspage) == ZS_EMPTY)
+		kick_deferred_free(pool);
 }
 
 /*
@@ -1942,7 +2282,7 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
 		remove_zspage(class, zspage, fullness);
 	}
 
-	zspage->isolated++;
+	inc_zspage_isolation(zspage);
 	atomic_inc(&pool->isolated_pages);
 	spin_unlock(&class->lock);
 
@@ -1954,7 +2294,8 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
  * object that starts in it.  Holding the zspage write lock shuts out
  * readers of objects that merely continue into this page; pinning each
  * object that starts here closes the window in which a user has pinned
- * and decoded a handle but not yet taken the read lock (the seed's race).
+ * and decoded a handle but not yet taken the read lock (the race the
+ * commit that added migration, 48b4800a1c6a, describes).
  */
 static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 			   struct page *page, enum migrate_mode mode)
@@ -1964,8 +2305,8 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	struct zspage *zspage;
 	struct page *dummy;
 	void *s_addr, *d_addr, *addr;
-	int offset, pos;
-	unsigned long handle, head;
+	unsigned int offset, pos;
+	unsigned long handle;
 	unsigned long old_obj, new_obj;
 	unsigned int obj_idx;
 	int ret = -EAGAIN;
@@ -1982,25 +2323,26 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	 * queued behind it would block that second read_lock().  Linux 4.8
 	 * waited here; the newest kernels try, as we do, and retry later.
 	 */
-	if (!write_trylock(&zspage->lock))
+	if (!migrate_write_trylock(zspage))
 		return -EAGAIN;
 	pool = mapping->private_data;
 	class = pool->size_class[zspage_class(zspage)];
 	offset = get_first_obj_offset(page);
 
 	spin_lock(&class->lock);
-	if (!get_zspage_inuse(zspage)) {
-		/* emptied while isolated: putback frees it */
-		ret = -EBUSY;
-		goto unlock_class;
-	}
+	/*
+	 * Emptied while isolated: no object to pin or relocate, so skip the
+	 * scan and just move the page (Linux commit 77ff465799c6; 4.8 gave
+	 * up with -EBUSY and counted a failed migration).  The zspage is
+	 * freed once its last isolated page is back.
+	 */
+	if (!get_zspage_inuse(zspage))
+		offset = PAGE_SIZE;
 
 	pos = offset;
 	s_addr = kmap_atomic(page);
 	while (pos < PAGE_SIZE) {
-		head = obj_to_head(page, (char *)s_addr + pos);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
+		if (obj_allocated(page, (char *)s_addr + pos, &handle)) {
 			if (!trypin_tag(handle))
 				goto unpin_objects;
 		}
@@ -2014,17 +2356,15 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 
 	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
 	     addr = (char *)addr + class->size) {
-		head = obj_to_head(page, addr);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
-			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+		if (obj_allocated(page, addr, &handle)) {
+			BUG_ON(!testpin_tag(handle));
 
 			old_obj = handle_to_obj(handle);
 			obj_to_location(old_obj, &dummy, &obj_idx);
 			new_obj = location_to_obj(newpage, obj_idx);
 			/* keep our pin in the new value */
 			new_obj |= BIT(HANDLE_PIN_BIT);
-			WRITE_ONCE(*(unsigned long *)handle, new_obj);
+			record_obj(handle, new_obj);
 		}
 	}
 
@@ -2032,11 +2372,11 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	/* our own reference: the migration core drops the one it took */
 	get_page(newpage);
 
-	zspage->isolated--;
+	dec_zspage_isolation(zspage);
 	/* the zspage's last isolated page is back: the zspage rejoins its class */
 	if (!is_zspage_isolated(zspage))
-		putback_zspage(pool, class, zspage);
-	zs_isolation_done(pool);
+		putback_zspage_deferred(pool, class, zspage);
+	zs_pool_dec_isolated(pool);
 
 	reset_page(page);
 	put_page(page);
@@ -2046,17 +2386,14 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 unpin_objects:
 	for (addr = (char *)s_addr + offset; addr < (void *)((char *)s_addr + pos);
 	     addr = (char *)addr + class->size) {
-		head = obj_to_head(page, addr);
-		if (head & OBJ_ALLOCATED_TAG) {
-			handle = head & ~OBJ_ALLOCATED_TAG;
-			BUG_ON(!bit_spin_is_locked(HANDLE_PIN_BIT, (unsigned long *)handle));
+		if (obj_allocated(page, addr, &handle)) {
+			BUG_ON(!testpin_tag(handle));
 			unpin_tag(handle);
 		}
 	}
 	kunmap_atomic(s_addr);
-unlock_class:
 	spin_unlock(&class->lock);
-	write_unlock(&zspage->lock);
+	migrate_write_unlock(zspage);
 
 	return ret;
 }
@@ -2068,7 +2405,6 @@ static void zs_page_putback(struct page *page)
 	struct size_class *class;
 	struct address_space *mapping;
 	struct zspage *zspage;
-	int fg;
 
 	VM_BUG_ON_PAGE(!PageMovable(page), page);
 	VM_BUG_ON_PAGE(!PageIsolated(page), page);
@@ -2079,17 +2415,10 @@ static void zs_page_putback(struct page *page)
 	class = pool->size_class[zspage_class(zspage)];
 
 	spin_lock(&class->lock);
-	zspage->isolated--;
-	if (!is_zspage_isolated(zspage)) {
-		fg = putback_zspage(pool, class, zspage);
-		/*
-		 * Emptied while isolated.  We hold this page's lock, so the
-		 * zspage cannot be freed here; the workqueue will.
-		 */
-		if (fg == ZS_EMPTY)
-			schedule_work(&pool->free_work);
-	}
-	zs_isolation_done(pool);
+	dec_zspage_isolation(zspage);
+	if (!is_zspage_isolated(zspage))
+		putback_zspage_deferred(pool, class, zspage);
+	zs_pool_dec_isolated(pool);
 	spin_unlock(&class->lock);
 }
 
@@ -2109,19 +2438,50 @@ static int zs_register_migration(struct zs_pool *pool)
 
 	pool->inode->i_mapping->private_data = pool;
 	pool->inode->i_mapping->a_ops = &zsmalloc_aops;
+	pool->movable_mapping = (unsigned long)pool->inode->i_mapping |
+				PAGE_MAPPING_MOVABLE;
 	return 0;
 }
 
 /*
+ * Wait until every isolated page of a pool being destroyed is back.
+ *
+ * zs_page_isolate() tests pool->destroying and counts the page under the
+ * class lock.  Setting the flag and reading the count without that lock
+ * leaves a window: an isolator that saw the flag clear may count its page
+ * after we read zero, and the zspage it took off its list is then never
+ * freed.  So once the flag is visible, take every class lock once: an
+ * isolator that saw the flag clear has counted its page before it let
+ * go of the lock, and one that comes later sees the flag and refuses.
+ * Linux closed the same window with the count and the wait queue
+ * (commit afe8605ca454); it needed no lock sweep because its pools are
+ * empty when destroyed, and an empty zspage is never isolated.
+ */
+static void wait_for_isolated_drain(struct zs_pool *pool)
+{
+	struct size_class *class;
+	unsigned int i;
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		class = pool->size_class[i];
+		if (!class || class->index != i)
+			continue;
+		spin_lock(&class->lock);
+		spin_unlock(&class->lock);
+	}
+	wait_event(pool->migration_wait, atomic_read(&pool->isolated_pages) == 0);
+}
+
+/*
  * Stop new isolations, wait for the isolated pages to come back, then for
- * the zspage frees they queued (an upstream fix: destroying a pool with
- * pages still under migration freed them too early).
+ * the zspage frees they queued (Linux commit afe8605ca454: destroying a
+ * pool with pages still under migration freed them too early).
  */
 static void zs_flush_migration(struct zs_pool *pool)
 {
 	WRITE_ONCE(pool->destroying, true);
 	smp_mb();
-	wait_event(pool->migration_wait, atomic_read(&pool->isolated_pages) == 0);
+	wait_for_isolated_drain(pool);
 	flush_work(&pool->free_work);
 }
 
@@ -2131,8 +2491,14 @@ static void zs_unregister_migration(struct zs_pool *pool)
 		iput(pool->inode);
 }
 
+/* --- pool statistics and the shrinker ------------------------------------- */
+
 void zs_pool_stats(struct zs_pool *pool, struct zs_pool_stats *stats)
 {
+	if (zs_pool_bad(pool, false)) {
+		memset(stats, 0, sizeof(*stats));
+		return;
+	}
 	stats->pages_compacted = atomic_long_read(&pool->pages_compacted);
 }
 EXPORT_SYMBOL_GPL(zs_pool_stats);
@@ -2161,7 +2527,7 @@ static unsigned long zs_shrinker_count(struct shrinker *shrinker,
 
 	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
 		class = pool->size_class[i];
-		if (class->index != i)
+		if (class->index != (unsigned int)i)
 			continue;
 
 		spin_lock(&class->lock);
@@ -2194,6 +2560,8 @@ static int zs_register_shrinker(struct zs_pool *pool)
 		pool->shrinker_registered = true;
 	return err;
 }
+
+/* --- pool configuration, creation and destruction ------------------------- */
 
 void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
 {
@@ -2286,8 +2654,7 @@ static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
 				while ((handle = find_alloced_obj(class, page, &obj_idx))) {
 					obj_free(class, handle_to_obj(handle));
 					unpin_tag(handle);
-					kmem_cache_free(pool->handle_cachep,
-							(void *)handle);
+					cache_free_handle(pool, handle);
 					obj_idx++;
 				}
 			}
@@ -2304,7 +2671,7 @@ static void zs_free_remaining(struct zs_pool *pool, struct size_class *class)
 
 static void zs_destroy_classes(struct zs_pool *pool)
 {
-	int i;
+	unsigned int i;
 
 	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
 		struct size_class *class = pool->size_class[i];
@@ -2350,6 +2717,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	if (!pool)
 		goto fail_early;
 
+	pool->magic = ZS_POOL_MAGIC;
 	INIT_WORK(&pool->free_work, async_free_zspage);
 	init_waitqueue_head(&pool->migration_wait);
 	pool->chain_size = cfg->chain_size;
@@ -2386,7 +2754,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		int fullness;
 
 		size = ZS_MIN_ALLOC_SIZE + i * ZS_SIZE_CLASS_DELTA;
-		if (size > ZS_MAX_ALLOC_SIZE)
+		if (size > (int)ZS_MAX_ALLOC_SIZE)
 			size = ZS_MAX_ALLOC_SIZE;
 		pages_per_zspage = zs_pages_per_zspage(pool, size);
 		objs_per_zspage = pages_per_zspage * PAGE_SIZE / size;
@@ -2478,8 +2846,10 @@ EXPORT_SYMBOL_GPL(zs_version_number);
 
 void zs_destroy_pool(struct zs_pool *pool)
 {
-	if (!pool)
+	/* NULL is a no-op, as for kfree(); a destroyed pool is refused */
+	if (!pool || zs_pool_bad(pool, false))
 		return;
+	pool->magic = 0;
 
 	zs_unregister_shrinker(pool);
 	/* isolated pages and deferred frees must finish before the classes go */
@@ -2501,11 +2871,12 @@ EXPORT_SYMBOL_GPL(zs_destroy_pool);
 
 int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 {
-	int i, fg;
+	unsigned int i;
+	int fg;
 	unsigned int first = 0;
 	unsigned long zspages = 0;
 
-	if (!snap || snap->size != sizeof(*snap))
+	if (zs_pool_bad(pool, false) || !snap || snap->size != sizeof(*snap))
 		return -EINVAL;
 
 	memset((char *)snap + sizeof(snap->size), 0,
@@ -2566,7 +2937,8 @@ EXPORT_SYMBOL_GPL(zs_pool_snapshot);
 
 static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 {
-	int i, fg;
+	unsigned int i;
+	int fg;
 	struct size_class *class;
 	int objs_per_zspage;
 	unsigned long obj_allocated, obj_used, pages_used, freeable;
@@ -2652,7 +3024,7 @@ int zs_print_classes_cb(struct zs_pool *pool, zs_output_fn *fn, void *arg)
 	struct seq_file s;
 	int err;
 
-	if (!pool || !fn)
+	if (zs_pool_bad(pool, false) || !fn)
 		return -EINVAL;
 	seq_file_init_output(&s, fn, arg, pool);
 	err = zs_stats_size_show(&s, pool);
@@ -2677,7 +3049,7 @@ int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
 	static const struct zs_zram_stat none;
 	struct seq_file s;
 
-	if (!pool || !fn)
+	if (zs_pool_bad(pool, false) || !fn)
 		return -EINVAL;
 	if (!zram)
 		zram = &none;
@@ -2716,6 +3088,8 @@ int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zram,
 	return seq_print_to_stream(out, zs_print_mm_stat_stream, &a);
 }
 EXPORT_SYMBOL_GPL(zs_print_mm_stat);
+
+/* --- module init and exit ------------------------------------------------- */
 
 static int __init zs_init(void)
 {

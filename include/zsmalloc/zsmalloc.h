@@ -389,6 +389,63 @@ ZS_API int zs_print_mm_stat(struct zs_pool *pool, const struct zs_zram_stat *zra
 ZS_API int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *zram,
 			       zs_output_fn *fn, void *arg);
 
+/* --- misuse and undefined behaviour --------------------------------------- */
+
+/*
+ * Misuse the library detects, in every build (the checks cost a compare
+ * or two).  A call that can refuse, because it returns an error or
+ * nothing, prints a message naming the call, the pool and the handle,
+ * warns (zsim_warn_count(), ZSIM_PANIC_ON_WARN) and refuses, leaving every
+ * stored object as it was.  A call that must return the object's bytes
+ * (zs_obj_read_begin(), zs_map_object()) cannot refuse and stops the
+ * program with BUG() and the same message.
+ *
+ *  - A NULL pool, or a pool already destroyed: zs_malloc() returns an
+ *    -EINVAL handle; zs_free(), zs_obj_write(), zs_obj_read_end(),
+ *    zs_unmap_object() and zs_pool_stats() do nothing (the stats are
+ *    zeroed); zs_compact(), zs_get_total_pages(), zs_huge_class_size()
+ *    and zs_lookup_class_index() return 0; zs_pool_snapshot() and the
+ *    printers return -EINVAL; zs_obj_read_begin() and zs_map_object()
+ *    BUG().  zs_destroy_pool(NULL) is a no-op, like free(NULL).
+ *  - Destroying a pool twice: the second call is refused, provided the
+ *    pool's memory has not been reused in between (see below).
+ *  - A live handle of another pool: zs_free() and zs_obj_write() refuse,
+ *    both pools unchanged; zs_obj_read_begin() and zs_map_object() BUG().
+ *  - zs_obj_read_end() or zs_unmap_object() on a handle this thread is not
+ *    reading (no begin, or ended twice): refused.
+ *  - A thread that starts a second read or mapping of an object it is
+ *    reading, or frees or writes it meanwhile: BUG() instead of waiting on
+ *    itself for ever.  (Reading two different objects at once is fine.)
+ *  - zs_obj_read_begin() of an object that spans two pages with a NULL
+ *    @local_copy: BUG().
+ *  - zs_map_object() of a page-spanning object while another spanning
+ *    object is mapped on the same thread: BUG(), since both would share one
+ *    bounce buffer.
+ *  - zs_malloc() of 0 bytes (-EINVAL) or of more than ZS_MAX_ALLOC_SIZE
+ *    (-ENOSPC); zs_free() of an error handle (warns) or of 0 (no-op);
+ *    zs_obj_write() longer than the object (warns, writes nothing);
+ *    zs_obj_read_begin() longer than the object (warns, reads the object).
+ *  - zs_lookup_class_index() of any size above ZS_MAX_ALLOC_SIZE returns
+ *    the largest class.
+ *
+ * Debug builds (ZSMALLOC_DEBUG_VM) also check every handle against the
+ * pool's live handles before touching it, so a freed, foreign or made-up
+ * handle ends in BUG() naming the call and the handle, and poison freed
+ * memory, which is how they catch a pool used after zs_destroy_pool().
+ *
+ * Undefined, in release builds: a handle that was freed, never returned by
+ * zs_malloc(), or corrupted (the library may crash or hang on it); a pool
+ * pointer that is neither NULL nor a pool, or a pool used after it was
+ * destroyed once its memory is reused; zs_obj_read_end() with a
+ * @mem_len or @handle_mem other than zs_obj_read_begin()'s; ending a read
+ * or a mapping on another thread than the one that began it; reading or
+ * writing past @mem_len through the pointer zs_obj_read_begin() returned;
+ * calling into the library from a signal handler that interrupted it; a
+ * thread holding more than eight reads or mappings at once (the nested
+ * read and unpinned end checks become best effort); any call on a pool
+ * concurrent with, or after the start of, its zs_destroy_pool().
+ */
+
 #ifdef __cplusplus
 }
 #endif

@@ -79,7 +79,9 @@ static void assert_nothing_mergeable(struct zs_pool *pool)
 
 		if (class->index != i)
 			continue;
+		spin_lock(&class->lock);
 		assert_int_equal(zs_can_compact(class), 0);
+		spin_unlock(&class->lock);
 		/* and pairwise: no two non-full zspages fit in one */
 		for (fg = 1; fg < zs_full_group(pool); fg++)
 			list_for_each_entry(a, &class->fullness_list[fg], list)

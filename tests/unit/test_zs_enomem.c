@@ -85,9 +85,16 @@ static void test_handle_alloc_fails(void **state)
 static size_t fill_class(struct zs_pool *pool, struct size_class *class,
 			 size_t size, unsigned long *extra, size_t nr)
 {
-	while (find_get_zspage(pool, class)) {
-		unsigned long h = zs_malloc(pool, size, GFP_KERNEL, -1);
+	for (;;) {
+		struct zspage *zspage;
+		unsigned long h;
 
+		spin_lock(&class->lock);
+		zspage = find_get_zspage(pool, class);
+		spin_unlock(&class->lock);
+		if (!zspage)
+			break;
+		h = zs_malloc(pool, size, GFP_KERNEL, -1);
 		assert_false(IS_ERR_VALUE(h));
 		extra[nr++] = h;
 	}
