@@ -22,6 +22,7 @@ int cmd_classes(int argc, char **argv)
 	struct pool_opts po;
 	struct zs_pool_snapshot *snap;
 	struct zs_pool *pool;
+	struct zsim_config mcfg;
 	char desc[128];
 	int err = 0, first, r;
 	unsigned int c;
@@ -44,14 +45,25 @@ int cmd_classes(int argc, char **argv)
 	if (pool_opts_finish(&po))
 		return OPTS_EXIT_USAGE;
 
+	/*
+	 * Boot the machine here rather than on first use, so that a bad
+	 * ZSIM_* value is a message and exit 1, not the library's abort.
+	 */
+	zsim_config_default(&mcfg);
+	if (zsim_config_from_env(&mcfg) || zsim_init(&mcfg)) {
+		fprintf(stderr, "zsim classes: %s\n", zsim_last_error());
+		return 1;
+	}
 	pool = zs_create_pool_config("classes", &po.cfg, &err);
 	if (!pool) {
 		fprintf(stderr, "zsim classes: cannot create pool: %s\n", strerror(-err));
+		zsim_exit();
 		return 1;
 	}
 	snap = calloc(1, sizeof(*snap));
 	if (!snap) {
 		zs_destroy_pool(pool);
+		zsim_exit();
 		return 1;
 	}
 	snap->size = sizeof(*snap);
@@ -84,5 +96,6 @@ int cmd_classes(int argc, char **argv)
 	}
 	free(snap);
 	zs_destroy_pool(pool);
+	zsim_exit();
 	return 0;
 }

@@ -578,7 +578,7 @@ static const struct opt gen_table[] = {
 };
 
 static const char gen_epilogue[] =
-	"The pool options choose zs_huge_class_size: 3625 for newest, 3257 for 4.8.\n";
+	"The pool options choose zs_huge_class_size: 3625 for 6.18 (newest), 3257 for 4.8.\n";
 
 static int huge_size(struct gen *g)
 {

@@ -138,7 +138,7 @@ static const char *format_size(uint64_t bytes, char *buf, size_t len)
 
 #define MIN_MEM_BYTES		(4ULL << 20)
 #define MAX_MEM_BYTES		(1ULL << 40)
-#define MIN_MEM_PAGEBLOCKS	4
+#define MIN_MEM_PAGEBLOCKS	4u
 
 /* The smallest machine for a pageblock order: 4 pageblocks and 4M. */
 static uint64_t min_mem_bytes(unsigned int pageblock_order)

@@ -86,6 +86,8 @@ expect 2 "zsim replay: $tmp/none.trace: No such file or directory" -- replay "$t
 expect_env ZSIM_FAIL_PAGE_NTH=30 1 "zsim replay: $tmp/t.trace:25: allocating 3000 bytes for id 25 failed: Cannot allocate memory (24 objects, 72000 bytes live); a fault was injected (ZSIM_FAIL_PAGE_*: 1 page allocation(s) failed on purpose)" -- replay "$tmp/t.trace"
 expect_env ZSIM_FAIL_SLAB_NTH=5 1 "zsim replay: cannot create the pool: Cannot allocate memory; a fault was injected (ZSIM_FAIL_SLAB_*: 1 slab allocation(s) failed on purpose)" -- replay "$tmp/t.trace"
 expect_env ZSIM_FAIL_SLAB_NTH=2 1 "zsim replay: cannot boot the machine: initcall zs_init failed: -12; fault injection is on (ZSIM_FAIL_SLAB_NTH=2), so an injected fault may have failed it" -- replay "$tmp/t.trace"
+expect_env ZSIM_COMPACTION=maybe 1 'zsim classes: ZSIM_COMPACTION="maybe" is not a switch: expected on or off (or 1 or 0)' -- classes
+expect_env ZSIM_COMPACTION=maybe 1 'zsim replay: ZSIM_COMPACTION="maybe" is not a switch: expected on or off (or 1 or 0)' -- replay "$tmp/t.trace"
 # a real shortage still suggests --mem
 expect 1 "zsim replay: $tmp/big.trace:1305: allocating 3000 bytes for id 1305 failed: Cannot allocate memory (1304 objects, 3912000 bytes live); try a larger --mem" -- replay --mem 4M --pageblock-order 7 "$tmp/big.trace"
 
