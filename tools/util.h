@@ -11,6 +11,12 @@
 /* CLOCK_MONOTONIC, in nanoseconds. */
 uint64_t util_now_ns(void);
 
+/* CLOCK_MONOTONIC, in seconds. */
+double util_now(void);
+
+/* The calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), in seconds. */
+double util_thread_cpu(void);
+
 /* The process's resident set in bytes (/proc/self/statm); 0 if unknown. */
 uint64_t util_rss_bytes(void);
 

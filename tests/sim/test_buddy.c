@@ -630,18 +630,6 @@ static void test_concurrent_alloc_free(void **state)
 	check_fresh_buddyinfo(&zi);
 }
 
-/* Resident set size in bytes, from /proc/self/statm. */
-static unsigned long rss_bytes(void)
-{
-	unsigned long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	assert_non_null(f);
-	assert_int_equal(fscanf(f, "%lu %lu", &size, &resident), 2);
-	fclose(f);
-	return resident * (unsigned long)sysconf(_SC_PAGESIZE);
-}
-
 /* Allocate, touch and free 24 MiB; returns RSS after touching and after freeing. */
 static void touch_and_free(unsigned long *touched, unsigned long *after)
 {
@@ -653,10 +641,10 @@ static void touch_and_free(unsigned long *touched, unsigned long *after)
 		assert_non_null(pages[i]);
 		memset(page_address(pages[i]), 0x5a, PAGE_SIZE << (MAX_ORDER - 1));
 	}
-	*touched = rss_bytes();
+	*touched = util_rss_bytes();
 	for (i = 0; i < 6; i++)
 		__free_pages(pages[i], MAX_ORDER - 1);
-	*after = rss_bytes();
+	*after = util_rss_bytes();
 }
 
 static void test_madvise_returns_memory(void **state)
@@ -670,7 +658,7 @@ static void test_madvise_returns_memory(void **state)
 	(void)state;
 	snapshot(&zi);
 	assert_int_equal(zi.released_pageblocks, nr_blocks);
-	before = rss_bytes();
+	before = util_rss_bytes();
 	touch_and_free(&touched, &after);
 	printf("# madvise on: RSS %lu KiB, touched %lu KiB, freed %lu KiB\n",
 	       before >> 10, touched >> 10, after >> 10);
@@ -700,7 +688,7 @@ static void test_madvise_returns_memory(void **state)
 	cfg.madvise = false;
 	cfg.loglevel = 3;
 	assert_int_equal(zsim_init(&cfg), 0);
-	before = rss_bytes();
+	before = util_rss_bytes();
 	touch_and_free(&touched, &after);
 	printf("# madvise off: RSS %lu KiB, touched %lu KiB, freed %lu KiB\n",
 	       before >> 10, touched >> 10, after >> 10);

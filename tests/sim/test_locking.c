@@ -23,14 +23,6 @@ static int iterations(void)
 	return test_under_valgrind() ? 2000 : 50000;
 }
 
-static double now(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void run_threads(void *(*fn)(void *), int n, void *arg)
 {
 	pthread_t t[16];
@@ -205,12 +197,12 @@ struct sleep_probe {
 static void *probe_waiter(void *arg)
 {
 	struct sleep_probe *p = arg;
-	double c0 = now(CLOCK_THREAD_CPUTIME_ID), w0 = now(CLOCK_MONOTONIC);
+	double c0 = util_thread_cpu(), w0 = util_now();
 
 	__atomic_store_n(&p->started, 1, __ATOMIC_RELEASE);
 	p->lock(p->obj);
-	p->cpu = now(CLOCK_THREAD_CPUTIME_ID) - c0;
-	p->wall = now(CLOCK_MONOTONIC) - w0;
+	p->cpu = util_thread_cpu() - c0;
+	p->wall = util_now() - w0;
 	p->unlock(p->obj);
 	return NULL;
 }

@@ -119,18 +119,10 @@ struct probe {
 	int started;
 };
 
-static double now(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *waiter(void *arg)
 {
 	struct probe *p = arg;
-	double c0 = now(CLOCK_THREAD_CPUTIME_ID), w0 = now(CLOCK_MONOTONIC);
+	double c0 = util_thread_cpu(), w0 = util_now();
 
 	__atomic_store_n(&p->started, 1, __ATOMIC_RELEASE);
 	if (p->wait_only) {
@@ -138,8 +130,8 @@ static void *waiter(void *arg)
 	} else {
 		lock_page(p->page);
 	}
-	p->cpu = now(CLOCK_THREAD_CPUTIME_ID) - c0;
-	p->wall = now(CLOCK_MONOTONIC) - w0;
+	p->cpu = util_thread_cpu() - c0;
+	p->wall = util_now() - w0;
 	if (!p->wait_only)
 		unlock_page(p->page);
 	return NULL;

@@ -61,14 +61,6 @@ static void *slow_reader(void *arg)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void test_synchronize_waits_for_reader(void **state)
 {
 	struct reader r = { .hold_ms = 100 };
@@ -78,10 +70,10 @@ static void test_synchronize_waits_for_reader(void **state)
 	assert_int_equal(pthread_create(&t, NULL, slow_reader, &r), 0);
 	while (!__atomic_load_n(&r.entered, __ATOMIC_ACQUIRE))
 		usleep(1000);
-	t0 = now();
+	t0 = util_now();
 	synchronize_rcu();
 	assert_int_equal(__atomic_load_n(&r.left, __ATOMIC_ACQUIRE), 1);
-	assert_true(now() - t0 > 0.03);
+	assert_true(util_now() - t0 > 0.03);
 	pthread_join(t, NULL);
 }
 

@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
+
 #include <zsmalloc/zsim.h>
 #include <zsmalloc/zsmalloc.h>
 
@@ -47,7 +49,7 @@ struct worker {
 	struct zs_pool *pool;
 	struct slot *slots;
 	size_t nr_slots;
-	uint64_t rng;
+	struct util_rng rng;
 	/* counters, read by the progress printer (relaxed) */
 	uint64_t ops, allocs, frees, reads, writes, enomem, bad;
 };
@@ -61,38 +63,17 @@ static struct worker workers[MAX_THREADS];
 static int stop;
 static uint64_t nr_zs_compact, zs_pages_compacted, nr_zone_compact;
 
-static uint64_t splitmix64(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t below(uint64_t *s, uint64_t n)
-{
-	return n ? splitmix64(s) % n : 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A compressed-page-like mix: mostly small to mid, some near a page. */
-static uint32_t pick_size(uint64_t *rng)
+static uint32_t pick_size(struct util_rng *rng)
 {
-	uint64_t r = below(rng, 100);
+	uint64_t r = util_rng_below(rng, 100);
 
 	if (r < 30)
-		return 8 + (uint32_t)below(rng, 248);
+		return 8 + (uint32_t)util_rng_below(rng, 248);
 	if (r < 85)
-		return 256 + (uint32_t)below(rng, 2800);
-	return 3056 + (uint32_t)below(rng, ZS_MAX_ALLOC_SIZE - 3056 + 1);
+		return 256 + (uint32_t)util_rng_below(rng, 2800);
+	return 3056 + (uint32_t)util_rng_below(rng, ZS_MAX_ALLOC_SIZE - 3056 + 1);
 }
 
 /* The object's bytes name its owner: worker, slot and generation. */
@@ -100,11 +81,12 @@ static void fill(unsigned char *buf, const struct worker *w, size_t idx,
 		 const struct slot *s)
 {
 	uint64_t key = ((uint64_t)w->id << 48) ^ ((uint64_t)idx << 20) ^ s->gen;
-	uint64_t st = key;
+	struct util_rng st;
 	uint32_t i;
 
+	util_rng_init(&st, key);
 	for (i = 0; i + 8 <= s->size; i += 8) {
-		uint64_t v = splitmix64(&st);
+		uint64_t v = util_rng_next(&st);
 
 		memcpy(buf + i, &v, 8);
 	}
@@ -185,8 +167,8 @@ static void *worker_fn(void *arg)
 	for (i = 0; i < w->nr_slots; i += 2)
 		slot_alloc(w, i, want);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
-		size_t idx = below(&w->rng, w->nr_slots);
-		uint64_t r = below(&w->rng, 100);
+		size_t idx = util_rng_below(&w->rng, w->nr_slots);
+		uint64_t r = util_rng_below(&w->rng, 100);
 
 		if (!w->slots[idx].handle) {
 			slot_alloc(w, idx, want);
@@ -403,14 +385,14 @@ int main(int argc, char **argv)
 		w->id = t;
 		w->pool = pools[t % opt.pools];
 		w->nr_slots = (size_t)opt.scale * OBJS_PER_SCALE;
-		w->rng = opt.seed * 0x9e3779b97f4a7c15ULL + t;
+		util_rng_init(&w->rng, opt.seed * 0x9e3779b97f4a7c15ULL + t);
 		w->slots = calloc(w->nr_slots, sizeof(*w->slots));
 		if (!w->slots) {
 			fprintf(stderr, "zs_soak: out of host memory\n");
 			return 2;
 		}
 	}
-	t0 = last = now();
+	t0 = last = util_now();
 	for (t = 0; t < opt.threads; t++)
 		if (pthread_create(&workers[t].thread, NULL, worker_fn, &workers[t])) {
 			fprintf(stderr, "zs_soak: cannot start worker %u\n", t);
@@ -421,15 +403,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	while ((t1 = now()) - t0 < opt.seconds) {
+	while ((t1 = util_now()) - t0 < opt.seconds) {
 		uint64_t pages;
 
 		usleep(50 * 1000);
 		pages = pool_pages();
 		if (pages > pages_peak)
 			pages_peak = pages;
-		if (!opt.quiet && now() - last >= 1.0) {
-			last = now();
+		if (!opt.quiet && util_now() - last >= 1.0) {
+			last = util_now();
 			printf("[%6.1f s] ops %12" PRIu64 "  pages %8" PRIu64 "  migrated %10" PRIu64 "  zs_compact %8" PRIu64 "  zone compactions %6" PRIu64 "  bad %" PRIu64 "\n",
 			       last - t0, TOTAL(ops), pages,
 			       vmstat("pgmigrate_success") - mig0,
@@ -442,7 +424,7 @@ int main(int argc, char **argv)
 	pthread_join(compactor, NULL);
 	for (t = 0; t < opt.threads; t++)
 		pthread_join(workers[t].thread, NULL);
-	t1 = now() - t0;
+	t1 = util_now() - t0;
 
 	printf("\noperations:   %" PRIu64 " in %.1f s (%.0f/s): %" PRIu64 " allocations, %" PRIu64 " frees, %" PRIu64 " writes, %" PRIu64 " verified reads, %" PRIu64 " -ENOMEM\n",
 	       TOTAL(ops), t1, TOTAL(ops) / (t1 > 0 ? t1 : 1), TOTAL(allocs),

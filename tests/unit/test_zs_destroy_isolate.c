@@ -28,14 +28,6 @@ static uint64_t vmstat(const char *name)
 	return v;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void *isolator(void *arg)
 {
 	(void)arg;
@@ -64,8 +56,8 @@ static void test_destroy_races_isolation(void **state)
 
 	(void)state;
 	assert_int_equal(pthread_create(&t, NULL, isolator, NULL), 0);
-	end = now() + seconds;
-	while (now() < end && !leaked) {
+	end = util_now() + seconds;
+	while (util_now() < end && !leaked) {
 		struct zs_pool *pool = zs_create_pool("teardown");
 		unsigned long h[4], seen;
 		struct page *page;
