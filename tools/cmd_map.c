@@ -9,6 +9,7 @@
  * machine again after zs_compact() and zone compaction, side by side.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct map_opts {
 	uint64_t seed;
 	const char *phase;
 	const char *output;
+	const char *html;
 	int compare;
 	int png;
 	unsigned int zspage_class;
@@ -47,6 +49,11 @@ static const struct opt map_table[] = {
 	  .offset = offsetof(struct map_opts, compare),
 	  .help = "draw the machine before and after zs_compact() and zone\n"
 		  "compaction, side by side" },
+	{ .kind = OPT_STRING, .name = "html", .metavar = "FILE",
+	  .help = "also write a step-through page: one self-contained HTML file that\n"
+		  "plays the run step by step (the frame map, buddyinfo, the classes\n"
+		  "and what happened in each step), offline in any browser",
+	  .offset = offsetof(struct map_opts, html) },
 	{ .kind = OPT_FLAG, .name = "png", .flag = 1, .offset = offsetof(struct map_opts, png),
 	  .help = "also write a PNG (needs rsvg-convert or ImageMagick's convert)" },
 	{ .kind = OPT_UINT, .name = "zspages", .metavar = "CLASS",
@@ -58,6 +65,74 @@ static const struct opt map_table[] = {
 	  .help = "random seed of the machine and the built-in workload (default 1)",
 	  .offset = offsetof(struct map_opts, seed), .min = 0, .max = UINT64_MAX },
 };
+
+/* The steps of --html; every function takes a NULL stepper (no page). */
+struct stepper {
+	struct map_step *steps;
+	size_t nr, cap;
+	struct zs_pool *pool;
+	int failed;
+};
+
+static struct map_step *step_add(struct stepper *sp, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct map_step *step_add(struct stepper *sp, const char *fmt, ...)
+{
+	char title[96];
+	va_list ap;
+
+	if (!sp || sp->failed)
+		return NULL;
+	if (sp->nr == sp->cap) {
+		size_t cap = sp->cap ? 2 * sp->cap : 16;
+		struct map_step *n = realloc(sp->steps, cap * sizeof(*n));
+
+		if (!n) {
+			sp->failed = 1;
+			return NULL;
+		}
+		sp->steps = n;
+		sp->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(title, sizeof(title), fmt, ap);
+	va_end(ap);
+	if (map_step_capture(&sp->steps[sp->nr], sp->pool, title)) {
+		sp->failed = 1;
+		return NULL;
+	}
+	return &sp->steps[sp->nr++];
+}
+
+#define EVENT(st, ...)	do { if (st) map_step_event((st), __VA_ARGS__); } while (0)
+
+static void stepper_free(struct stepper *sp)
+{
+	for (size_t i = 0; i < sp->nr; i++)
+		map_step_free(&sp->steps[i]);
+	free(sp->steps);
+}
+
+static uint64_t vmstat(const char *name)
+{
+	uint64_t v = 0;
+
+	zsim_vmstat_get(name, &v);
+	return v;
+}
+
+static int largest_free_order(void)
+{
+	struct zsim_zoneinfo zi;
+	int o;
+
+	zsim_get_zoneinfo(&zi);
+	for (o = ZSIM_NR_ORDERS - 1; o >= 0; o--)
+		if (zi.nr_free[o])
+			return o;
+	return -1;
+}
 
 struct workload {
 	struct zs_pool *pool;
@@ -85,30 +160,57 @@ static void workload_free(struct workload *w)
 /*
  * The built-in workload: fill about 70 % of memory with zsmalloc objects
  * of mixed sizes, with one small unmovable kernel allocation among every
- * 40 objects, then free 60 % of the objects at random.
+ * 40 objects, then free 60 % of the objects at random.  With a stepper,
+ * a step at the start, at each quarter of the fill and after the frees.
  */
-static int run_builtin(struct workload *w, uint64_t seed)
+static int run_builtin(struct workload *w, uint64_t seed, struct stepper *sp)
 {
 	struct zsim_zoneinfo zi;
 	struct util_rng rng;
-	size_t cap, i;
-	uint64_t target;
+	struct map_step *st;
+	size_t cap, i, nr_freed = 0, last_objs = 0, last_pinned = 0;
+	uint64_t target, bytes = 0, last_bytes = 0, freed_bytes = 0;
+	unsigned int quarter = 1;
 
 	util_rng_init(&rng, seed);
 	zsim_get_zoneinfo(&zi);
+	st = step_add(sp, "a fresh machine");
+	EVENT(st, "%llu pages of 4 KiB in %llu pageblocks of %u pages",
+	      (unsigned long long)zi.spanned_pages,
+	      (unsigned long long)(zi.spanned_pages >> zi.pageblock_order),
+	      1u << zi.pageblock_order);
+	EVENT(st, "the largest free block is of order %d; %llu pages are free",
+	      largest_free_order(), (unsigned long long)zi.free_pages);
 	target = zi.managed_pages * 7 / 10;
 	cap = zi.managed_pages * 8;
 	w->handles = calloc(cap, sizeof(*w->handles));
 	w->pinned = calloc(zi.managed_pages / 8 + 1, sizeof(*w->pinned));
 	if (!w->handles || !w->pinned)
 		return -ENOMEM;
-	while (zs_get_total_pages(w->pool) + w->nr_pinned * 2 < target && w->nr_handles < cap) {
+	for (;;) {
+		uint64_t used = zs_get_total_pages(w->pool) + w->nr_pinned * 2;
 		/* compressed pages: many around 1-2 KiB, some small, a few incompressible */
 		uint64_t r = util_rng_below(&rng, 100);
 		size_t size = r < 10 ? 4096 : r < 30 ? 64 + util_rng_below(&rng, 448) :
 			      700 + util_rng_below(&rng, 2400);
 		unsigned long h;
+		int done = used >= target || w->nr_handles >= cap;
 
+		if (used >= target * quarter / 4 || done) {
+			st = step_add(sp, "filling: %u/4 of the way", quarter);
+			EVENT(st, "stored %zu objects (%.1f MiB) with zs_malloc()",
+			      w->nr_handles - last_objs, (double)(bytes - last_bytes) / (1 << 20));
+			EVENT(st, "made %zu small unmovable kernel allocations among them",
+			      w->nr_pinned - last_pinned);
+			EVENT(st, "the pool holds %lu pages; the largest free block is of order %d",
+			      zs_get_total_pages(w->pool), largest_free_order());
+			last_objs = w->nr_handles;
+			last_pinned = w->nr_pinned;
+			last_bytes = bytes;
+			quarter++;
+		}
+		if (done)
+			break;
 		if (w->nr_handles % 40 == 39 && w->nr_pinned < zi.managed_pages / 8) {
 			unsigned int order = (unsigned int)util_rng_below(&rng, 3);
 			unsigned long pfn = zsim_alloc_pages(order, ZSIM_UNMOVABLE);
@@ -120,21 +222,41 @@ static int run_builtin(struct workload *w, uint64_t seed)
 		if (zs_is_err_handle(h))
 			break;
 		w->handles[w->nr_handles++] = h;
+		bytes += size;
 	}
-	for (i = 0; i < w->nr_handles; i++) {
-		if (util_rng_below(&rng, 100) < 60) {
-			zs_free(w->pool, w->handles[i]);
-			w->handles[i] = 0;
+	{
+		unsigned long pages_before = zs_get_total_pages(w->pool);
+		uint64_t live;
+
+		for (i = 0; i < w->nr_handles; i++) {
+			if (util_rng_below(&rng, 100) < 60) {
+				zs_free(w->pool, w->handles[i]);
+				w->handles[i] = 0;
+				nr_freed++;
+			}
 		}
+		(void)freed_bytes;
+		live = w->nr_handles - nr_freed;
+		st = step_add(sp, "60 %% of the objects freed");
+		EVENT(st, "freed %zu of %zu objects with zs_free()", nr_freed, w->nr_handles);
+		EVENT(st, "the pool went from %lu to %lu pages: a zspage goes back only when"
+		      " all of its objects are gone", pages_before, zs_get_total_pages(w->pool));
+		EVENT(st, "%llu objects are left, scattered over the zspages",
+		      (unsigned long long)live);
 	}
 	return 0;
 }
 
 /* Replay @t on the pool up to the phase @phase (NULL: the end). */
 static int run_trace(struct workload *w, const struct trace *t, const char *phase,
-		     const char *path)
+		     const char *path, struct stepper *sp)
 {
+	uint64_t nr_a = 0, nr_f = 0;
+	struct map_step *st;
 	size_t i;
+
+	st = step_add(sp, "start of the trace");
+	EVENT(st, "%s: %zu operations", path, t->nr_ops);
 
 	w->handles = calloc(t->nr_slots ? t->nr_slots : 1, sizeof(*w->handles));
 	if (!w->handles)
@@ -158,15 +280,33 @@ static int run_trace(struct workload *w, const struct trace *t, const char *phas
 			zs_free(w->pool, w->handles[op->slot]);
 			w->handles[op->slot] = 0;
 			break;
-		case TRACE_COMPACT:
-			zs_compact(w->pool);
+		case TRACE_COMPACT: {
+			unsigned long freed = zs_compact(w->pool);
+
+			st = step_add(sp, "line %u: zs_compact()", op->line);
+			EVENT(st, "%llu allocations and %llu frees since the last step",
+			      (unsigned long long)nr_a, (unsigned long long)nr_f);
+			EVENT(st, "zs_compact() freed %lu pages; the pool holds %lu", freed,
+			      zs_get_total_pages(w->pool));
+			nr_a = nr_f = 0;
 			break;
+		}
 		case TRACE_PHASE:
+			st = step_add(sp, "line %u: p %s", op->line, t->names[op->slot]);
+			EVENT(st, "%llu allocations and %llu frees since the last step",
+			      (unsigned long long)nr_a, (unsigned long long)nr_f);
+			EVENT(st, "the pool holds %lu pages", zs_get_total_pages(w->pool));
+			nr_a = nr_f = 0;
 			if (phase && !strcmp(t->names[op->slot], phase))
 				return 0;
 			break;
 		}
+		nr_a += op->kind == TRACE_ALLOC;
+		nr_f += op->kind == TRACE_FREE;
 	}
+	st = step_add(sp, "end of the trace");
+	EVENT(st, "%llu allocations and %llu frees since the last step",
+	      (unsigned long long)nr_a, (unsigned long long)nr_f);
 	if (phase) {
 		fprintf(stderr, "zsim map: %s: no `p %s` line\n", path, phase);
 		return -ENOENT;
@@ -225,6 +365,35 @@ static int to_png(const char *svg)
 	return 0;
 }
 
+static int write_html(const struct map_opts *mo, const struct stepper *sp,
+		      const struct zsim_config *cfg, const char *trace_path)
+{
+	char machine[256], size[32];
+	FILE *f;
+	int bad;
+
+	if (sp->failed || !sp->nr) {
+		fprintf(stderr, "zsim map: --html: out of memory while recording the steps\n");
+		return -1;
+	}
+	snprintf(machine, sizeof(machine), "%s of simulated memory, pageblocks of %u pages;"
+		 " %s; seed %llu", opts_format_size(cfg->mem_bytes, size, sizeof(size)),
+		 1u << cfg->pageblock_order, trace_path ? trace_path : "the built-in workload",
+		 (unsigned long long)cfg->seed);
+	f = fopen(mo->html, "w");
+	if (!f) {
+		fprintf(stderr, "zsim map: %s: %s\n", mo->html, strerror(errno));
+		return -1;
+	}
+	bad = map_write_html(f, "zsim: memory, step by step", machine, sp->steps, sp->nr);
+	if (fclose(f) || bad) {
+		fprintf(stderr, "zsim map: %s: write failed\n", mo->html);
+		return -1;
+	}
+	printf("wrote %s (%zu steps)\n", mo->html, sp->nr);
+	return 0;
+}
+
 /* The zspage view of --zspages, into OUTPUT-zspages.svg; 0 or -1. */
 static int write_zspages(const struct map_opts *mo, struct zs_pool *pool)
 {
@@ -262,6 +431,7 @@ int cmd_map(int argc, char **argv)
 	struct map_snapshot before, after;
 	const struct map_snapshot *snaps[2] = { &before, &after };
 	struct workload w = { 0 };
+	struct stepper sp = { 0 };
 	struct trace t = { 0 };
 	struct zsim_config cfg;
 	struct pool_opts po;
@@ -328,7 +498,9 @@ int cmd_map(int argc, char **argv)
 		trace_free(&t);
 		return OPTS_EXIT_FAILURE;
 	}
-	ret = trace_path ? run_trace(&w, &t, mo.phase, trace_path) : run_builtin(&w, mo.seed);
+	sp.pool = w.pool;
+	ret = trace_path ? run_trace(&w, &t, mo.phase, trace_path, mo.html ? &sp : NULL) :
+			   run_builtin(&w, mo.seed, mo.html ? &sp : NULL);
 	if (ret) {
 		status = ret == -ENOENT ? OPTS_EXIT_USAGE : OPTS_EXIT_FAILURE;
 		goto out;
@@ -346,10 +518,24 @@ int cmd_map(int argc, char **argv)
 	/* the zspages as they are at the phase, before any compaction */
 	if (mo.zspage_class_set && write_zspages(&mo, w.pool))
 		status = OPTS_EXIT_FAILURE;
-	if (mo.compare) {
-		unsigned long freed = zs_compact(w.pool);
+	if (mo.compare || mo.html) {
+		unsigned long pages = zs_get_total_pages(w.pool), freed;
+		uint64_t migrated = vmstat("pgmigrate_success");
+		struct map_step *st;
 
+		freed = zs_compact(w.pool);
+		st = step_add(mo.html ? &sp : NULL, "after zs_compact()");
+		EVENT(st, "zs_compact() moved objects out of sparse zspages into fuller ones"
+		      " and freed %lu of the pool's %lu pages", freed, pages);
+		EVENT(st, "the freed pages went back to the buddy allocator where they were:"
+		      " the largest free block is of order %d", largest_free_order());
 		zsim_compact_memory();
+		st = step_add(mo.html ? &sp : NULL, "after zone compaction");
+		EVENT(st, "zone compaction migrated %llu pages towards the end of the zone",
+		      (unsigned long long)(vmstat("pgmigrate_success") - migrated));
+		EVENT(st, "the largest free block is now of order %d", largest_free_order());
+	}
+	if (mo.compare) {
 		ret = map_capture(&after, w.pool, "after zs_compact() and zone compaction");
 		if (ret) {
 			fprintf(stderr, "zsim map: cannot read the frames: %s\n", strerror(-ret));
@@ -357,10 +543,11 @@ int cmd_map(int argc, char **argv)
 			status = OPTS_EXIT_FAILURE;
 			goto out;
 		}
-		printf("zs_compact() freed %lu pages\n", freed);
 		print_counts(&after);
 	}
 	ret = write_svg_file(mo.output, snaps, mo.compare ? 2 : 1, mo.png);
+	if (ret >= 0 && mo.html && write_html(&mo, &sp, &cfg, trace_path))
+		status = OPTS_EXIT_FAILURE;
 	if (ret < 0 || (ret > 0 && to_png(mo.output)))
 		status = OPTS_EXIT_FAILURE;
 
@@ -368,6 +555,7 @@ int cmd_map(int argc, char **argv)
 	if (mo.compare)
 		map_snapshot_free(&after);
 out:
+	stepper_free(&sp);
 	workload_free(&w);
 	zs_destroy_pool(w.pool);
 	trace_free(&t);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -643,4 +644,214 @@ int map_svg_to_png(const char *svg, const char *png)
 	if (ret == -ENOENT)
 		ret = run(convert);
 	return ret;
+}
+
+/* --- the step-through page --------------------------------------------------- */
+
+
+/* The page's palette: free orders, the plain kinds, then one per class. */
+#define PAL_REPORTED	11
+#define PAL_KIND0	12	/* MAP_ZSPAGE_HUGE .. MAP_OTHER */
+#define PAL_CLASS0	(PAL_KIND0 + MAP_NR_KINDS - MAP_ZSPAGE_HUGE)
+#define PAL_NR		(PAL_CLASS0 + 255)
+
+static unsigned int palette_index(const struct map_cell *c)
+{
+	switch (c->kind) {
+	case MAP_FREE:
+		return c->order > 10 ? 10 : c->order;
+	case MAP_REPORTED:
+		return PAL_REPORTED;
+	case MAP_ZSPAGE:
+		return PAL_CLASS0 + (c->cls > 254 ? 254 : c->cls);
+	default:
+		return PAL_KIND0 + c->kind - MAP_ZSPAGE_HUGE;
+	}
+}
+
+static int class_pages_cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return x[5] != y[5] ? (x[5] > y[5] ? -1 : 1) : (x[0] > y[0]) - (x[0] < y[0]);
+}
+
+int map_step_capture(struct map_step *st, struct zs_pool *pool, const char *title)
+{
+	struct zs_pool_snapshot *snap;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	ret = map_capture(&st->snap, pool, title);
+	if (ret || !pool)
+		return ret;
+	snap = calloc(1, sizeof(*snap));
+	st->classes = calloc(ZS_SIZE_CLASSES, sizeof(*st->classes));
+	if (!snap || !st->classes) {
+		free(snap);
+		map_step_free(st);
+		return -ENOMEM;
+	}
+	snap->size = sizeof(*snap);
+	zs_pool_snapshot(pool, snap);
+	for (uint32_t i = 0; i < snap->nr_classes; i++) {
+		const struct zs_class_stats *cs = &snap->classes[i];
+		uint64_t zspages = 0;
+
+		for (uint32_t g = 0; g < snap->nr_groups; g++)
+			zspages += cs->zspages[g];
+		if (!zspages)
+			continue;
+		st->classes[st->nr_classes][0] = cs->index;
+		st->classes[st->nr_classes][1] = cs->size;
+		st->classes[st->nr_classes][2] = (uint32_t)zspages;
+		st->classes[st->nr_classes][3] = (uint32_t)cs->obj_used;
+		st->classes[st->nr_classes][4] = (uint32_t)cs->obj_allocated;
+		st->classes[st->nr_classes][5] = (uint32_t)cs->pages_used;
+		st->nr_classes++;
+	}
+	qsort(st->classes, st->nr_classes, sizeof(*st->classes), class_pages_cmp);
+	free(snap);
+	return 0;
+}
+
+void map_step_event(struct map_step *st, const char *fmt, ...)
+{
+	char **ev = realloc(st->events, (st->nr_events + 1) * sizeof(*ev));
+	va_list ap;
+
+	if (!ev)
+		return;
+	st->events = ev;
+	va_start(ap, fmt);
+	if (vasprintf(&ev[st->nr_events], fmt, ap) >= 0)
+		st->nr_events++;
+	va_end(ap);
+}
+
+void map_step_free(struct map_step *st)
+{
+	for (size_t i = 0; i < st->nr_events; i++)
+		free(st->events[i]);
+	free(st->events);
+	free(st->classes);
+	map_snapshot_free(&st->snap);
+	memset(st, 0, sizeof(*st));
+}
+
+/* A JSON string that is also safe inside a <script> element. */
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&')
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void write_data(FILE *out, const char *heading, const char *machine,
+		       const struct map_step *steps, size_t n)
+{
+	const struct map_snapshot *s0 = &steps[0].snap;
+	struct layout l;
+	char col[8], label[64];
+	unsigned int i;
+
+	layout(s0, &l);
+	fprintf(out, "window.ZSIM_DATA = {\n\"heading\": ");
+	json_str(out, heading);
+	fprintf(out, ",\n\"machine\": ");
+	json_str(out, machine);
+	fprintf(out, ",\n\"nr_pages\": %llu, \"start_pfn\": %llu, \"pageblock_order\": %u,"
+		" \"line_cells\": %u, \"cell\": %u,\n", (unsigned long long)s0->nr_pages,
+		(unsigned long long)s0->start_pfn, s0->pageblock_order, l.line_cells,
+		l.cell < 2 ? 2 : l.cell);
+	fprintf(out, "\"mt_colours\": [");
+	for (i = 0; i < ZSIM_NR_MIGRATETYPES; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", map_migratetype_colour((int)i));
+	fprintf(out, "],\n\"mt_names\": [");
+	for (i = 0; i < ZSIM_NR_MIGRATETYPES; i++)
+		fprintf(out, "%s\"%s\"", i ? ", " : "", zsim_migratetype_name((int)i));
+	fprintf(out, "],\n\"palette\": [\n");
+	for (i = 0; i < PAL_NR; i++) {
+		struct map_cell c = { 0 };
+
+		label[0] = '\0';
+		if (i <= 10) {
+			c.kind = MAP_FREE;
+			c.order = (uint8_t)i;
+			snprintf(label, sizeof(label), "free block of order %u", i);
+		} else if (i == PAL_REPORTED) {
+			c.kind = MAP_REPORTED;
+			snprintf(label, sizeof(label), "%s", kind_names[MAP_REPORTED]);
+		} else if (i < PAL_CLASS0) {
+			c.kind = (uint8_t)(MAP_ZSPAGE_HUGE + i - PAL_KIND0);
+			snprintf(label, sizeof(label), "%s", kind_names[c.kind]);
+		} else {
+			c.kind = MAP_ZSPAGE;
+			c.cls = (uint16_t)(i - PAL_CLASS0);
+			if (c.cls == 0 || c.cls == 127 || c.cls == 254)
+				snprintf(label, sizeof(label), "zspage page, class %u (%u bytes)",
+					 c.cls, 32 + 16 * c.cls);
+		}
+		fprintf(out, "[\"%s\", \"%s\"]%s\n", map_cell_colour(&c, col), label,
+			i + 1 < PAL_NR ? "," : "");
+	}
+	fprintf(out, "],\n\"steps\": [\n");
+	for (size_t k = 0; k < n; k++) {
+		const struct map_step *st = &steps[k];
+		const struct map_snapshot *s = &st->snap;
+		uint64_t p, run;
+
+		fprintf(out, "{\"title\": ");
+		json_str(out, s->title);
+		fprintf(out, ",\n\"events\": [");
+		for (size_t e = 0; e < st->nr_events; e++) {
+			if (e)
+				fputs(", ", out);
+			json_str(out, st->events[e]);
+		}
+		fprintf(out, "],\n\"buddy\": [");
+		for (i = 0; i < ZSIM_NR_ORDERS; i++)
+			fprintf(out, "%s%llu", i ? ", " : "", (unsigned long long)s->zone.nr_free[i]);
+		fprintf(out, "],\n\"classes\": [");
+		for (size_t c = 0; c < st->nr_classes && c < 24; c++)
+			fprintf(out, "%s[%u, %u, %u, %u, %u, %u]", c ? ", " : "", st->classes[c][0],
+				st->classes[c][1], st->classes[c][2], st->classes[c][3],
+				st->classes[c][4], st->classes[c][5]);
+		fprintf(out, "],\n\"mt\": \"");
+		for (p = 0; p < s->nr_pageblocks; p++)
+			fputc('0' + (s->pageblock_mt[p] & 3), out);
+		fprintf(out, "\",\n\"runs\": [");
+		for (p = 0; p < s->nr_pages; p = run) {
+			unsigned int pi = palette_index(&s->cells[p]);
+
+			for (run = p + 1; run < s->nr_pages && palette_index(&s->cells[run]) == pi; run++)
+				;
+			fprintf(out, "%s%llu,%u", p ? "," : "", (unsigned long long)(run - p), pi);
+		}
+		fprintf(out, "]}%s\n", k + 1 < n ? "," : "");
+	}
+	fprintf(out, "]};\n");
+}
+
+int map_write_html(FILE *out, const char *heading, const char *machine,
+		   const struct map_step *steps, size_t n)
+{
+	static const char marker[] = "/*ZSIM_DATA*/";
+	const char *at = strstr(map_step_html, marker);
+
+	if (!n || !at)
+		return -1;
+	fwrite(map_step_html, 1, (size_t)(at - map_step_html), out);
+	write_data(out, heading, machine, steps, n);
+	fputs(at + strlen(marker), out);
+	return ferror(out) ? -1 : 0;
 }

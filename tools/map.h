@@ -89,6 +89,35 @@ int map_write_svg(FILE *out, const struct map_snapshot *const *snaps, unsigned i
 int map_write_zspages_svg(FILE *out, struct zs_pool *pool, unsigned int class_index,
 			  unsigned int max_zspages);
 
+/* --- the step-through page --------------------------------------------------- */
+
+/* One step of a step-through: the frames, buddyinfo, classes, what happened. */
+struct map_step {
+	struct map_snapshot snap;
+	char **events;			/* lines of text */
+	size_t nr_events;
+	uint32_t (*classes)[6];		/* index, size, zspages, objs used, slots, pages */
+	size_t nr_classes;
+};
+
+/* Capture a step of @pool's machine now; 0 or -errno. */
+int map_step_capture(struct map_step *st, struct zs_pool *pool, const char *title);
+/* Add a line to what the step says happened. */
+void map_step_event(struct map_step *st, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void map_step_free(struct map_step *st);
+
+/*
+ * Write the self-contained step-through page: the template
+ * (tools/web/step.html, built into the program) with every step's data
+ * in place of its data line.  0, or -1 if writing failed.
+ */
+int map_write_html(FILE *out, const char *heading, const char *machine,
+		   const struct map_step *steps, size_t n);
+
+/* The page's template, from tools/web/step.html. */
+extern const char map_step_html[];
+
 /*
  * Convert @svg to @png with rsvg-convert or ImageMagick's convert,
  * whichever is installed.  0; -ENOENT when neither is; -EIO on failure.
