@@ -40,29 +40,34 @@ static int set_class(void *ctx, const struct opt *o, const char *val)
 static const struct opt map_table[] = {
 	{ OPT_SECTION, "Options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
 	{ .kind = OPT_STRING, .name = "output", .short_name = 'o', .metavar = "FILE",
-	  .help = "the SVG to write (default zsim-map.svg); FILE.png beside it with --png",
+	  .help = "the SVG to write (default zsim-map.svg)",
 	  .offset = offsetof(struct map_opts, output) },
 	{ .kind = OPT_STRING, .name = "phase", .metavar = "NAME",
-	  .help = "with a TRACE: stop at its first `p NAME` line (default: the end)",
+	  .help = "with a TRACE: stop at its first `p NAME` line\n"
+		  "(default: at its end)",
 	  .offset = offsetof(struct map_opts, phase) },
 	{ .kind = OPT_FLAG, .name = "compare", .flag = 1,
 	  .offset = offsetof(struct map_opts, compare),
 	  .help = "draw the machine before and after zs_compact() and zone\n"
 		  "compaction, side by side" },
 	{ .kind = OPT_STRING, .name = "html", .metavar = "FILE",
-	  .help = "also write a step-through page: one self-contained HTML file that\n"
-		  "plays the run step by step (the frame map, buddyinfo, the classes\n"
-		  "and what happened in each step), offline in any browser",
+	  .help = "also write a step-through page: one HTML file,\n"
+		  "offline, that plays the run step by step: the\n"
+		  "frame map, buddyinfo, the classes and what\n"
+		  "happened in each step",
 	  .offset = offsetof(struct map_opts, html) },
 	{ .kind = OPT_FLAG, .name = "png", .flag = 1, .offset = offsetof(struct map_opts, png),
-	  .help = "also write a PNG (needs rsvg-convert or ImageMagick's convert)" },
+	  .help = "also write FILE.png beside each SVG (needs\n"
+		  "rsvg-convert or ImageMagick's convert)" },
 	{ .kind = OPT_UINT, .name = "zspages", .metavar = "CLASS",
-	  .help = "also draw the zspages of size class CLASS (0..254) as page chains\n"
-		  "with their object slots, into FILE-zspages.svg",
+	  .help = "also draw the zspages of size class CLASS\n"
+		  "(0..254) as chains of pages with their object\n"
+		  "slots, into FILE-zspages.svg",
 	  .offset = offsetof(struct map_opts, zspage_class), .min = 0, .max = 254,
 	  .hook = set_class },
 	{ .kind = OPT_U64, .name = "seed", .metavar = "N",
-	  .help = "random seed of the machine and the built-in workload (default 1)",
+	  .help = "random seed of the machine and the built-in\n"
+		  "workload (default 1)",
 	  .offset = offsetof(struct map_opts, seed), .min = 0, .max = UINT64_MAX },
 };
 
@@ -452,7 +457,8 @@ int cmd_map(int argc, char **argv)
 		"slab, reserved, isolated, given back to the host), with a legend.  With a\n"
 		"TRACE, replay it on a zsmalloc pool first (up to --phase); without one, run\n"
 		"a built-in workload: zsmalloc objects with kernel allocations among them,\n"
-		"then 60 % of the objects freed.\n",
+		"then 60 % of the objects freed.  The machine has 64M unless --mem or\n"
+		"ZSIM_MEM says otherwise.\n",
 		NULL, tables);
 
 	pool_opts_init(&po);
