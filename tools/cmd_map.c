@@ -25,6 +25,7 @@ struct map_opts {
 	const char *html;
 	int compare;
 	int png;
+	int every_step;
 	unsigned int zspage_class;
 	int zspage_class_set;
 };
@@ -56,6 +57,10 @@ static const struct opt map_table[] = {
 		  "frame map, buddyinfo, the classes and what\n"
 		  "happened in each step",
 	  .offset = offsetof(struct map_opts, html) },
+	{ .kind = OPT_FLAG, .name = "every-step", .flag = 1,
+	  .offset = offsetof(struct map_opts, every_step),
+	  .help = "also draw each step (the steps of --html) into\n"
+		  "its own FILE-stepNN.svg (and .png with --png)" },
 	{ .kind = OPT_FLAG, .name = "png", .flag = 1, .offset = offsetof(struct map_opts, png),
 	  .help = "also write FILE.png beside each SVG (needs\n"
 		  "rsvg-convert or ImageMagick's convert)" },
@@ -137,6 +142,18 @@ static int largest_free_order(void)
 		if (zi.nr_free[o])
 			return o;
 	return -1;
+}
+
+/* Free blocks of @order or larger, in blocks of 2^@order pages. */
+static uint64_t blocks_of_order(unsigned int order)
+{
+	struct zsim_zoneinfo zi;
+	uint64_t n = 0;
+
+	zsim_get_zoneinfo(&zi);
+	for (unsigned int o = order; o < ZSIM_NR_ORDERS; o++)
+		n += zi.nr_free[o] << (o - order);
+	return n;
 }
 
 struct workload {
@@ -399,6 +416,30 @@ static int write_html(const struct map_opts *mo, const struct stepper *sp,
 	return 0;
 }
 
+/* --every-step: OUTPUT-stepNN.svg for each step. */
+static int write_steps(const struct map_opts *mo, const struct stepper *sp)
+{
+	size_t len = strlen(mo->output), i;
+	char path[4096];
+
+	if (sp->failed) {
+		fprintf(stderr, "zsim map: --every-step: out of memory while recording the steps\n");
+		return -1;
+	}
+	if (len > 4 && !strcmp(mo->output + len - 4, ".svg"))
+		len -= 4;
+	for (i = 0; i < sp->nr; i++) {
+		const struct map_snapshot *one[1] = { &sp->steps[i].snap };
+		int ret;
+
+		snprintf(path, sizeof(path), "%.*s-step%02zu.svg", (int)len, mo->output, i + 1);
+		ret = write_svg_file(path, one, 1, mo->png);
+		if (ret < 0 || (ret > 0 && to_png(path)))
+			return -1;
+	}
+	return 0;
+}
+
 /* The zspage view of --zspages, into OUTPUT-zspages.svg; 0 or -1. */
 static int write_zspages(const struct map_opts *mo, struct zs_pool *pool)
 {
@@ -442,7 +483,7 @@ int cmd_map(int argc, char **argv)
 	struct pool_opts po;
 	const char *trace_path = NULL;
 	char err[512];
-	int first, ret, perr = 0, status = 0;
+	int first, ret, perr = 0, status = 0, want_steps;
 	long leaked;
 	const struct opt_table tables[] = {
 		OPTS_TABLE(map_table, &mo),
@@ -505,8 +546,9 @@ int cmd_map(int argc, char **argv)
 		return OPTS_EXIT_FAILURE;
 	}
 	sp.pool = w.pool;
-	ret = trace_path ? run_trace(&w, &t, mo.phase, trace_path, mo.html ? &sp : NULL) :
-			   run_builtin(&w, mo.seed, mo.html ? &sp : NULL);
+	want_steps = mo.html || mo.every_step;
+	ret = trace_path ? run_trace(&w, &t, mo.phase, trace_path, want_steps ? &sp : NULL) :
+			   run_builtin(&w, mo.seed, want_steps ? &sp : NULL);
 	if (ret) {
 		status = ret == -ENOENT ? OPTS_EXIT_USAGE : OPTS_EXIT_FAILURE;
 		goto out;
@@ -524,22 +566,31 @@ int cmd_map(int argc, char **argv)
 	/* the zspages as they are at the phase, before any compaction */
 	if (mo.zspage_class_set && write_zspages(&mo, w.pool))
 		status = OPTS_EXIT_FAILURE;
-	if (mo.compare || mo.html) {
+	if (mo.compare || want_steps) {
 		unsigned long pages = zs_get_total_pages(w.pool), freed;
 		uint64_t migrated = vmstat("pgmigrate_success");
 		struct map_step *st;
 
+		uint64_t order3 = blocks_of_order(3);
+		int largest = largest_free_order();
+
 		freed = zs_compact(w.pool);
-		st = step_add(mo.html ? &sp : NULL, "after zs_compact()");
+		st = step_add(want_steps ? &sp : NULL, "after zs_compact()");
 		EVENT(st, "zs_compact() moved objects out of sparse zspages into fuller ones"
 		      " and freed %lu of the pool's %lu pages", freed, pages);
-		EVENT(st, "the freed pages went back to the buddy allocator where they were:"
-		      " the largest free block is of order %d", largest_free_order());
+		EVENT(st, "the freed pages stay where they were: order-3 (32 KiB) blocks"
+		      " obtainable went from %llu to %llu; the largest free block is of"
+		      " order %d (was %d)", (unsigned long long)order3,
+		      (unsigned long long)blocks_of_order(3), largest_free_order(), largest);
+		order3 = blocks_of_order(3);
+		largest = largest_free_order();
 		zsim_compact_memory();
-		st = step_add(mo.html ? &sp : NULL, "after zone compaction");
-		EVENT(st, "zone compaction migrated %llu pages towards the end of the zone",
+		st = step_add(want_steps ? &sp : NULL, "after zone compaction");
+		EVENT(st, "zone compaction migrated %llu pages to gather free memory",
 		      (unsigned long long)(vmstat("pgmigrate_success") - migrated));
-		EVENT(st, "the largest free block is now of order %d", largest_free_order());
+		EVENT(st, "order-3 blocks obtainable went from %llu to %llu; the largest free"
+		      " block is of order %d (was %d)", (unsigned long long)order3,
+		      (unsigned long long)blocks_of_order(3), largest_free_order(), largest);
 	}
 	if (mo.compare) {
 		ret = map_capture(&after, w.pool, "after zs_compact() and zone compaction");
@@ -552,7 +603,16 @@ int cmd_map(int argc, char **argv)
 		print_counts(&after);
 	}
 	ret = write_svg_file(mo.output, snaps, mo.compare ? 2 : 1, mo.png);
+	if (want_steps && !sp.failed) {
+		for (size_t i = 0; i < sp.nr; i++) {
+			printf("step %zu: %s\n", i + 1, sp.steps[i].snap.title);
+			for (size_t e = 0; e < sp.steps[i].nr_events; e++)
+				printf("  %s\n", sp.steps[i].events[e]);
+		}
+	}
 	if (ret >= 0 && mo.html && write_html(&mo, &sp, &cfg, trace_path))
+		status = OPTS_EXIT_FAILURE;
+	if (ret >= 0 && mo.every_step && write_steps(&mo, &sp))
 		status = OPTS_EXIT_FAILURE;
 	if (ret < 0 || (ret > 0 && to_png(mo.output)))
 		status = OPTS_EXIT_FAILURE;

@@ -154,13 +154,13 @@ static const char *hsl(char buf[8], double h, double s, double l)
 	return hex(buf, (r + m) * 255, (g + m) * 255, (b + m) * 255);
 }
 
-/* Free blocks: warm for small orders (fragments), pale teal for big ones. */
+/* Free blocks: yellow for small orders (fragments), pale teal for big ones. */
 static const char *free_colour(unsigned int order, char buf[8])
 {
 	double t = order >= 10 ? 1.0 : order / 10.0;
 
-	return hex(buf, 0xff + t * (0xe0 - 0xff), 0xcc + t * (0xf2 - 0xcc),
-		   0x80 + t * (0xf1 - 0x80));
+	return hex(buf, 0xff + t * (0xe0 - 0xff), 0xf1 + t * (0xf2 - 0xf1),
+		   0x76 + t * (0xf1 - 0x76));
 }
 
 /* zspage pages: blues to violets, lighter for small classes. */
