@@ -191,7 +191,7 @@ static int run_builtin(struct workload *w, uint64_t seed, struct stepper *sp)
 	struct util_rng rng;
 	struct map_step *st;
 	size_t cap, i, nr_freed = 0, last_objs = 0, last_pinned = 0;
-	uint64_t target, bytes = 0, last_bytes = 0, freed_bytes = 0;
+	uint64_t target, bytes = 0;
 	unsigned int quarter = 1;
 
 	util_rng_init(&rng, seed);
@@ -220,15 +220,15 @@ static int run_builtin(struct workload *w, uint64_t seed, struct stepper *sp)
 
 		if (used >= target * quarter / 4 || done) {
 			st = step_add(sp, "filling: %u/4 of the way", quarter);
-			EVENT(st, "stored %zu objects (%.1f MiB) with zs_malloc()",
-			      w->nr_handles - last_objs, (double)(bytes - last_bytes) / (1 << 20));
-			EVENT(st, "made %zu small unmovable kernel allocations among them",
-			      w->nr_pinned - last_pinned);
+			EVENT(st, "stored %zu objects (%.1f MiB) with zs_malloc(), %zu of them in"
+			      " this step", w->nr_handles, (double)bytes / (1 << 20),
+			      w->nr_handles - last_objs);
+			EVENT(st, "made %zu small unmovable kernel allocations among them, %zu in"
+			      " this step", w->nr_pinned, w->nr_pinned - last_pinned);
 			EVENT(st, "the pool holds %lu pages; the largest free block is of order %d",
 			      zs_get_total_pages(w->pool), largest_free_order());
 			last_objs = w->nr_handles;
 			last_pinned = w->nr_pinned;
-			last_bytes = bytes;
 			quarter++;
 		}
 		if (done)
@@ -257,7 +257,6 @@ static int run_builtin(struct workload *w, uint64_t seed, struct stepper *sp)
 				nr_freed++;
 			}
 		}
-		(void)freed_bytes;
 		live = w->nr_handles - nr_freed;
 		st = step_add(sp, "60 %% of the objects freed");
 		EVENT(st, "freed %zu of %zu objects with zs_free()", nr_freed, w->nr_handles);
@@ -498,8 +497,8 @@ int cmd_map(int argc, char **argv)
 		"slab, reserved, isolated, given back to the host), with a legend.  With a\n"
 		"TRACE, replay it on a zsmalloc pool first (up to --phase); without one, run\n"
 		"a built-in workload: zsmalloc objects with kernel allocations among them,\n"
-		"then 60 % of the objects freed.  The machine has 64M unless --mem or\n"
-		"ZSIM_MEM says otherwise.\n",
+		"then 60 % of the objects freed.  The machine has 64M (with a TRACE, room\n"
+		"for twice its peak if that is more) unless --mem or ZSIM_MEM says otherwise.\n",
 		NULL, tables);
 
 	pool_opts_init(&po);
@@ -525,8 +524,18 @@ int cmd_map(int argc, char **argv)
 		trace_free(&t);
 		return OPTS_EXIT_USAGE;
 	}
-	if (!getenv("ZSIM_MEM"))
+	if (!getenv("ZSIM_MEM")) {
 		cfg.mem_bytes = 64ull << 20;
+		if (trace_path) {
+			/* room for the trace's peak twice over, its metadata and slack */
+			uint64_t want = 2 * t.peak_live_bytes + 64 * t.peak_live_objects +
+					(16ull << 20);
+
+			want = (want + (4ull << 20) - 1) & ~((4ull << 20) - 1);
+			if (want > cfg.mem_bytes)
+				cfg.mem_bytes = want;
+		}
+	}
 	if (!getenv("ZSIM_SEED"))
 		cfg.seed = mo.seed;
 	if (mach.mem)
