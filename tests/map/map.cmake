@@ -9,3 +9,8 @@ add_test(NAME map_html_chromium COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/map/htm
 	$<TARGET_FILE:zsim>)
 set_tests_properties(map_html_chromium PROPERTIES LABELS map TIMEOUT 600
 	SKIP_RETURN_CODE 77 ENVIRONMENT "ZSIM_LOGLEVEL=3")
+
+# The demo's narration checks out against its own numbers.
+add_test(NAME demo_claims COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/map/demo_claims.sh
+	$<TARGET_FILE:zsim>)
+set_tests_properties(demo_claims PROPERTIES LABELS map TIMEOUT 600 ENVIRONMENT "ZSIM_LOGLEVEL=3")
