@@ -265,7 +265,9 @@ struct zsim_page_info {
 	int pageblock_mt;		/* the pageblock's migratetype, 0..3
 					 * (Unmovable Movable Reclaimable HighAtomic) */
 	int alloc_mt;			/* allocated: the migratetype it was requested
-					 * with; free: -1 */
+					 * with (exact for the first frame of a block,
+					 * for split blocks and for pinned blocks);
+					 * free: -1 */
 	int buddy_order;		/* free: order of the block holding it; else -1 */
 	uint64_t block_pfn;		/* first pfn of the free or pinned block holding
 					 * it; else the pfn itself */
