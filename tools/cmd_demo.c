@@ -753,12 +753,17 @@ static int zsmalloc_part(struct demo *d)
 	picture(d, "freed", "60% of the objects freed");
 	if (d->pictures) {
 		char path[4096];
+		int failed = 1;
 		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/%02u-zspages-class-%u.svg", d->pictures,
 			 ++d->nr_pictures, busiest);
 		f = fopen(path, "w");
-		if (f && !map_write_zspages_svg(f, pool, busiest, 48) && !fclose(f)) {
+		if (f) {
+			failed = map_write_zspages_svg(f, pool, busiest, 48) != 0;
+			failed |= fclose(f) != 0;
+		}
+		if (!failed) {
 			printf("  picture: %s (class %u's zspages: used and free slots)\n", path,
 			       busiest);
 			if (d->png) {
@@ -767,8 +772,6 @@ static int zsmalloc_part(struct demo *d)
 				snprintf(png, sizeof(png), "%.*s.png", (int)(strlen(path) - 4), path);
 				map_svg_to_png(path, png);
 			}
-		} else if (f) {
-			fclose(f);
 		}
 	}
 

@@ -251,9 +251,9 @@ struct layout {
 	unsigned int col_w, col_h;	/* px */
 };
 
-#define MARGIN_W	10	/* the migratetype margin */
-#define COL_GAP		14
-#define TITLE_H		22
+#define MARGIN_W	10u	/* the migratetype margin */
+#define COL_GAP		14u
+#define TITLE_H		22u
 
 static void layout(const struct map_snapshot *s, struct layout *l)
 {
@@ -452,10 +452,10 @@ int map_write_svg(FILE *out, const struct map_snapshot *const *snaps, unsigned i
 
 /* --- the zspage view -------------------------------------------------------- */
 
-#define ZV_PAGE_W	256	/* px per 4 KiB page: 16 bytes a pixel */
-#define ZV_PAGE_GAP	8
-#define ZV_ROW_H	22
-#define ZV_LABEL_W	150
+#define ZV_PAGE_W	256u	/* px per 4 KiB page: 16 bytes a pixel */
+#define ZV_PAGE_GAP	8u
+#define ZV_ROW_H	22u
+#define ZV_LABEL_W	150u
 
 struct zv_entry {
 	struct zs_zspage_info info;
@@ -799,7 +799,7 @@ static void write_data(FILE *out, const char *heading, const char *machine,
 			c.cls = (uint16_t)(i - PAL_CLASS0);
 			if (c.cls == 0 || c.cls == 127 || c.cls == 254)
 				snprintf(label, sizeof(label), "zspage page, class %u (%u bytes)",
-					 c.cls, 32 + 16 * c.cls);
+					 (unsigned int)c.cls, 32u + 16u * c.cls);
 		}
 		fprintf(out, "[\"%s\", \"%s\"]%s\n", map_cell_colour(&c, col), label,
 			i + 1 < PAL_NR ? "," : "");
