@@ -8,6 +8,7 @@
 #                cppcheck and the man pages are checked in the debug build.
 #                Compiler warnings are errors there: WERROR=OFF turns that off.
 #   make soak    the long stress (not in check): SOAK_THREADS, SOAK_SCALE, SOAK_SECONDS
+#   make tour    regenerate docs/TOUR.md and its pictures in docs/img/ (not in check)
 # Other targets: deps, build, bench, clean.
 
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -21,9 +22,9 @@ WERROR ?= ON
 # Debian packages the build and the test suite need.
 DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
 	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
-	cppcheck man-db
+	cppcheck man-db chromium librsvg2-bin
 
-.PHONY: all deps build demo check check-debug check-asan check-tsan bench soak clean help
+.PHONY: all deps build demo check check-debug check-asan check-tsan bench soak tour clean help
 
 all: build
 
@@ -105,6 +106,12 @@ SOAK_SCALE ?= 100
 SOAK_SECONDS ?= 600
 soak: build
 	./build/bin/zs_soak $(SOAK_THREADS) $(SOAK_SCALE) $(SOAK_SECONDS)
+
+# The guided tour: docs/tour.sh runs `zsim map` once and writes
+# docs/TOUR.md with its pictures (PNG, by rsvg-convert from librsvg2-bin,
+# in DEB_PACKAGES) and the step-through page docs/img/tour-steps.html.
+tour: build
+	sh docs/tour.sh build/bin/zsim docs
 
 clean:
 	rm -rf build build-asan build-tsan

@@ -49,7 +49,7 @@ endif()
 
 file(READ ${PAGE} source)
 set(missing "")
-foreach(cmd "" demo classes replay trace-gen)
+foreach(cmd "" demo classes replay trace-gen map)
 	if(cmd STREQUAL "")
 		execute_process(COMMAND ${ZSIM} --help OUTPUT_VARIABLE help RESULT_VARIABLE rc)
 	else()

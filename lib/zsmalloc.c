@@ -3120,3 +3120,89 @@ module_init(zs_init);
 module_exit(zs_exit);
 
 MODULE_LICENSE("Dual BSD/GPL");
+
+/* --- zspage inspection ------------------------------------------------------ */
+
+/*
+ * Fill @info from @zspage: the chain, the fullness group, and which slots
+ * hold an object, read from each slot's first word (a handle with
+ * OBJ_ALLOCATED_TAG, or a free-list link) or, for a huge zspage, from
+ * the page.  zspage->lock held for reading (no page of the chain can
+ * migrate) and class->lock (no object can come or go).
+ */
+static void zspage_describe(struct zs_pool *pool, struct size_class *class,
+			    struct zspage *zspage, struct zs_zspage_info *info)
+{
+	struct page *page = get_first_page(zspage);
+	unsigned int i = 0, obj_idx;
+	unsigned long off;
+
+	info->class_index = class->index;
+	info->obj_size = class->size;
+	info->pages_per_zspage = class->pages_per_zspage;
+	info->objs_per_zspage = class->objs_per_zspage;
+	info->inuse = get_zspage_inuse(zspage);
+	info->fullness = get_fullness_group(pool, class, zspage);
+	info->isolated = zspage->isolated;
+	info->huge = PageHugeObject(page);
+	info->listed = !list_empty(&zspage->list);
+
+	for (; page && i < ZS_MAX_CHAIN_SIZE; page = get_next_page(page), i++) {
+		info->pfn[i] = page_to_pfn(page);
+		info->first_obj_offset[i] = get_first_obj_offset(page);
+	}
+
+	for (obj_idx = 0; obj_idx < (unsigned int)class->objs_per_zspage &&
+	     obj_idx < ZS_ZSPAGE_MAX_OBJS; obj_idx++) {
+		unsigned long head;
+		void *addr;
+
+		off = (unsigned long)obj_idx * class->size;
+		page = get_first_page(zspage);
+		for (i = 0; i < off >> PAGE_SHIFT; i++)
+			page = get_next_page(page);
+		addr = kmap_atomic(page);
+		head = obj_to_head(page, (char *)addr + (off & (PAGE_SIZE - 1)));
+		kunmap_atomic(addr);
+		if (head & OBJ_ALLOCATED_TAG)
+			info->obj_used[obj_idx / 64] |= 1ULL << (obj_idx % 64);
+	}
+}
+
+int zs_zspage_info(struct zs_pool *pool, uint64_t pfn, struct zs_zspage_info *info)
+{
+	struct size_class *class;
+	struct zspage *zspage;
+	struct page *page;
+	int ret = -ENOENT;
+
+	if (!pool || !info || info->size != sizeof(*info))
+		return -EINVAL;
+	if (!pfn_valid(pfn))
+		return -ENOENT;
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+
+	page = pfn_to_page(pfn);
+	/* As isolate_movable_page(): a reference, then the page lock. */
+	if (!get_page_unless_zero(page))
+		return -ENOENT;
+	lock_page(page);
+	/* Locked and ours: the zspage cannot be freed or this page moved. */
+	if (!__PageMovable(page) || page_mapping(page) != pool->inode->i_mapping)
+		goto out;
+
+	zspage = get_zspage(page);
+	read_lock(&zspage->lock);
+	class = pool->size_class[zspage_class(zspage)];
+	spin_lock(&class->lock);
+	zspage_describe(pool, class, zspage, info);
+	spin_unlock(&class->lock);
+	read_unlock(&zspage->lock);
+	ret = 0;
+out:
+	unlock_page(page);
+	put_page(page);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(zs_zspage_info);

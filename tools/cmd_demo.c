@@ -3,15 +3,24 @@
  * zsim demo: a guided tour.  Boot a small machine, fragment its buddy
  * allocator with movable and unmovable allocations, then run a zram-like
  * store on zsmalloc with real compressed data: fill, free, compact.
+ *
+ * Every sentence that states a fact about the machine is built from the
+ * numbers printed next to it (say_request(), share_words()), never
+ * written in advance: "would succeed" only when a block of that order is
+ * free, "most" only for a majority.  Pictures of the page frame array go
+ * into a directory next to the output, and their paths are printed.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <lz4.h>
 
+#include "map.h"
 #include "zsim_cli.h"
 
 struct demo {
@@ -19,30 +28,226 @@ struct demo {
 	struct util_rng rng;
 	uint64_t mem;
 	unsigned int pageblock_order;
-	unsigned int nr_pages;		/* data pages for the zsmalloc step */
+	unsigned int nr_pages;		/* data pages for the zsmalloc part */
 	int verbose;
+	const char *pictures;		/* directory, or NULL for none */
+	int no_pictures;
+	int png;
+	/* the step-through page: one step per picture */
+	struct map_step *steps;
+	size_t nr_steps;
+	char *pending[8];		/* sentences for the next step */
+	size_t nr_pending;
+	struct zs_pool *pool;		/* the pool the pictures describe, or NULL */
+	unsigned int nr_pictures;
 };
+
+/* --- output ----------------------------------------------------------------- */
 
 static void step(const char *title)
 {
-	printf("\n=== %s ===\n", title);
+	printf("\n== %s\n", title);
 }
 
-static void say(const char *text)
+/* @text indented by two spaces, broken between words to fit 100 columns. */
+static void print_wrapped(const char *text)
 {
+	const size_t width = 98;
+
+	while (strlen(text) > width) {
+		size_t cut = width;
+
+		while (cut > 0 && text[cut] != ' ')
+			cut--;
+		if (!cut)
+			break;
+		printf("  %.*s\n", (int)cut, text);
+		text += cut + 1;
+	}
 	printf("  %s\n", text);
 }
 
-static void show_buddy(int with_types)
+/* A sentence of narration, also kept for the next picture's step. */
+static void say(struct demo *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct demo *d, const char *fmt, ...)
 {
-	printf("\n/proc/buddyinfo:\n");
-	zsim_print_buddyinfo(stdout);
-	if (with_types) {
+	char *text = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	print_wrapped(text);
+	if (d->nr_pending < sizeof(d->pending) / sizeof(d->pending[0]))
+		d->pending[d->nr_pending++] = text;
+	else
+		free(text);
+}
+
+/* "all", "almost all", "most" ... for @part of @whole, chosen by the ratio. */
+static const char *share_words(uint64_t part, uint64_t whole)
+{
+	double r = whole ? (double)part / (double)whole : 0;
+
+	if (part == whole)
+		return "all";
+	if (r >= 0.95)
+		return "almost all";
+	if (r > 0.5)
+		return "most";
+	if (r >= 0.45)
+		return "about half";
+	if (part == 0)
+		return "none";
+	if (r >= 0.1)
+		return "some";
+	return "very little";
+}
+
+/* free blocks of @order or larger, counted in blocks of 2^@order */
+static uint64_t blocks_at_least(const struct zsim_zoneinfo *zi, unsigned int order)
+{
+	uint64_t n = 0;
+
+	for (unsigned int o = order; o < ZSIM_NR_ORDERS; o++)
+		n += zi->nr_free[o] << (o - order);
+	return n;
+}
+
+static int largest_order(const struct zsim_zoneinfo *zi)
+{
+	for (int o = ZSIM_NR_ORDERS - 1; o >= 0; o--)
+		if (zi->nr_free[o])
+			return o;
+	return -1;
+}
+
+/* buddyinfo on one line: "free blocks by order 0..10: 3 0 1 ..." */
+static void show_buddy(struct demo *d)
+{
+	struct zsim_zoneinfo zi;
+
+	zsim_get_zoneinfo(&zi);
+	printf("  free blocks by order 0..10:");
+	for (unsigned int o = 0; o < ZSIM_NR_ORDERS; o++)
+		printf(" %llu", (unsigned long long)zi.nr_free[o]);
+	printf("  (%llu pages free)\n", (unsigned long long)zi.free_pages);
+	if (d->verbose) {
+		printf("\n/proc/buddyinfo:\n");
+		zsim_print_buddyinfo(stdout);
 		printf("\n/proc/pagetypeinfo:\n");
 		zsim_print_pagetypeinfo(stdout);
+		printf("\n/sys/kernel/debug/extfrag/unusable_index:\n");
+		zsim_print_unusable_index(stdout);
+		printf("\n/sys/kernel/debug/extfrag/extfrag_index:\n");
+		zsim_print_extfrag_index(stdout);
+		printf("\n");
 	}
-	printf("\n/sys/kernel/debug/extfrag/unusable_index:\n");
-	zsim_print_unusable_index(stdout);
+}
+
+/*
+ * Can an order-@order request be served from the free lists right now?
+ * Said from the free lists, with the unusable and extfrag indexes that
+ * debugfs would show, worded so that the three never contradict each
+ * other: the extfrag index is -1 exactly when a block is free.
+ */
+static void say_request(struct demo *d, unsigned int order)
+{
+	struct zsim_zoneinfo zi;
+	int unusable = zsim_unusable_index(order), extfrag = zsim_extfrag_index(order);
+	uint64_t blocks;
+
+	zsim_get_zoneinfo(&zi);
+	blocks = blocks_at_least(&zi, order);
+	if (blocks) {
+		say(d, "An order-%u (%u KiB) request would succeed: %llu such blocks are free"
+		    " (extfrag index %.3f).", order, 4u << order, (unsigned long long)blocks,
+		    extfrag / 1000.0);
+		say(d, "Still, %.1f%% of free memory sits in smaller pieces (unusable index"
+		    " %.3f).", unusable / 10.0, unusable / 1000.0);
+	} else {
+		say(d, "An order-%u (%u KiB) request would fail: no free block is that large"
+		    " (extfrag index %.3f: %s).", order, 4u << order, extfrag / 1000.0,
+		    extfrag >= 500 ? "from fragmentation, not lack of memory" :
+		    "from lack of memory more than fragmentation");
+		say(d, "%.1f%% of free memory sits in smaller pieces (unusable index %.3f).",
+		    unusable / 10.0, unusable / 1000.0);
+	}
+}
+
+/* --- pictures ---------------------------------------------------------------- */
+
+static void picture(struct demo *d, const char *name, const char *title)
+{
+	struct map_step st;
+	const struct map_snapshot *one[1];
+	char path[4096];
+	FILE *f;
+	int bad;
+
+	if (!d->pictures)
+		goto drop;
+	if (map_step_capture(&st, d->pool, title))
+		goto drop;
+	for (size_t i = 0; i < d->nr_pending; i++)
+		map_step_event(&st, "%s", d->pending[i]);
+	one[0] = &st.snap;
+	snprintf(path, sizeof(path), "%s/%02u-%s.svg", d->pictures, ++d->nr_pictures, name);
+	f = fopen(path, "w");
+	bad = !f || map_write_svg(f, one, 1);
+	if (f && fclose(f))
+		bad = 1;
+	if (bad) {
+		printf("  (could not write %s)\n", path);
+	} else {
+		printf("  picture: %s\n", path);
+		if (d->png) {
+			char png[4096];
+
+			snprintf(png, sizeof(png), "%.*s.png", (int)(strlen(path) - 4), path);
+			if (map_svg_to_png(path, png) == -ENOENT)
+				d->png = 0;	/* no converter: SVG only, said at the end */
+		}
+	}
+	{
+		struct map_step *n = realloc(d->steps, (d->nr_steps + 1) * sizeof(*n));
+
+		if (n) {
+			d->steps = n;
+			d->steps[d->nr_steps++] = st;
+		} else {
+			map_step_free(&st);
+		}
+	}
+drop:
+	for (size_t i = 0; i < d->nr_pending; i++)
+		free(d->pending[i]);
+	d->nr_pending = 0;
+}
+
+static void write_step_page(struct demo *d)
+{
+	char path[4096], machine[160], size[32];
+	FILE *f;
+	int bad;
+
+	if (!d->pictures || !d->nr_steps)
+		return;
+	snprintf(path, sizeof(path), "%s/steps.html", d->pictures);
+	snprintf(machine, sizeof(machine), "zsim demo: %s of simulated memory, pageblocks of"
+		 " %u pages, seed %llu", opts_format_size(d->mem, size, sizeof(size)),
+		 1u << d->pageblock_order, (unsigned long long)d->seed);
+	f = fopen(path, "w");
+	bad = !f || map_write_html(f, "zsim demo, step by step", machine, d->steps,
+				   d->nr_steps);
+	if (f && fclose(f))
+		bad = 1;
+	printf(bad ? "  (could not write %s)\n" : "  step-through page: %s (open it in a browser)\n",
+	       path);
 }
 
 /* --- part 1: the buddy allocator ------------------------------------------ */
@@ -53,12 +258,53 @@ struct block {
 	enum zsim_migratetype type;
 };
 
+/* Pageblocks holding unmovable pages, movable pages, and both. */
+static void count_mixing(uint64_t *with_u, uint64_t *with_m, uint64_t *both)
+{
+	struct zsim_page_info pi = { .size = sizeof(pi) };
+	uint64_t start, end, pfn, pb = 0, nr_pb;
+	unsigned char *u, *m;
+
+	struct zsim_zoneinfo zi;
+
+	*with_u = *with_m = *both = 0;
+	zsim_pfn_range(&start, &end);
+	zsim_get_zoneinfo(&zi);
+	nr_pb = ((end - start) >> zi.pageblock_order) + 1;
+	u = calloc(nr_pb, 1);
+	m = calloc(nr_pb, 1);
+	if (!u || !m) {
+		free(u);
+		free(m);
+		return;
+	}
+	for (pfn = start; pfn < end; pfn++) {
+		if (zsim_page_info(pfn, &pi) || pi.owner == ZSIM_PAGE_FREE)
+			continue;
+		pb = pi.pageblock;
+		if (pi.owner == ZSIM_PAGE_PINNED && pi.alloc_mt == ZSIM_MOVABLE)
+			m[pb] = 1;
+		else if (pi.owner == ZSIM_PAGE_MOVABLE_OPS)
+			m[pb] = 1;
+		else
+			u[pb] = 1;
+	}
+	for (pb = 0; pb < nr_pb; pb++) {
+		*with_u += u[pb];
+		*with_m += m[pb];
+		*both += u[pb] && m[pb];
+	}
+	free(u);
+	free(m);
+}
+
 static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 {
 	struct zsim_zoneinfo zi;
 	struct block *blocks;
 	size_t nr = 0, cap, i;
-	uint64_t target, used = 0, freed = 0, movable = 0;
+	uint64_t target, used = 0, freed = 0, movable = 0, nr_u = 0;
+	uint64_t with_u, with_m, both;
 
 	zsim_get_zoneinfo(&zi);
 	cap = zi.managed_pages;
@@ -67,15 +313,17 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 		return -ENOMEM;
 
 	step("1. A fresh machine");
-	printf("  %llu MiB of simulated memory, %llu pages, pageblocks of %u pages (order %u).\n",
-	       (unsigned long long)(d->mem >> 20), (unsigned long long)zi.managed_pages,
-	       1u << zi.pageblock_order, zi.pageblock_order);
-	say("All memory sits in the largest free blocks (order 10, 4 MiB).");
-	show_buddy(0);
+	say(d, "%llu MiB of simulated memory: %llu pages of 4 KiB, in pageblocks of %u pages.",
+	    (unsigned long long)(d->mem >> 20), (unsigned long long)zi.managed_pages,
+	    1u << zi.pageblock_order);
+	say(d, "Of the %llu free pages, %s are in blocks of the largest order (10, 4 MiB).",
+	    (unsigned long long)zi.free_pages, share_words(zi.nr_free[10] << 10, zi.free_pages));
+	show_buddy(d);
+	picture(d, "fresh", "a fresh machine");
 
-	step("2. Fill 80% with a mix of movable and unmovable allocations");
-	say("Movable order-0 pages stand for user and zsmalloc pages; unmovable");
-	say("order-0..2 blocks stand for kernel objects (slabs, page tables).");
+	step("2. Fill 80% with movable and unmovable allocations");
+	say(d, "Movable single pages stand for user data; unmovable blocks of 1 to 4 pages"
+	    " stand for kernel objects.");
 	target = zi.managed_pages * 8 / 10;
 	while (used < target && nr < cap) {
 		struct block *b = &blocks[nr];
@@ -86,7 +334,8 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 			b->order = 0;
 		} else {
 			b->type = ZSIM_UNMOVABLE;
-			b->order = util_rng_below(&d->rng, 3);
+			b->order = (unsigned int)util_rng_below(&d->rng, 3);
+			nr_u++;
 		}
 		pfn = zsim_alloc_pages(b->order, b->type);
 		if (!pfn)
@@ -95,12 +344,19 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 		used += 1u << b->order;
 		nr++;
 	}
-	printf("  allocated %zu blocks, %llu pages\n", nr, (unsigned long long)used);
-	show_buddy(1);
-	say("Each migratetype keeps to its own pageblocks, so unmovable blocks");
-	say("pollute as few pageblocks as possible (grouping by mobility).");
+	count_mixing(&with_u, &with_m, &both);
+	zsim_get_zoneinfo(&zi);
+	say(d, "Allocated %zu blocks (%llu unmovable), %llu pages.", nr,
+	    (unsigned long long)nr_u, (unsigned long long)used);
+	say(d, "Unmovable pages sit in %llu of %llu pageblocks, movable ones in %llu;"
+	    " %llu pageblocks hold both.", (unsigned long long)with_u,
+	    (unsigned long long)(zi.spanned_pages >> zi.pageblock_order),
+	    (unsigned long long)with_m, (unsigned long long)both);
+	say(d, "Grouping by mobility keeps each kind in pageblocks of its own type when it can.");
+	show_buddy(d);
+	picture(d, "filled", "80% allocated");
 
-	step("3. Free a random 60% of the movable pages and half the unmovable ones");
+	step("3. Free 60% of the movable pages and half of the unmovable ones");
 	for (i = 0; i < nr; i++) {
 		struct block *b = &blocks[i];
 		unsigned int pct = b->type == ZSIM_MOVABLE ? 60 : 50;
@@ -114,66 +370,100 @@ static int fragment(struct demo *d, struct block **blocksp, size_t *nrp)
 		}
 	}
 	zsim_get_zoneinfo(&zi);
-	printf("  freed %llu pages: %llu of %llu pages are free now\n",
-	       (unsigned long long)freed, (unsigned long long)zi.free_pages,
-	       (unsigned long long)zi.managed_pages);
-	show_buddy(0);
-	printf("  The holes are scattered: %.1f%% of free memory is unusable for an\n"
-	       "  order-3 (32 KiB) request, %.1f%% for order 2 (the fork case).  The\n"
-	       "  %llu movable pages still in place are what compaction would move.\n",
-	       zsim_unusable_index(3) / 10.0, zsim_unusable_index(2) / 10.0,
-	       (unsigned long long)movable);
-	printf("  extfrag index for order 3: %d.%03d (near 1: failure from fragmentation,\n"
-	       "  near 0: from lack of memory; -1 means the request would succeed)\n",
-	       zsim_extfrag_index(3) / 1000, abs(zsim_extfrag_index(3) % 1000));
+	say(d, "Freed %llu pages: %llu of %llu pages are free, in holes between the rest.",
+	    (unsigned long long)freed, (unsigned long long)zi.free_pages,
+	    (unsigned long long)zi.managed_pages);
+	show_buddy(d);
+	say_request(d, 3);
+	say(d, "%llu movable pages are still in place: compaction could move them.",
+	    (unsigned long long)movable);
+	picture(d, "holes", "after the frees");
 	*blocksp = blocks;
 	*nrp = nr;
 	return 0;
 }
 
-static void release_blocks(struct block *blocks, size_t nr)
+static void release_blocks(struct demo *d, struct block *blocks, size_t nr)
 {
+	struct zsim_zoneinfo zi;
+
 	step("4. Free everything: buddies merge back");
 	for (size_t i = 0; i < nr; i++)
 		if (blocks[i].pfn)
 			zsim_free_pages(blocks[i].pfn, blocks[i].order);
 	free(blocks);
-	say("Each freed block merges with its free buddy, order after order.");
-	show_buddy(0);
+	zsim_get_zoneinfo(&zi);
+	say(d, "Each freed block merged with its free buddy, order after order.");
+	say(d, "Of the %llu free pages, %s are in blocks of the largest order again.",
+	    (unsigned long long)zi.free_pages, share_words(zi.nr_free[10] << 10, zi.free_pages));
+	show_buddy(d);
 }
 
 /* --- part 2: zsmalloc --------------------------------------------------------- */
 
-/* Print the debugfs classes table, only the rows with zspages. */
-static void show_classes(struct zs_pool *pool)
+/*
+ * The classes holding most pages, a few rows; --verbose prints debugfs's
+ * whole "classes" table.  Returns the class with most zspages, huge ones
+ * aside (one object a page has nothing to show).
+ */
+static unsigned int show_classes(struct demo *d, struct zs_pool *pool)
 {
-	char *buf = NULL, *line, *save;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	int first = 1;
+	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
+	unsigned int best = 0, used = 0, shown = 0, top[5] = { 0 };
+	uint64_t best_zspages = 0, freeable = 0;
 
-	if (!mem)
-		return;
-	zs_print_classes(pool, mem);
-	fclose(mem);
-	printf("\n/sys/kernel/debug/zsmalloc/demo/classes (rows with zspages only):\n");
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long v[20];
-		int n;
+	if (!snap)
+		return 0;
+	snap->size = sizeof(*snap);
+	zs_pool_snapshot(pool, snap);
+	/* the five classes with most pages, largest first */
+	for (unsigned int k = 0; k < 5; k++) {
+		uint64_t most = 0;
 
-		if (first || strstr(line, "Total")) {
-			printf("%s\n", line);
-			first = 0;
-			continue;
+		for (unsigned int c = 0; c < snap->nr_classes; c++) {
+			bool taken = false;
+
+			for (unsigned int j = 0; j < k; j++)
+				taken |= top[j] == c + 1;
+			if (!taken && snap->classes[c].pages_used > most) {
+				most = snap->classes[c].pages_used;
+				top[k] = c + 1;
+			}
 		}
-		n = sscanf(line, "%lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu",
-			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8],
-			   &v[9], &v[10], &v[11], &v[12], &v[13], &v[14], &v[15], &v[16], &v[17]);
-		/* obj_allocated is the 5th column from the end */
-		if (n >= 9 && v[n - 5] != 0)
-			printf("%s\n", line);
 	}
-	free(buf);
+	for (unsigned int c = 0; c < snap->nr_classes; c++) {
+		uint64_t zspages = 0;
+
+		for (unsigned int g = 0; g < snap->nr_groups; g++)
+			zspages += snap->classes[c].zspages[g];
+		used += zspages > 0;
+		freeable += snap->classes[c].freeable;
+		if (zspages > best_zspages && !snap->classes[c].huge) {
+			best_zspages = zspages;
+			best = snap->classes[c].index;
+		}
+	}
+	printf("  %u classes in use; the ones with most pages:\n", used);
+	printf("    %5s %5s %6s %9s %9s %6s %8s\n", "class", "size", "pages", "objects",
+	       "slots", "used", "freeable");
+	for (unsigned int k = 0; k < 5 && top[k]; k++) {
+		const struct zs_class_stats *cs = &snap->classes[top[k] - 1];
+
+		printf("    %5u %5u %6llu %9llu %9llu %5.1f%% %8llu\n", cs->index, cs->size,
+		       (unsigned long long)cs->pages_used, (unsigned long long)cs->obj_used,
+		       (unsigned long long)cs->obj_allocated,
+		       cs->obj_allocated ? 100.0 * cs->obj_used / cs->obj_allocated : 0.0,
+		       (unsigned long long)cs->freeable);
+		shown++;
+	}
+	printf("    (all classes: %llu pages compaction could free)\n",
+	       (unsigned long long)freeable);
+	if (d->verbose) {
+		printf("\n/sys/kernel/debug/zsmalloc/demo/classes:\n");
+		zs_print_classes(pool, stdout);
+	}
+	free(snap);
+	return best;
 }
 
 struct stored {
@@ -215,26 +505,31 @@ static size_t load_pages(struct demo *d, char **datap)
 	return d->nr_pages;
 }
 
-static void show_density(struct zs_pool *pool, uint64_t stored_bytes, const char *when)
+static double density(uint64_t bytes, unsigned long pages)
+{
+	return pages ? 100.0 * (double)bytes / (pages * 4096.0) : 0.0;
+}
+
+static void show_density(struct demo *d, struct zs_pool *pool, uint64_t bytes)
 {
 	unsigned long pages = zs_get_total_pages(pool);
 
-	printf("  %s: %llu bytes stored in %lu pages (%lu KiB): density %.2f%%; process RSS %.1f MiB\n",
-	       when, (unsigned long long)stored_bytes, pages, pages * 4,
-	       pages ? 100.0 * stored_bytes / (pages * 4096.0) : 0.0, (util_rss_bytes() / 1048576.0));
+	say(d, "%llu bytes in %lu pages: density %.1f%%; the process's RSS is %.1f MiB.",
+	    (unsigned long long)bytes, pages, density(bytes, pages), util_rss_bytes() / 1048576.0);
 }
 
 /*
- * The same fill, free and compaction on a Linux 4.8 pool (chain 4, four
- * fullness groups and their compaction), with the same object sizes and
- * the same objects freed.
+ * The same objects, the same frees and zs_compact() on a Linux 4.8 pool
+ * (chain 4, four fullness groups and their compaction).
  */
-static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t live)
+static void compare_linux_4_8(struct demo *d, const struct stored *objs, size_t nr,
+			      uint64_t live, double newest)
 {
 	struct zs_pool_config cfg;
 	struct zs_pool *pool;
 	unsigned long *h = calloc(nr, sizeof(*h));
 	unsigned long before, after;
+	double old;
 	size_t i;
 
 	step("10. The same compaction on a Linux 4.8 pool");
@@ -248,7 +543,7 @@ static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t liv
 	for (i = 0; i < nr; i++) {
 		h[i] = zs_malloc(pool, objs[i].len, ZS_GFP_KERNEL, ZS_NUMA_NO_NODE);
 		if (zs_is_err_handle(h[i])) {
-			printf("  (the Linux 4.8 comparison ran out of memory)\n");
+			say(d, "(The Linux 4.8 pool ran out of memory after %zu objects.)", i);
 			nr = i;
 			break;
 		}
@@ -262,16 +557,14 @@ static void compare_linux_4_8(const struct stored *objs, size_t nr, uint64_t liv
 	before = zs_get_total_pages(pool);
 	zs_compact(pool);
 	after = zs_get_total_pages(pool);
-	printf("  The same objects, the same 60%% freed, zs_compact() on a Linux 4.8 pool\n"
-	       "  (chain 4, max-used page rule, four fullness groups and their compaction):\n"
-	       "  density %.2f%% -> %.2f%% (%lu -> %lu pages).\n",
-	       100.0 * live / (before * 4096.0), 100.0 * live / (after * 4096.0),
-	       before, after);
-	say("With a few thousand objects, each class's last, partly used zspage");
-	say("weighs: chain-8 zspages are larger, so the newest pool ends lower here;");
-	say("at hundreds of thousands of objects it ends higher (bench_compact).");
+	old = density(live, after);
+	say(d, "Linux 4.8's pool (4-page zspages, 4 fullness groups): density %.1f%% -> %.1f%%"
+	    " (%lu -> %lu pages).", density(live, before), old, before, after);
+	say(d, "The newest pool ended at %.1f%%: %s.", newest,
+	    newest > old + 0.05 ? "higher" : newest < old - 0.05 ? "lower" : "the same");
 	for (i = 0; i < nr; i++)
-		zs_free(pool, h[i]);
+		if (h[i])
+			zs_free(pool, h[i]);
 	zs_destroy_pool(pool);
 	free(h);
 }
@@ -302,36 +595,40 @@ static int count_high_order(unsigned int order)
 	return n;
 }
 
-static void zone_compaction_step(void)
+static void zone_compaction_step(struct demo *d)
 {
 	uint64_t migrated = vm("pgmigrate_success");
 	uint64_t stalls = vm("compact_stall");
-	int off, on;
+	uint64_t rss = util_rss_bytes();
+	struct zsim_zoneinfo zi;
+	int off, on, before;
 
-	step("8. Zone compaction: the VM moves zsmalloc pages (page migration)");
-	say("The pages zs_compact() freed are holes between zspages that live on,");
-	say("and between the kernel's unmovable pages: free memory is plenty, but");
-	say("in small pieces.  zsmalloc's pages are movable: each zspage page has");
-	say("isolate, migrate and putback callbacks, so the VM can move them.");
+	step("8. Zone compaction: the kernel moves zsmalloc's pages");
+	say(d, "zsmalloc's pages are movable: the kernel can isolate a zspage page, copy it and"
+	    " have zsmalloc fix the handles.");
+	zsim_get_zoneinfo(&zi);
+	before = largest_order(&zi);
 	zsim_set_compaction(false);
 	off = count_high_order(3);
 	zsim_set_compaction(true);
 	on = count_high_order(3);
-	printf("\n  order-3 (32 KiB) blocks a GFP_KERNEL caller can get, one after another:\n"
-	       "    compaction off: %d    compaction on: %d (%llu direct compaction stalls,\n"
-	       "    %llu pages migrated)\n", off, on,
-	       (unsigned long long)(vm("compact_stall") - stalls),
-	       (unsigned long long)(vm("pgmigrate_success") - migrated));
-
+	say(d, "Order-3 blocks a GFP_KERNEL caller gets one after another: %d with compaction"
+	    " off, %d with it on (%llu pages migrated).", off, on,
+	    (unsigned long long)(vm("pgmigrate_success") - migrated));
+	say(d, "Direct compaction stalled the caller %llu times to get %s.",
+	    (unsigned long long)(vm("compact_stall") - stalls),
+	    on > off ? "the extra blocks" : "them");
 	migrated = vm("pgmigrate_success");
 	zsim_compact_memory();
-	printf("\n  zsim_compact_memory() (echo 1 > /proc/sys/vm/compact_memory) migrated\n"
-	       "  %llu pages more; free memory gathers in large blocks:\n",
-	       (unsigned long long)(vm("pgmigrate_success") - migrated));
-	show_buddy(0);
-	printf("  process RSS %.1f MiB: whole free pageblocks went back to the OS.\n", (util_rss_bytes() / 1048576.0));
-	say("Unmovable pages still pin their pageblocks; everything movable,");
-	say("zsmalloc's pages included, can be gathered to free whole blocks.");
+	zsim_get_zoneinfo(&zi);
+	say(d, "Compacting the whole zone migrated %llu pages more; the largest free block is"
+	    " of order %d (was %d).", (unsigned long long)(vm("pgmigrate_success") - migrated),
+	    largest_order(&zi), before);
+	show_buddy(d);
+	say(d, "RSS %.1f MiB (was %.1f): %s.", util_rss_bytes() / 1048576.0, rss / 1048576.0,
+	    util_rss_bytes() < rss ? "whole free pageblocks went back to the host" :
+	    "no whole pageblock came free");
+	picture(d, "zone-compacted", "after zone compaction");
 }
 
 #define MAX_PINNED 4096
@@ -340,16 +637,17 @@ static int zsmalloc_part(struct demo *d)
 {
 	struct zs_pool *pool;
 	struct zs_zram_stat zram = { 0 };
-	struct zs_pool_stats stats;
 	struct stored *objs;
 	struct zsim_zoneinfo zi;
 	unsigned long pinned[MAX_PINNED];
 	size_t nr_pinned = 0;
 	char *data = NULL, *cbuf, *dbuf;
-	size_t nr_pages, nr_objs = 0, i;
+	size_t nr_pages, nr_objs = 0, i, nr_freed = 0;
 	uint64_t stored_bytes = 0, live = 0;
-	unsigned long freed_pages;
+	unsigned long freed_pages, pages_full, pages_after_free;
 	size_t huge_limit;
+	unsigned int busiest;
+	double newest;
 	int bad = 0;
 
 	nr_pages = load_pages(d, &data);
@@ -369,14 +667,15 @@ static int zsmalloc_part(struct demo *d)
 		free(data); free(objs); free(cbuf); free(dbuf);
 		return 1;
 	}
+	d->pool = pool;
 	huge_limit = zs_huge_class_size(pool);
 	zsim_get_zoneinfo(&zi);
-	printf("  Pages of program and library files, each compressed with lz4 as zram\n"
-	       "  would: same-filled pages are not stored; pages that compress to %zu bytes\n"
-	       "  or more (zs_huge_class_size) are stored whole, one per page.  Storing\n"
-	       "  stops when the pool holds 70%% of memory; one unmovable page is pinned\n"
-	       "  for every 64 objects, as kernel allocations come and go meanwhile.\n",
-	       huge_limit);
+	say(d, "Pages of program files, each compressed with lz4 as zram would; pages of one"
+	    " repeated byte");
+	say(d, "are not stored, pages that compress to %zu bytes or more are stored whole.",
+	    huge_limit);
+	say(d, "Storing stops when the pool holds 70%% of memory; one unmovable page is"
+	    " pinned every 64 objects.");
 	for (i = 0; i < nr_pages && zs_get_total_pages(pool) < zi.managed_pages * 7 / 10; i++) {
 		const char *page = data + i * ZSIM_PAGE_SIZE;
 		int clen;
@@ -415,13 +714,18 @@ static int zsmalloc_part(struct demo *d)
 	}
 	zram.orig_data_size -= zram.same_pages * ZSIM_PAGE_SIZE;
 	zram.compr_data_size = stored_bytes;
-	printf("  stored %zu objects (%llu same-filled pages skipped, %llu huge), %zu pages pinned\n",
-	       nr_objs, (unsigned long long)zram.same_pages,
-	       (unsigned long long)zram.huge_pages, nr_pinned);
-	show_classes(pool);
-	printf("\nmm_stat (orig compr mem_used limit mem_max same compacted huge huge_since):\n");
-	zs_print_mm_stat(pool, &zram, stdout);
-	show_density(pool, stored_bytes, "after fill");
+	say(d, "Stored %zu objects from %zu pages (%llu repeated-byte pages skipped, %llu"
+	    " stored whole).", nr_objs, i, (unsigned long long)zram.same_pages,
+	    (unsigned long long)zram.huge_pages);
+	show_density(d, pool, stored_bytes);
+	show_classes(d, pool);
+	if (d->verbose) {
+		printf("\nmm_stat (orig compr mem_used limit mem_max same compacted huge"
+		       " huge_since):\n");
+		zs_print_mm_stat(pool, &zram, stdout);
+	}
+	pages_full = zs_get_total_pages(pool);
+	picture(d, "stored", "zsmalloc pool filled");
 
 	step("6. Free a random 60% of the objects");
 	live = stored_bytes;
@@ -433,30 +737,62 @@ static int zsmalloc_part(struct demo *d)
 			zs_free(pool, objs[i].handle);
 			objs[i].handle = 0;
 			objs[i].freed = true;
+			nr_freed++;
 		}
 	}
 	zram.compr_data_size = live;
-	show_classes(pool);
-	show_density(pool, live, "after free");
-	say("Freed slots are scattered over zspages that still hold live objects,");
-	say("so few zspages empty out: the pool keeps most of its pages (the");
-	say("'freeable' column is what compaction could give back).");
+	pages_after_free = zs_get_total_pages(pool);
+	say(d, "Freed %zu of %zu objects (%.0f%% of the bytes), but the pool went only from"
+	    " %lu to %lu pages:", nr_freed, nr_objs,
+	    100.0 * (double)(stored_bytes - live) / (double)stored_bytes, pages_full,
+	    pages_after_free);
+	say(d, "a zspage goes back only when its last object is freed, and %s of the pool's"
+	    " pages stayed.", share_words(pages_after_free, pages_full));
+	show_density(d, pool, live);
+	busiest = show_classes(d, pool);
+	picture(d, "freed", "60% of the objects freed");
+	if (d->pictures) {
+		char path[4096];
+		int failed = 1;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%02u-zspages-class-%u.svg", d->pictures,
+			 ++d->nr_pictures, busiest);
+		f = fopen(path, "w");
+		if (f) {
+			failed = map_write_zspages_svg(f, pool, busiest, 48) != 0;
+			failed |= fclose(f) != 0;
+		}
+		if (!failed) {
+			printf("  picture: %s (class %u's zspages: used and free slots)\n", path,
+			       busiest);
+			if (d->png) {
+				char png[4096];
+
+				snprintf(png, sizeof(png), "%.*s.png", (int)(strlen(path) - 4), path);
+				map_svg_to_png(path, png);
+			}
+		}
+	}
 
 	step("7. zs_compact(): move objects out of sparse zspages");
 	freed_pages = zs_compact(pool);
-	zs_pool_stats(pool, &stats);
-	printf("  zs_compact() freed %lu pages (pages_compacted %ld)\n", freed_pages,
-	       stats.pages_compacted);
-	show_classes(pool);
-	printf("\nmm_stat:\n");
-	zs_print_mm_stat(pool, &zram, stdout);
-	show_density(pool, live, "after compaction");
-	say("RSS stays: the freed pages lie scattered between live zspages, and the");
-	say("simulated machine gives only whole free pageblocks back to the OS.");
-	show_buddy(0);
-	say("Handles did not change: each object moved by rewriting one word.");
+	say(d, "zs_compact() freed %lu pages by moving objects into fuller zspages of their"
+	    " class;", freed_pages);
+	say(d, "each moved object kept its handle: zsmalloc rewrote the one word it points to.");
+	show_density(d, pool, live);
+	newest = density(live, zs_get_total_pages(pool));
+	show_classes(d, pool);
+	if (d->verbose) {
+		printf("\nmm_stat:\n");
+		zs_print_mm_stat(pool, &zram, stdout);
+	}
+	say(d, "The freed pages lie where they were, between zspages that live on:");
+	show_buddy(d);
+	say_request(d, 3);
+	picture(d, "compacted", "after zs_compact()");
 
-	zone_compaction_step();
+	zone_compaction_step(d);
 
 	step("9. Read everything back");
 	for (i = 0; i < nr_objs; i++) {
@@ -476,11 +812,12 @@ static int zsmalloc_part(struct demo *d)
 		zs_obj_read_end(pool, objs[i].handle, objs[i].len, p);
 		zs_free(pool, objs[i].handle);
 	}
-	printf("  every live object, moved by zs_compact() and by page migration,\n"
-	       "  decompressed to its original page: %s\n",
-	       bad ? "NO" : "yes");
+	say(d, "%zu live objects, moved by zs_compact() and by page migration: %s.",
+	    nr_objs - nr_freed, bad ? "SOME DID NOT decompress to their page" :
+	    "every one decompressed to its original page");
+	d->pool = NULL;
 	zs_destroy_pool(pool);
-	compare_linux_4_8(objs, nr_objs, live);
+	compare_linux_4_8(d, objs, nr_objs, live, newest);
 	for (i = 0; i < nr_pinned; i++)
 		if (pinned[i])
 			zsim_free_pages(pinned[i], 0);
@@ -494,13 +831,23 @@ static const struct opt demo_table[] = {
 	  .min = 0, .max = UINT64_MAX, .help = "seed for every random choice (default 1)" },
 	{ .kind = OPT_UINT, .name = "pages", .metavar = "N", .offset = offsetof(struct demo, nr_pages),
 	  .min = 1, .max = 1u << 20, .help = "data pages read for step 5, at most (default 8192)" },
+	{ .kind = OPT_FLAG, .name = "verbose", .short_name = 'v', .flag = 1,
+	  .offset = offsetof(struct demo, verbose),
+	  .help = "also print the kernel's full tables: buddyinfo, pagetypeinfo,\n"
+		  "the extfrag indexes, debugfs classes and mm_stat" },
+	{ .kind = OPT_STRING, .name = "pictures", .metavar = "DIR",
+	  .offset = offsetof(struct demo, pictures),
+	  .help = "write the pictures (SVG, PNG when a converter is\n"
+		  "installed) and steps.html there (default zsim-demo)" },
+	{ .kind = OPT_FLAG, .name = "no-pictures", .flag = 1,
+	  .offset = offsetof(struct demo, no_pictures), .help = "write no picture" },
 	{ OPT_SECTION, "Machine options (default: 32M, pageblock order 9)",
 	  0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
 };
 
 int cmd_demo(int argc, char **argv)
 {
-	struct demo d = { .seed = 1, .nr_pages = 8192 };
+	struct demo d = { .seed = 1, .nr_pages = 8192, .pictures = "zsim-demo", .png = 1 };
 	struct machine_opts mo = { .mem = 32ULL << 20, .pageblock_order = 9 };
 	struct zsim_config cfg;
 	struct block *blocks = NULL;
@@ -512,10 +859,11 @@ int cmd_demo(int argc, char **argv)
 		MACHINE_OPTS_TABLE(&mo),
 	};
 	const struct opt_command cmd = OPTS_COMMAND(
-		"zsim demo", "[--seed N] [--pages N] [--mem SIZE] [--pageblock-order N]",
+		"zsim demo", "[--seed N] [--pages N] [--verbose] [--pictures DIR] [--mem SIZE]"
+		" [--pageblock-order N]",
 		"A guided run: fragment the buddy allocator of a small simulated machine,\n"
 		"then store real lz4-compressed pages in a zsmalloc pool, free some and\n"
-		"compact, printing the kernel's statistics at each step.\n",
+		"compact, explaining each step from its numbers, with pictures of memory.\n",
 		NULL, tables);
 
 	ret = opts_main(&cmd, argc, argv, &first, 0);
@@ -526,6 +874,12 @@ int cmd_demo(int argc, char **argv)
 		return OPTS_EXIT_USAGE;
 	d.mem = mo.mem;
 	d.pageblock_order = mo.pageblock_order;
+	if (d.no_pictures)
+		d.pictures = NULL;
+	if (d.pictures && mkdir(d.pictures, 0777) && errno != EEXIST) {
+		fprintf(stderr, "zsim demo: --pictures: %s: %s\n", d.pictures, strerror(errno));
+		return OPTS_EXIT_FAILURE;
+	}
 	util_rng_init(&d.rng, d.seed);
 
 	zsim_config_default(&cfg);
@@ -537,17 +891,26 @@ int cmd_demo(int argc, char **argv)
 		fprintf(stderr, "zsim demo: cannot boot the machine: %s\n", zsim_last_error());
 		return OPTS_EXIT_FAILURE;
 	}
-	printf("zsim demo, seed %llu\n", (unsigned long long)d.seed);
+	printf("zsim demo, seed %llu%s\n", (unsigned long long)d.seed,
+	       d.verbose ? "" : " (--verbose for the kernel's full tables)");
 
 	if (fragment(&d, &blocks, &nr)) {
 		zsim_exit();
 		return 1;
 	}
-	release_blocks(blocks, nr);
+	release_blocks(&d, blocks, nr);
 	ret = zsmalloc_part(&d);
 
 	step("11. Shut down");
 	leaked = zsim_exit();
 	printf("  zsim_exit(): %ld pages or objects leaked\n", leaked);
+	write_step_page(&d);
+	if (d.pictures && !d.png)
+		printf("  (SVG only: install rsvg-convert or ImageMagick for PNGs)\n");
+	for (size_t i = 0; i < d.nr_steps; i++)
+		map_step_free(&d.steps[i]);
+	free(d.steps);
+	for (size_t i = 0; i < d.nr_pending; i++)
+		free(d.pending[i]);
 	return ret || leaked ? 1 : 0;
 }

@@ -16,6 +16,7 @@ static const struct subcommand subcommands[] = {
 	{ "classes", cmd_classes, "print the size class table of a pool configuration" },
 	{ "replay", cmd_replay, "replay an allocation trace on zsmalloc, glibc, jemalloc or mimalloc" },
 	{ "trace-gen", cmd_trace_gen, "write a trace from real files or a synthetic size mix" },
+	{ "map", cmd_map, "draw the page frame array (SVG, PNG): free, zspage, slab, reserved pages" },
 };
 
 static void usage(FILE *out)
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 		if (!strcmp(argv[1], subcommands[i].name))
 			return subcommands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "zsim: unknown command '%s' (demo, classes, replay or trace-gen;"
+	fprintf(stderr, "zsim: unknown command '%s' (demo, classes, replay, trace-gen or map;"
 		" see zsim --help)\n", argv[1]);
 	return 2;
 }

@@ -56,5 +56,6 @@ int cmd_demo(int argc, char **argv);
 int cmd_classes(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_trace_gen(int argc, char **argv);
+int cmd_map(int argc, char **argv);
 
 #endif

@@ -294,6 +294,74 @@ ZSIM_API int zsim_print_slabinfo_cb(zsim_output_fn *fn, void *arg);
  */
 ZSIM_API unsigned long zsim_shrink_all(unsigned long nr_to_scan);
 
+/* --- page frame inspection (like /proc/kpageflags) ---------------------- */
+
+/*
+ * Who owns a page frame, as far as the page allocator can tell.  A frame
+ * inside a free buddy block is ZSIM_PAGE_FREE, whichever page of the block
+ * it is; a frame of an allocated block takes the owner of the block.
+ */
+enum zsim_page_owner {
+	ZSIM_PAGE_FREE = 0,	/* in a free block of the buddy allocator */
+	ZSIM_PAGE_SLAB,		/* a page of a slab cache (PG_slab) */
+	ZSIM_PAGE_MOVABLE_OPS,	/* a non-LRU movable page: a driver's address_space
+				 * with migration callbacks, e.g. a zspage page */
+	ZSIM_PAGE_PINNED,	/* a zsim_alloc_pages() block (PG_reserved) */
+	ZSIM_PAGE_OTHER,	/* any other allocation (alloc_pages() callers) */
+	ZSIM_NR_PAGE_OWNERS
+};
+
+/* zsim_page_info.flags, one bit per page flag or state worth showing. */
+#define ZSIM_PF_BUDDY		(1u << 0)	/* first frame of a free block */
+#define ZSIM_PF_SLAB		(1u << 1)
+#define ZSIM_PF_RESERVED	(1u << 2)	/* pinned: first frame of the block */
+#define ZSIM_PF_LOCKED		(1u << 3)	/* page lock held */
+#define ZSIM_PF_ISOLATED	(1u << 4)	/* taken off for migration now */
+#define ZSIM_PF_MOVABLE		(1u << 5)	/* page->mapping has PAGE_MAPPING_MOVABLE */
+#define ZSIM_PF_PRIVATE		(1u << 6)	/* PG_private (zsmalloc: first page) */
+#define ZSIM_PF_PRIVATE_2	(1u << 7)	/* PG_private_2 (zsmalloc 4.8: last page) */
+#define ZSIM_PF_OWNER_PRIV_1	(1u << 8)	/* PG_owner_priv_1 (zsmalloc: huge) */
+#define ZSIM_PF_RELEASED	(1u << 9)	/* free, and its pageblock was given
+						 * back to the OS (free page reporting) */
+
+struct zsim_page_info {
+	uint32_t size;			/* set by the caller: sizeof(struct zsim_page_info) */
+	uint32_t flags;			/* ZSIM_PF_* */
+	uint64_t pfn;
+	enum zsim_page_owner owner;
+	int pageblock_mt;		/* the pageblock's migratetype, 0..3
+					 * (Unmovable Movable Reclaimable HighAtomic) */
+	int alloc_mt;			/* allocated: the migratetype it was requested
+					 * with (exact for the first frame of a block,
+					 * for split blocks and for pinned blocks);
+					 * free: -1 */
+	int buddy_order;		/* free: order of the block holding it; else -1 */
+	uint64_t block_pfn;		/* first pfn of the free or pinned block holding
+					 * it; else the pfn itself */
+	uint64_t pageblock;		/* index of its pageblock from the zone's start */
+	int refcount;			/* _refcount */
+};
+
+/*
+ * The first pfn and one past the last pfn of the machine's memory
+ * (either pointer may be NULL).  -ENODEV without a running machine.
+ */
+ZSIM_API int zsim_pfn_range(uint64_t *start_pfn, uint64_t *end_pfn);
+
+/*
+ * What the frame @pfn is now, read under the zone lock: an exact picture
+ * of the buddy allocator, and of every other owner up to that moment.
+ * -EINVAL if info->size is not the caller's sizeof(struct zsim_page_info)
+ * (info->size stays as it was), -ERANGE for a pfn outside
+ * zsim_pfn_range(), -ENODEV without a running machine.
+ */
+ZSIM_API int zsim_page_info(uint64_t pfn, struct zsim_page_info *info);
+
+/* Short names for tables and legends: "free", "slab", "movable-ops", ... */
+ZSIM_API const char *zsim_page_owner_name(enum zsim_page_owner owner);
+/* "Unmovable", "Movable", "Reclaimable", "HighAtomic" as pagetypeinfo prints them; NULL beyond */
+ZSIM_API const char *zsim_migratetype_name(int migratetype);
+
 #ifdef __cplusplus
 }
 #endif

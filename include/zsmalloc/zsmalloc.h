@@ -446,6 +446,46 @@ ZS_API int zs_print_mm_stat_cb(struct zs_pool *pool, const struct zs_zram_stat *
  * concurrent with, or after the start of, its zs_destroy_pool().
  */
 
+/* --- zspage inspection ---------------------------------------------------- */
+
+/* The most object slots a zspage can have: 16 pages of 32-byte objects. */
+#define ZS_ZSPAGE_MAX_OBJS	(ZS_MAX_CHAIN_SIZE * 4096u / 32u)
+
+/* What a zspage is made of, for pictures and debuggers. */
+struct zs_zspage_info {
+	uint32_t size;			/* set by the caller: sizeof(struct zs_zspage_info) */
+	unsigned int class_index;	/* size class, 0..254 */
+	unsigned int obj_size;		/* bytes per slot, handle included */
+	unsigned int pages_per_zspage;	/* length of the chain */
+	unsigned int objs_per_zspage;	/* slots */
+	unsigned int inuse;		/* slots holding an object */
+	unsigned int fullness;		/* the fullness group its use calls for:
+					 * 0..3 (quarters) or 0..11 (ratios), as in
+					 * zs_class_stats.zspages[] */
+	unsigned int isolated;		/* of its pages, how many migration holds now */
+	bool huge;			/* one object, one page, no header */
+	bool listed;			/* on its class's fullness list (off it while
+					 * compaction or migration works on it) */
+	uint64_t pfn[ZS_MAX_CHAIN_SIZE];	/* the chain, first page first */
+	/* offset in each page of the first slot that starts in it (a slot
+	 * starting in the page before may run into it) */
+	unsigned int first_obj_offset[ZS_MAX_CHAIN_SIZE];
+	/* bit i of word i / 64: slot i holds an object; slot i starts at byte
+	 * i * obj_size of the chain seen as one run of pages */
+	uint64_t obj_used[ZS_ZSPAGE_MAX_OBJS / 64];
+};
+
+/*
+ * Describe the zspage of @pool that the page frame @pfn belongs to (any
+ * page of the chain).  Takes the page lock of @pfn, the zspage's lock
+ * for reading and the class lock, so it may sleep: not from a context
+ * that holds any of them.  -EINVAL if info->size is not the caller's
+ * sizeof(struct zs_zspage_info); -ENOENT if the frame is not a page of
+ * one of @pool's zspages at this moment.
+ */
+ZS_API int zs_zspage_info(struct zs_pool *pool, uint64_t pfn,
+			  struct zs_zspage_info *info);
+
 #ifdef __cplusplus
 }
 #endif

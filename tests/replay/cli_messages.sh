@@ -46,7 +46,7 @@ expect 2 "zsim trace-gen: unknown option '--sed'" -- trace-gen --mix android --s
 expect 2 "zsim replay: unknown option '--sed'" -- replay --sed=1 "$tmp/t.trace"
 expect 2 "zsim replay: unknown option '-x'" -- replay -x "$tmp/t.trace"
 expect 2 "zsim trace-gen: unknown option '--se' (did you mean --seed?)" -- trace-gen --mix android --se 5
-expect 2 "zsim: unknown command 'bogus' (demo, classes, replay or trace-gen; see zsim --help)" -- bogus
+expect 2 "zsim: unknown command 'bogus' (demo, classes, replay, trace-gen or map; see zsim --help)" -- bogus
 # a missing value names the option and what it takes
 expect 2 "zsim trace-gen: --seed needs a value: a number (0..2^64-1)" -- trace-gen --mix android --seed
 expect 2 "zsim classes: --chain needs a value: a number (1..16)" -- classes --chain
@@ -66,6 +66,8 @@ expect 2 "zsim replay: --mem: '4M' is too small (at least 8M with pageblock orde
 expect 2 "zsim demo: --mem: '2M' is too small (at least 4M)" -- demo --mem 2M
 expect 2 "zsim replay: --mem: '9M' is not a whole number of pageblocks (2M each with pageblock order 9; 8M or 10M)" -- replay --mem 9M "$tmp/t.trace"
 expect 2 "zsim replay: --mem: '4Q' is not a size (4M..1024G; bytes, or with a K, M or G suffix)" -- replay --mem 4Q "$tmp/t.trace"
+expect 2 "zsim map: --phase needs a TRACE" -- map --phase fill
+expect 2 "zsim map: --zspages: '255' is out of range (0..254)" -- map --zspages 255
 # operands
 expect 2 "zsim replay: no trace given (see zsim replay --help)" -- replay
 expect 2 "zsim replay: one trace at a time ('a' and 'b')" -- replay a b
@@ -120,7 +122,7 @@ expect 2 "zsim trace-gen: $tmp/empty: no readable regular file in it or below it
 expect 1 "zsim trace-gen: no page to store: the 1 file(s) read gave 2 page(s), all of them empty or same-filled" -- trace-gen --files "$tmp/zeros" -o "$tmp/zeros.trace"
 
 # every subcommand's --help exits 0 and states the exit status convention
-for c in demo classes replay trace-gen; do
+for c in demo classes replay trace-gen map; do
 	cases=$((cases + 1))
 	if ! "$zsim" $c --help | grep -qx 'Exit status: 0 success, 1 failure while running, 2 usage error.'; then
 		echo "FAIL: zsim $c --help"; failed=$((failed + 1))
