@@ -3176,7 +3176,7 @@ int zs_zspage_info(struct zs_pool *pool, uint64_t pfn, struct zs_zspage_info *in
 	struct page *page;
 	int ret = -ENOENT;
 
-	if (!pool || !info || info->size != sizeof(*info))
+	if (zs_pool_bad(pool, false) || !info || info->size != sizeof(*info))
 		return -EINVAL;
 	if (!pfn_valid(pfn))
 		return -ENOENT;
@@ -3193,12 +3193,12 @@ int zs_zspage_info(struct zs_pool *pool, uint64_t pfn, struct zs_zspage_info *in
 		goto out;
 
 	zspage = get_zspage(page);
-	read_lock(&zspage->lock);
+	migrate_read_lock(zspage);
 	class = pool->size_class[zspage_class(zspage)];
 	spin_lock(&class->lock);
 	zspage_describe(pool, class, zspage, info);
 	spin_unlock(&class->lock);
-	read_unlock(&zspage->lock);
+	migrate_read_unlock(zspage);
 	ret = 0;
 out:
 	unlock_page(page);
