@@ -21,7 +21,7 @@ WERROR ?= ON
 # Debian packages the build and the test suite need.
 DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
 	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
-	cppcheck man-db
+	cppcheck man-db nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
 
 .PHONY: all deps build demo check check-debug check-asan check-tsan bench soak clean help
 

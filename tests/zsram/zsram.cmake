@@ -54,3 +54,13 @@ if(ZSMALLOC_VALGRIND)
 			ENVIRONMENT "ZSIM_LOGLEVEL=3;ZSRAM_TIMEOUT=300;ZSRAM_WRAPPER=${VALGRIND_PROGRAM} --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --track-origins=yes --quiet --suppressions=${PROJECT_SOURCE_DIR}/tests/valgrind.supp --suppressions=${CMAKE_CURRENT_LIST_DIR}/nbdkit.supp")
 	endforeach()
 endif()
+
+# A seconds-long smoke run of the benchmark (bench/bench_zsram.sh), on zsram
+# only: the test suite never configures /dev/zram0.
+if(NOT ZSMALLOC_SANITIZE)
+	add_test(NAME bench_zsram_smoke COMMAND sh ${PROJECT_SOURCE_DIR}/bench/bench_zsram.sh
+		$<TARGET_FILE:zsram> 8)
+	set_tests_properties(bench_zsram_smoke PROPERTIES LABELS "zsram;bench" TIMEOUT 120
+		SKIP_RETURN_CODE 77 ENVIRONMENT "ZSIM_LOGLEVEL=3;ZSRAM_BENCH_NO_ZRAM=1"
+		PASS_REGULAR_EXPRESSION "\\| zsram zstd \\(nbdcopy\\) \\| [0-9]+")
+endif()
