@@ -17,10 +17,15 @@
 # ThreadSanitizer the cases are reported as skipped (an uninstrumented
 # nbdkit's threads would make every report a guess).
 set(ZSRAM_CASES nbdcopy qemu discard concurrent limit drop badinput)
+# the installed tree: only where the plugin links the shared library
+# through the relative RUNPATH
+if(ZSMALLOC_SHARED AND ZSMALLOC_INSTALL_RPATH)
+	list(APPEND ZSRAM_CASES installed)
+endif()
 set(ZSRAM_MEMCHECK_CASES discard limit drop)
 set(ZSRAM_TEST ${CMAKE_CURRENT_LIST_DIR}/zsram_test.sh)
 
-set(zsram_env "ZSIM_LOGLEVEL=3")
+set(zsram_env "ZSIM_LOGLEVEL=3" "ZSRAM_BUILD_DIR=${PROJECT_BINARY_DIR}")
 if("address" IN_LIST ZSMALLOC_SANITIZE)
 	execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libasan.so
 		OUTPUT_VARIABLE zsram_asan OUTPUT_STRIP_TRAILING_WHITESPACE)

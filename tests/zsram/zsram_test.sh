@@ -5,7 +5,7 @@
 # socket in a temporary directory, run real NBD clients against it, stop
 # it, and check that it exited cleanly with nothing leaked.
 #
-# Cases: nbdcopy qemu discard concurrent limit drop badinput
+# Cases: nbdcopy qemu discard concurrent limit drop installed badinput
 #
 # Environment: ZSRAM_WRAPPER runs nbdkit under a command (valgrind);
 # ZSRAM_PRELOAD is put in LD_PRELOAD for nbdkit (the ASan runtime, for an
@@ -232,6 +232,23 @@ drop)
 	run qemu-io -f raw -c "write -q -s $dir/img 0 4M" "$uri"
 	run nbdcopy "$uri" "$dir/back"
 	head -c $((4 << 20)) "$dir/back" | cmp - "$dir/img" || fail "read back differs after a dropped client"
+	stop_nbdkit
+	;;
+installed)
+	# the installed plugin finds the installed library through its RUNPATH
+	[ -n "${ZSRAM_BUILD_DIR:-}" ] || fail "ZSRAM_BUILD_DIR is not set"
+	run cmake --install "$ZSRAM_BUILD_DIR" --prefix "$dir/prefix" >/dev/null
+	plugin=$(find "$dir/prefix" -name nbdkit-zsram-plugin.so -path '*/nbdkit/plugins/*')
+	[ -n "$plugin" ] || fail "no plugin under <libdir>/nbdkit/plugins in the installed tree"
+	lib=$(env -u LD_LIBRARY_PATH ldd "$plugin" | awk '/libzsmalloc/ { print $3 }')
+	case $lib in
+	"$dir/prefix"/*) ;;
+	*) fail "the installed plugin loads libzsmalloc from '$lib', not from its prefix" ;;
+	esac
+	make_image "$dir/img" $((4 << 20))
+	start_nbdkit size=4M
+	run nbdcopy --flush "$dir/img" "$uri"
+	run qemu-img compare -f raw -F raw "$dir/img" "$uri"
 	stop_nbdkit
 	;;
 badinput)
