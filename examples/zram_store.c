@@ -165,7 +165,7 @@ int main(int argc, char **argv)
 			bad++;
 		page_discard(&s, i);
 	}
-	printf("read back %u pages: %s\n", NR_PAGES, bad ? "MISMATCH" : "all intact");
+	printf("read back %d pages: %s\n", NR_PAGES, bad ? "MISMATCH" : "all intact");
 	zs_destroy_pool(s.pool);
 	return bad || zsim_exit() ? 1 : 0;
 }

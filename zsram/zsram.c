@@ -647,10 +647,11 @@ static int zsram_pread(void *handle, void *buf, uint32_t count, uint64_t offset,
 		uint32_t off = offset & (BLOCK_SIZE - 1);
 		uint32_t n = BLOCK_SIZE - off < count ? BLOCK_SIZE - off : count;
 		bool whole = n == BLOCK_SIZE;
+		char *dst = whole ? out : &block[0];	/* a partial block: read it whole */
 		int ret;
 
 		pthread_mutex_lock(slot_lock(blk));
-		ret = slot_read(&slots[blk], whole ? out : block);
+		ret = slot_read(&slots[blk], dst);
 		pthread_mutex_unlock(slot_lock(blk));
 		if (ret) {
 			stat_add(failed_reads, 1);
