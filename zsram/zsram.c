@@ -102,11 +102,9 @@ static struct {
 	uint64_t same_pages;
 	uint64_t huge_pages;
 	uint64_t huge_pages_since;
-	uint64_t num_reads, num_writes;
 	uint64_t failed_reads, failed_writes;
 	uint64_t invalid_io;
 	uint64_t notify_free;
-	uint64_t writes_rejected;	/* over mem_limit: ENOSPC */
 } st;
 
 #define stat_add(field, n)	__atomic_add_fetch(&st.field, (n), __ATOMIC_RELAXED)
@@ -475,10 +473,8 @@ static int slot_write(struct slot *s, const void *block)
 			handle = (unsigned long)-ENOSPC;
 		}
 	}
-	if (zs_is_err_handle(handle)) {
-		stat_add(writes_rejected, 1);
+	if (zs_is_err_handle(handle))
 		return ENOSPC;
-	}
 	zs_obj_write(pool, handle, (void *)src, clen);
 	slot_free(s);
 	s->handle = handle;
@@ -661,7 +657,6 @@ static int zsram_pread(void *handle, void *buf, uint32_t count, uint64_t offset,
 		}
 		if (!whole)
 			memcpy(out, block + off, n);
-		stat_add(num_reads, 1);
 		out += n;
 		offset += n;
 		count -= n;
@@ -714,10 +709,8 @@ static int zsram_write_range(const char *buf, uint32_t count, uint64_t offset)
 			nbdkit_set_error(err);
 			return -1;
 		}
-		if (buf) {
-			stat_add(num_writes, 1);
+		if (buf)
 			buf += n;
-		}
 		offset += n;
 		count -= n;
 	}
