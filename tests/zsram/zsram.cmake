@@ -5,7 +5,7 @@
 # zsram/CMakeLists.txt, so the plugin target exists.
 #
 # Under ZSMALLOC_VALGRIND, nbdkit runs under memcheck for the cases that
-# free, fail and drop (memcheck.zsram_*): memory errors and leaks of the
+# compact, fail and drop (memcheck.zsram_*): memory errors and leaks of the
 # plugin are found there.  With AddressSanitizer the instrumented plugin
 # needs the ASan runtime loaded first into nbdkit, which is not
 # instrumented: the tests preload it, with LeakSanitizer off (nbdkit 1.32
@@ -16,13 +16,13 @@
 # the uninstrumented plugin too; it runs under memcheck instead.  Under
 # ThreadSanitizer the cases are reported as skipped (an uninstrumented
 # nbdkit's threads would make every report a guess).
-set(ZSRAM_CASES nbdcopy qemu discard concurrent limit drop badinput)
+set(ZSRAM_CASES nbdcopy qemu discard concurrent limit drop compact badinput)
 # the installed tree: only where the plugin links the shared library
 # through the relative RUNPATH
 if(ZSMALLOC_SHARED AND ZSMALLOC_INSTALL_RPATH)
 	list(APPEND ZSRAM_CASES installed)
 endif()
-set(ZSRAM_MEMCHECK_CASES discard limit drop)
+set(ZSRAM_MEMCHECK_CASES compact limit drop)
 set(ZSRAM_TEST ${CMAKE_CURRENT_LIST_DIR}/zsram_test.sh)
 
 set(zsram_env "ZSIM_LOGLEVEL=3" "ZSRAM_BUILD_DIR=${PROJECT_BINARY_DIR}")

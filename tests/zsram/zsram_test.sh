@@ -5,7 +5,7 @@
 # socket in a temporary directory, run real NBD clients against it, stop
 # it, and check that it exited cleanly with nothing leaked.
 #
-# Cases: nbdcopy qemu discard concurrent limit drop installed badinput
+# Cases: nbdcopy qemu discard concurrent limit drop compact installed badinput
 #
 # Environment: ZSRAM_WRAPPER runs nbdkit under a command (valgrind);
 # ZSRAM_PRELOAD is put in LD_PRELOAD for nbdkit (the ASan runtime, for an
@@ -232,6 +232,51 @@ drop)
 	run qemu-io -f raw -c "write -q -s $dir/img 0 4M" "$uri"
 	run nbdcopy "$uri" "$dir/back"
 	head -c $((4 << 20)) "$dir/back" | cmp - "$dir/img" || fail "read back differs after a dropped client"
+	stop_nbdkit
+	;;
+compact)
+	# compaction: at flush, and under pressure from mem_limit
+	# 8 MiB of files, then 2 MiB that does not compress: huge objects,
+	# which cannot take the slots the holes free in the smaller classes
+	make_image "$dir/first" $((8 << 20))
+	make_incompressible "$dir/second" $((2 << 20))
+	cat "$dir/first" "$dir/second" >"$dir/img"
+	i=0
+	while [ $i -lt 2048 ]; do		# every other block of the first 8 MiB
+		echo "discard -q $((i * 4096)) 4k"
+		i=$((i + 2))
+	done >"$dir/holes"
+	echo flush >>"$dir/holes"
+	# the expected contents after the holes: zeros in the even blocks
+	cp "$dir/img" "$dir/expect"
+	i=0
+	while [ $i -lt 2048 ]; do
+		echo "$i"
+		i=$((i + 2))
+	done | while read -r b; do
+		dd if=/dev/zero of="$dir/expect" bs=4096 seek="$b" count=1 conv=notrunc status=none
+	done
+	start_nbdkit size=16M
+	run qemu-io -f raw -c "write -q -s $dir/first 0 8M" -c flush "$uri"
+	used=$(mm_stat 3)
+	timeout "$tmo" qemu-io -f raw "$uri" <"$dir/holes" >/dev/null || fail "qemu-io: discard"
+	echo "flush compacts: $(cat "$dir/stats/mm_stat")"
+	[ "$(mm_stat 7)" -gt 0 ] || fail "flush did not compact"
+	[ "$(mm_stat 3)" -lt $((used * 3 / 4)) ] || fail "mem_used_total $(mm_stat 3), from $used"
+	stop_nbdkit
+	# the same, no compaction at flush, and a limit the data only fits under
+	# once the pool is compacted
+	start_nbdkit size=16M compact_on_flush=false mem_limit=$used
+	run qemu-io -f raw -c "write -q -s $dir/first 0 8M" -c flush "$uri"
+	timeout "$tmo" qemu-io -f raw "$uri" <"$dir/holes" >/dev/null || fail "qemu-io: discard"
+	echo "no compaction: $(cat "$dir/stats/mm_stat")"
+	[ "$(mm_stat 7)" -eq 0 ] || fail "compact_on_flush=false compacted"
+	run qemu-io -f raw -c "write -q -s $dir/second 8M 2M" -c flush "$uri"
+	echo "under pressure: $(cat "$dir/stats/mm_stat")"
+	[ "$(mm_stat 7)" -gt 0 ] || fail "the pool was not compacted at mem_limit"
+	[ "$(mm_stat 3)" -le "$used" ] || fail "mem_used_total $(mm_stat 3) above mem_limit=$used"
+	run nbdcopy "$uri" "$dir/back"
+	head -c $((10 << 20)) "$dir/back" | cmp - "$dir/expect" || fail "read back differs"
 	stop_nbdkit
 	;;
 installed)
