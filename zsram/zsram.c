@@ -17,7 +17,7 @@
  *     block is stored whole, uncompressed, one per page (zram's
  *     ZRAM_HUGE).
  *
- * zram's write path (Linux 6.1 drivers/block/zram/zram_drv.c) is the
+ * zram's write path in Linux 6.1 is the
  * model: compress, allocate, check the memory limit, copy, then swap the
  * new object into the slot and free the old one.  A slot is changed only
  * under its lock; slots share a fixed set of striped mutexes, so requests
