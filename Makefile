@@ -22,7 +22,8 @@ WERROR ?= ON
 # Debian packages the build and the test suite need.
 DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
 	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
-	cppcheck man-db chromium librsvg2-bin
+	cppcheck man-db chromium librsvg2-bin \
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
 
 .PHONY: all deps build demo check check-debug check-asan check-tsan bench soak tour clean help
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
-# The test "cppcheck": cppcheck over lib/, sim/, tools/, bench/ and
+# The test "cppcheck": cppcheck over lib/, sim/, tools/, bench/, zsram/ and
 # examples/, configured like this build (its generated autoconf.h), that
 # fails on any finding.  Inline suppressions are not honoured; the only
 # suppressions are cppcheck's own false positives, in
@@ -17,6 +17,6 @@ add_test(NAME cppcheck
 		--include=${PROJECT_SOURCE_DIR}/cmake/cppcheck/prelude.h
 		-I${PROJECT_SOURCE_DIR}/sim/include -I${ZSMALLOC_GENERATED_DIR}
 		-I${PROJECT_SOURCE_DIR}/include -I${PROJECT_SOURCE_DIR}/tools
-		lib sim tools bench examples
+		lib sim tools bench zsram examples
 	WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 set_tests_properties(cppcheck PROPERTIES LABELS "lint" TIMEOUT 120)
