@@ -75,6 +75,32 @@ static inline uint64_t test_rng_below(struct test_rng *r, uint64_t n)
 	return util_rng_below(&r->r, n);
 }
 
+
+/*
+ * What a printer's output callback received: the text, and how many calls
+ * there were and how many did not carry exactly one whole line.
+ */
+struct collected {
+	char text[1 << 16];
+	size_t len;
+	unsigned int calls, bad_lines;
+};
+
+/* An output callback (zs_output_fn, zsim_output_fn) into a struct collected. */
+static inline void collect(void *arg, const char *text)
+{
+	struct collected *c = (struct collected *)arg;
+	size_t n = strlen(text);
+	const char *nl = strchr(text, '\n');
+
+	c->calls++;
+	if (!nl || nl[1] != '\0')
+		c->bad_lines++;
+	assert_true(c->len + n < sizeof(c->text));
+	memcpy(c->text + c->len, text, n + 1);
+	c->len += n;
+}
+
 /* Boot a fresh machine of @mem_bytes with @pageblock_order. */
 static inline void test_boot(uint64_t mem_bytes, unsigned int pageblock_order)
 {

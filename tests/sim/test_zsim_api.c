@@ -386,26 +386,6 @@ static void test_fork(void **state)
 
 /* --- printers with an output callback ---------------------------------------- */
 
-struct collected {
-	char text[1 << 16];
-	size_t len;
-	unsigned int calls, bad_lines;
-};
-
-static void collect(void *arg, const char *text)
-{
-	struct collected *c = arg;
-	size_t n = strlen(text);
-	const char *nl = strchr(text, '\n');
-
-	c->calls++;
-	if (!nl || nl[1] != '\0')
-		c->bad_lines++;
-	assert_true(c->len + n < sizeof(c->text));
-	memcpy(c->text + c->len, text, n + 1);
-	c->len += n;
-}
-
 struct printer {
 	const char *name;
 	int (*to_file)(FILE *out);

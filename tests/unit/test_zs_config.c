@@ -303,27 +303,6 @@ static void test_version(void **state)
 
 /* --- printers with an output callback ------------------------------------------ */
 
-struct collected {
-	char text[1 << 16];
-	size_t len;
-	unsigned int calls;
-	unsigned int bad_lines;	/* calls whose text is not exactly one line */
-};
-
-static void collect(void *arg, const char *text)
-{
-	struct collected *c = arg;
-	size_t n = strlen(text);
-	const char *nl = strchr(text, '\n');
-
-	c->calls++;
-	if (!nl || nl[1] != '\0')
-		c->bad_lines++;
-	assert_true(c->len + n < sizeof(c->text));
-	memcpy(c->text + c->len, text, n + 1);
-	c->len += n;
-}
-
 static char *file_text(FILE *f)
 {
 	long len = ftell(f);
