@@ -243,6 +243,22 @@ for f in "$res"/fragmentation*.csv; do
 done
 cat << EOF
 
+## 5. zsram against Linux zram
+
+\`bench/bench_zsram.sh\` (step 5 of \`make bench\`; the Linux zram rows need root and a free
+\`/dev/zram0\`, and are skipped with a message otherwise) puts the same disk image into zsram
+(the nbdkit plugin: one \`nbdkit -U\` server, written by \`nbdcopy --flush\` and read back by
+\`nbdcopy\` to \`null:\`) and into \`/dev/zram0\` (reset, \`comp_algorithm\`, \`disksize\`,
+written and read by \`dd bs=1M\` with O_DIRECT, then reset again).  Sizes are the devices'
+own \`mm_stat\`, read after the write; "process RSS" is nbdkit's VmRSS at that moment.
+nbdcopy does not write the zero blocks of the image (it leaves them as holes) while dd writes
+every block, so \`same_pages\` and \`orig_data_size\` differ; a zero block costs nothing in
+either.  zram runs in the kernel with no copy over a socket; zsram pays for the NBD protocol.
+
+EOF
+cat "$res/zsram.md" 2> /dev/null || echo "(not run: the zsram plugin was not built)"
+cat << EOF
+
 ## Where the time goes (profile)
 
 EOF

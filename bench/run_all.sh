@@ -21,26 +21,34 @@ step() {
 
 started=$(date +%s)
 
-step "1/5 density over the lifecycle (about a minute)"
+step "1/6 density over the lifecycle (about a minute)"
 export BENCH_TRACES="$build/bench-traces"
 sh "$here/bench_density.sh" "$bin/zsim" "$res" | tee "$res/density.txt"
 # where zsmalloc's memory goes after compaction, class by class
 "$bin/zsim" replay --classes "$BENCH_TRACES/files-lz4.trace.gz" > "$res/classes-files-lz4.txt"
 
-step "2/5 speed (about a minute; one process per allocator)"
+step "2/6 speed (about a minute; one process per allocator)"
 "$bin/bench_speed" --csv "$res/speed.csv" | tee "$res/speed.txt"
 
-step "3/5 compaction (about 30 s)"
+step "3/6 compaction (about 30 s)"
 "$bin/bench_compact" --csv "$res/compact.csv" | tee "$res/compact.txt"
 
-step "4/5 fragmentation and migration (bench_fragmentation)"
+step "4/6 fragmentation and migration (bench_fragmentation)"
 if [ -x "$bin/bench_fragmentation" ]; then
 	BENCH_RESULTS_DIR="$res" "$bin/bench_fragmentation" | tee "$res/fragmentation.txt"
 else
 	echo "bench_fragmentation is not built; skipped" | tee "$res/fragmentation.txt"
 fi
 
-step "5/5 profile of zsmalloc's hot paths, and the report"
+step "5/6 zsram against Linux zram (bench_zsram.sh, 256 MiB image)"
+plugin="$build/lib/nbdkit-zsram-plugin.so"
+if [ -f "$plugin" ]; then
+	sh "$here/bench_zsram.sh" "$plugin" 256 | tee "$res/zsram.md"
+else
+	echo "the zsram plugin is not built; skipped" | tee "$res/zsram.md"
+fi
+
+step "6/6 profile of zsmalloc's hot paths, and the report"
 rm -f "$res/profile.txt"
 if command -v perf > /dev/null 2>&1 &&
    perf record -q -e cpu-clock -o "$res/perf.data" -- \
