@@ -22,6 +22,19 @@ struct page;
 unsigned long __isolate_free_page(struct page *page, unsigned int order);
 
 /*
+ * Free page reporting (mm/page_reporting.c).  Isolate: take the free
+ * block of 2^@order at @page off the free lists for a report, unless
+ * that would leave the zone below its low watermark; false if not
+ * taken.  Putback: return it to @migratetype's lists, merging as a free
+ * does but without a reporting request, marked PageReported if
+ * @reported and it did not merge.  zone->lock held for both.
+ */
+bool page_reporting_isolate(struct zone *zone, struct page *page,
+			    unsigned int order);
+void page_reporting_putback(struct zone *zone, struct page *page,
+			    unsigned int order, int migratetype, bool reported);
+
+/*
  * Make a block that just left the free lists the caller's: checked (debug
  * builds), private cleared, one reference on the first page.  Unlike the
  * kernel's, the migratetype it is accounted under was fixed when it left
