@@ -116,9 +116,18 @@ static int page_reporting_cycle(struct page_reporting_dev_info *prdev,
 		next = list_next_entry(page, lru);
 		if (PageReported(page))
 			continue;
-		/* Short of free memory: leave the rest for a later pass. */
-		if (!page_reporting_isolate(zone, page, order))
-			return -ENOSPC;
+		if (!page_reporting_isolate(zone, page, order)) {
+			/* Short of free memory: leave the rest for a later pass... */
+			if (!*nents)
+				return -ENOSPC;
+			/* ...unless it is the batch that holds it: report that first. */
+			err = page_reporting_flush(prdev, zone, *nents);
+			*nents = 0;
+			if (err)
+				return err;
+			next = list_first_entry(list, struct page, lru);
+			continue;
+		}
 		pr_batch[*nents].page = page;
 		pr_batch[*nents].order = order;
 		pr_batch_mt[*nents] = mt;

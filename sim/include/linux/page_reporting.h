@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/mm_types.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 
 /* A power of two, as the kernel's. */
