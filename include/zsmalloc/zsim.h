@@ -236,15 +236,14 @@ ZSIM_API int zsim_kcompactd(bool on);
 /*
  * With cfg.madvise (the default) free memory goes back to the OS as
  * Linux's free page reporting gives a guest's free memory back to its
- * host: freeing a buddy block of pageblock size or larger (2 MiB with
- * pageblock order 9) only asks for a pass; 50 ms later a pass on the
- * machine's workqueue takes the free blocks not yet reported off the
- * free lists, 32 at a time, madvise(MADV_DONTNEED)s their frames (one
- * call per run of adjacent blocks) and puts them back marked reported.
- * The process's RSS then follows the machine's use.  A reported block
- * that is allocated again is used as it is: its frames fault back in,
- * zero-filled.  Frees below pageblock size stay resident until they
- * merge into a pageblock.  The counters page_reporting_batches,
+ * host: a free only asks for a pass; 50 ms later a pass on the machine's
+ * workqueue takes the free blocks not yet reported (of any order: the
+ * pages zs_compact() frees are scattered ones) off the free lists, 32
+ * at a time, madvise(MADV_DONTNEED)s their frames (one call per run of
+ * adjacent blocks) and puts them back marked reported.  The process's
+ * RSS then follows the machine's use.  A reported block that is
+ * allocated again is used as it is: its frames fault back in,
+ * zero-filled.  The counters page_reporting_batches,
  * page_reporting_pages and page_reporting_madvise (zsim_vmstat_get())
  * count the passes' work; zsim_get_zoneinfo()'s released_pageblocks is
  * the pageblocks reported now.
@@ -271,7 +270,8 @@ struct zsim_zoneinfo {
 	uint64_t nr_free_type[ZSIM_NR_MIGRATETYPES][ZSIM_NR_ORDERS];
 	/* /proc/pagetypeinfo: pageblocks per migratetype */
 	uint64_t nr_blocks_type[ZSIM_NR_MIGRATETYPES];
-	uint64_t released_pageblocks;	/* given back to the OS with madvise() */
+	/* pageblocks' worth of free memory given back to the OS (reported) */
+	uint64_t released_pageblocks;
 };
 ZSIM_API int zsim_get_zoneinfo(struct zsim_zoneinfo *info);
 
@@ -349,7 +349,7 @@ enum zsim_page_owner {
 #define ZSIM_PF_PRIVATE		(1u << 6)	/* PG_private (zsmalloc: first page) */
 #define ZSIM_PF_PRIVATE_2	(1u << 7)	/* PG_private_2 (zsmalloc 4.8: last page) */
 #define ZSIM_PF_OWNER_PRIV_1	(1u << 8)	/* PG_owner_priv_1 (zsmalloc: huge) */
-#define ZSIM_PF_RELEASED	(1u << 9)	/* free, and its pageblock was given
+#define ZSIM_PF_RELEASED	(1u << 9)	/* free, and its block was given
 						 * back to the OS (free page reporting) */
 
 struct zsim_page_info {

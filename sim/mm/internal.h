@@ -22,17 +22,12 @@ struct page;
 unsigned long __isolate_free_page(struct page *page, unsigned int order);
 
 /*
- * Free page reporting (mm/page_reporting.c).  Isolate: take the free
- * block of 2^@order at @page off the free lists for a report, unless
- * that would leave the zone below its low watermark; false if not
- * taken.  Putback: return it to @migratetype's lists, merging as a free
- * does but without a reporting request, marked PageReported if
- * @reported and it did not merge.  zone->lock held for both.
+ * Free page reporting (mm/page_reporting.c): mark the free block of
+ * 2^@order at @page, on @migratetype's list, reported, and move it to
+ * the list's tail.  zone->lock held.
  */
-bool page_reporting_isolate(struct zone *zone, struct page *page,
-			    unsigned int order);
-void page_reporting_putback(struct zone *zone, struct page *page,
-			    unsigned int order, int migratetype, bool reported);
+void page_reporting_mark(struct zone *zone, struct page *page,
+			 unsigned int order, int migratetype);
 
 /*
  * Make a block that just left the free lists the caller's: checked (debug

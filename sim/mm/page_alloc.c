@@ -161,7 +161,7 @@ static inline bool page_is_buddy(struct zone *zone, unsigned long buddy_pfn,
  */
 static unsigned int __free_one_page(struct page *page, unsigned long *pfnp,
 				    struct zone *zone, unsigned int order,
-				    int migratetype, bool to_tail)
+				    int migratetype)
 {
 	unsigned long pfn = *pfnp, buddy_pfn, combined_pfn;
 	struct free_area *area;
@@ -189,10 +189,6 @@ static unsigned int __free_one_page(struct page *page, unsigned long *pfnp,
 	 * soon: queue at the tail, so this block is less likely to be split
 	 * before that merge can happen.
 	 */
-	if (to_tail) {
-		list_add_tail(&page->lru, &area->free_list[migratetype]);
-		goto out;
-	}
 	if (order < MAX_ORDER - 2) {
 		combined_pfn = pfn & ~(1UL << order);
 		buddy_pfn = combined_pfn ^ (1UL << (order + 1));
@@ -214,7 +210,7 @@ out:
  */
 static inline void expand(struct zone *zone, struct page *page,
 			  unsigned int low, unsigned int high,
-			  struct free_area *area, int migratetype)
+			  struct free_area *area, int migratetype, bool reported)
 {
 	unsigned long size = 1UL << high;
 
@@ -222,9 +218,20 @@ static inline void expand(struct zone *zone, struct page *page,
 		area--;
 		high--;
 		size >>= 1;
-		list_add(&page[size].lru, &area->free_list[migratetype]);
-		area->nr_free++;
 		set_page_order(&page[size], high);
+		/*
+		 * SIM: the halves of a reported block are still not resident:
+		 * they stay reported, at the tail, and no pass reports them
+		 * again (the kernel's expand() drops the mark).
+		 */
+		if (reported) {
+			__SetPageReported(&page[size]);
+			zone->reported_pages += size;
+			list_add_tail(&page[size].lru, &area->free_list[migratetype]);
+		} else {
+			list_add(&page[size].lru, &area->free_list[migratetype]);
+		}
+		area->nr_free++;
 	}
 }
 
@@ -235,6 +242,7 @@ static inline struct page *__rmqueue_smallest(struct zone *zone,
 	unsigned int current_order;
 	struct free_area *area;
 	struct page *page;
+	bool reported;
 
 	for (current_order = order; current_order < MAX_ORDER; current_order++) {
 		area = &zone->free_area[current_order];
@@ -242,10 +250,12 @@ static inline struct page *__rmqueue_smallest(struct zone *zone,
 						struct page, lru);
 		if (!page)
 			continue;
+		reported = PageReported(page);
 		list_del(&page->lru);
 		rmv_page_order(page);
 		area->nr_free--;
-		expand(zone, page, order, current_order, area, migratetype);
+		expand(zone, page, order, current_order, area, migratetype,
+		       reported);
 		return page;
 	}
 	return NULL;
@@ -370,7 +380,7 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 	unsigned int current_order;
 	struct page *page;
 	int fallback_mt;
-	bool can_steal;
+	bool can_steal, reported;
 
 	for (current_order = MAX_ORDER; current_order-- > order;) {
 		area = &zone->free_area[current_order];
@@ -385,11 +395,13 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 		if (can_steal)
 			steal_suitable_fallback(zone, page, start_migratetype);
 
+		reported = PageReported(page);
 		list_del(&page->lru);
 		rmv_page_order(page);
 		area->nr_free--;
 		/* The rest goes to the requested type's lists (as 4.8). */
-		expand(zone, page, order, current_order, area, start_migratetype);
+		expand(zone, page, order, current_order, area, start_migratetype,
+		       reported);
 		return page;
 	}
 	return NULL;
@@ -627,45 +639,19 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 	return nr;
 }
 
-bool page_reporting_isolate(struct zone *zone, struct page *page,
-			    unsigned int order)
+void page_reporting_mark(struct zone *zone, struct page *page,
+			 unsigned int order, int migratetype)
 {
-	unsigned long nr = 1UL << order;
-
 	lockdep_assert_held(&zone->lock);
 	VM_BUG_ON_PAGE(!PageBuddy(page) || page_order(page) != order, page);
-	if (!zone_watermark_ok(zone, 0, low_wmark_pages(zone) + nr, 0, 0))
-		return false;
-	list_del(&page->lru);
-	zone->free_area[order].nr_free--;
-	rmv_page_order(page);
-	__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)nr);
-	return true;
-}
-
-void page_reporting_putback(struct zone *zone, struct page *page,
-			    unsigned int order, int migratetype, bool reported)
-{
-	unsigned long pfn = page_to_pfn(page);
-	unsigned int merged;
-
-	lockdep_assert_held(&zone->lock);
-	__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
+	__SetPageReported(page);
+	zone->reported_pages += 1UL << order;
 	/*
-	 * At the tail, as the kernel's __putback_isolated_page(): blocks
-	 * still resident are allocated first, and the next pass finds the
-	 * unreported ones at the head.
+	 * To the tail, as the kernel's __putback_isolated_page() puts a
+	 * reported block: blocks still resident are allocated first, and
+	 * a pass finds the unreported ones at the head.
 	 */
-	merged = __free_one_page(page, &pfn, zone, order, migratetype, true);
-	/*
-	 * As the kernel's page_reporting_drain(): only a block that did not
-	 * merge is marked; a merged one holds unreported pages and will be
-	 * reported as a whole by a later pass.
-	 */
-	if (reported && merged == order) {
-		__SetPageReported(page);
-		zone->reported_pages += 1UL << order;
-	}
+	list_move_tail(&page->lru, &zone->free_area[order].free_list[migratetype]);
 }
 
 /* Take a block off the free lists if the watermark allows it. */
@@ -946,7 +932,7 @@ static void free_one_page(struct zone *zone, struct page *page,
 	__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
 	__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + alloc_mt, -(1L << order));
 	merged_order = __free_one_page(page, &pfn, zone, order,
-				       get_pageblock_migratetype(zone, pfn), false);
+				       get_pageblock_migratetype(zone, pfn));
 	/* Only a request: the pass runs later, from delayed work. */
 	page_reporting_notify_free(merged_order);
 	spin_unlock(&zone->lock);
@@ -1050,7 +1036,7 @@ int sim_buddy_init(const struct zsim_config *cfg)
 		 * The fresh arena's frames were never touched: with the
 		 * reporting device (cfg->madvise) they count as given back.
 		 */
-		if (cfg->madvise && order >= pageblock_order) {
+		if (cfg->madvise) {
 			__SetPageReported(page);
 			zone->reported_pages += 1UL << order;
 		}

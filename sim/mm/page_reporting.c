@@ -5,11 +5,17 @@
  * page_reporting_order or larger only requests a pass: the state goes
  * to REQUESTED and the device's delayed work is armed once.  The pass
  * walks the free lists of every order from page_reporting_order up,
- * takes unreported blocks off them into a batch of
- * PAGE_REPORTING_CAPACITY entries, drops zone->lock, hands the batch to
- * the device's report(), retakes the lock and puts the blocks back,
- * marked PageReported where they did not merge.  A request that came in
- * during the pass arms the work again.
+ * gathers unreported blocks into a batch of PAGE_REPORTING_CAPACITY
+ * entries, hands the batch to the device's report() and marks the
+ * blocks PageReported, moving them to the tail of their list.  A
+ * request that came in during the pass arms the work again.
+ *
+ * SIM: the kernel takes a batch off the free lists and reports it with
+ * zone->lock dropped; here the batch stays on the lists and is reported
+ * under zone->lock, which is dropped between batches.  An allocation
+ * waits for one batch at most (32 madvise() calls), and nothing that
+ * reads the free lists or the free page count ever sees blocks in
+ * flight, so the statistics stay exact.
  *
  * The device is published under RCU, as the kernel's pr_dev_info: the
  * free path reads it in a read-side section, unregistering clears it,
@@ -17,8 +23,10 @@
  *
  * SIM: the machine registers its own device (sim_page_reporting_init()),
  * whose report() is madvise(MADV_DONTNEED) on the blocks' frames, one
- * call per run of adjacent blocks in the batch.  Differences from the
- * kernel are listed in sim/README.md.
+ * call per run of adjacent blocks in the batch, from order 0 up: the
+ * pages zs_compact() frees are scattered, and only reporting them one
+ * by one lets RSS follow the pool (sim/README.md has the measurement).
+ * Differences from the kernel are listed there too.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -80,9 +88,8 @@ void __page_reporting_notify(void)
 }
 
 /*
- * Hand the @nents blocks of the batch to the device, then put them back,
- * reported if the device took them.  Called and returns with zone->lock
- * held; drops it around report().
+ * Hand the @nents blocks of the batch to the device and mark them
+ * reported if it took them.  zone->lock held throughout (see above).
  */
 static int page_reporting_flush(struct page_reporting_dev_info *prdev,
 				struct zone *zone, unsigned int nents)
@@ -90,60 +97,54 @@ static int page_reporting_flush(struct page_reporting_dev_info *prdev,
 	unsigned int i;
 	int err;
 
-	spin_unlock(&zone->lock);
 	err = prdev->report(prdev, pr_batch, nents);
-	spin_lock(&zone->lock);
+	if (err)
+		return err;
 	for (i = 0; i < nents; i++)
-		page_reporting_putback(zone, pr_batch[i].page, pr_batch[i].order,
-				       pr_batch_mt[i], !err);
-	return err;
+		page_reporting_mark(zone, pr_batch[i].page, pr_batch[i].order,
+				    pr_batch_mt[i]);
+	return 0;
 }
 
 /*
- * Report the unreported blocks of one free list.  *@nents is the batch's
- * fill, carried from list to list.  zone->lock held.
+ * Gather the unreported blocks of one free list into the batch, which
+ * carries over from list to list; report it each time it fills, letting
+ * allocators in after each batch.  zone->lock held.
  */
 static int page_reporting_cycle(struct page_reporting_dev_info *prdev,
 				struct zone *zone, unsigned int order, int mt,
 				unsigned int *nents)
 {
 	struct list_head *list = &zone->free_area[order].free_list[mt];
-	struct page *page, *next;
-	int err = 0;
+	struct page *page;
+	bool full;
+	int err;
 
-	for (page = list_first_entry(list, struct page, lru);
-	     &page->lru != list; page = next) {
-		next = list_next_entry(page, lru);
-		if (PageReported(page))
-			continue;
-		if (!page_reporting_isolate(zone, page, order)) {
-			/* Short of free memory: leave the rest for a later pass... */
-			if (!*nents)
-				return -ENOSPC;
-			/* ...unless it is the batch that holds it: report that first. */
-			err = page_reporting_flush(prdev, zone, *nents);
-			*nents = 0;
-			if (err)
-				return err;
-			next = list_first_entry(list, struct page, lru);
-			continue;
+	do {
+		full = false;
+		/* Unreported blocks are at the head, reported ones at the tail. */
+		list_for_each_entry(page, list, lru) {
+			if (PageReported(page))
+				continue;
+			pr_batch[*nents].page = page;
+			pr_batch[*nents].order = order;
+			pr_batch_mt[*nents] = mt;
+			if (++*nents == PAGE_REPORTING_CAPACITY) {
+				full = true;
+				break;
+			}
 		}
-		pr_batch[*nents].page = page;
-		pr_batch[*nents].order = order;
-		pr_batch_mt[*nents] = mt;
-		if (++*nents < PAGE_REPORTING_CAPACITY)
-			continue;
+		if (!full)
+			return 0;
 		err = page_reporting_flush(prdev, zone, *nents);
 		*nents = 0;
 		if (err)
 			return err;
-		/*
-		 * The lock was dropped: the list may have changed under us.
-		 * Start over; reported blocks are skipped, so this ends.
-		 */
-		next = list_first_entry(list, struct page, lru);
-	}
-	return 0;
+		/* The lists may change meanwhile: this one is walked again. */
+		spin_unlock(&zone->lock);
+		cond_resched();
+		spin_lock(&zone->lock);
+	} while (true);
 }
 
 static int page_reporting_process_zone(struct page_reporting_dev_info *prdev,
@@ -156,13 +157,9 @@ static int page_reporting_process_zone(struct page_reporting_dev_info *prdev,
 	for (order = prdev->order; order < MAX_ORDER && !err; order++)
 		for (mt = 0; mt < MIGRATE_TYPES && !err; mt++)
 			err = page_reporting_cycle(prdev, zone, order, mt, &nents);
-	/* What is left in the batch goes too, whatever stopped the walk. */
-	if (nents) {
-		int ret = page_reporting_flush(prdev, zone, nents);
-
-		if (!err)
-			err = ret;
-	}
+	/* The last, partial batch: its blocks are still free (lock held). */
+	if (!err && nents)
+		err = page_reporting_flush(prdev, zone, nents);
 	spin_unlock(&zone->lock);
 	return err;
 }
@@ -192,8 +189,6 @@ int page_reporting_register(struct page_reporting_dev_info *prdev)
 		err = -EBUSY;
 		goto out;
 	}
-	if (!prdev->order)
-		prdev->order = pageblock_order;
 	if (prdev->order >= MAX_ORDER) {
 		err = -EINVAL;
 		goto out;
@@ -238,8 +233,8 @@ static int cmp_entry_pfn(const void *a, const void *b)
  * madvise(MADV_DONTNEED): the frames leave the process's RSS at once and
  * read back as zeros.  MADV_FREE keeps them in RSS until the host is
  * short of memory, so RSS would not follow the pool (sim/README.md has
- * the measurement).  The blocks are off the free lists meanwhile, so no
- * allocation can hand out a frame being dropped.
+ * the measurement).  zone->lock is held, so no allocation can hand out
+ * (and write) a frame being dropped.
  */
 static int sim_balloon_report(struct page_reporting_dev_info *prdev,
 			      struct page_reporting_entry *ents,
@@ -282,7 +277,7 @@ int sim_page_reporting_init(const struct zsim_config *cfg)
 
 	if (!cfg->madvise)
 		return 0;
-	sim_balloon.order = 0;	/* pageblock_order */
+	sim_balloon.order = SIM_PAGE_REPORTING_ORDER;
 	err = page_reporting_register(&sim_balloon);
 	if (err) {
 		sim_set_error("cannot register the page reporting device: %d", err);

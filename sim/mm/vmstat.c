@@ -93,7 +93,7 @@ static void snapshot_zone(struct zone *zone, struct zsim_zoneinfo *info)
 		if (mt < MIGRATE_TYPES)
 			info->nr_blocks_type[mt]++;
 	}
-	/* Reported blocks are whole pageblocks (reporting order >= pageblock_order). */
+	/* Pageblocks' worth of reported memory (reported blocks may be smaller). */
 	info->released_pageblocks = zone->reported_pages >> pageblock_order;
 	spin_unlock(&zone->lock);
 }

@@ -37,14 +37,22 @@ struct page_reporting_dev_info {
 	struct delayed_work work;
 	/* PAGE_REPORTING_IDLE, _REQUESTED, _ACTIVE */
 	atomic_t state;
-	/* minimum order reported; 0 at registration means pageblock_order */
+	/*
+	 * Minimum order reported.  SIM: taken as given, 0 included (the
+	 * kernel takes 0 as "page_reporting_order, else pageblock_order").
+	 */
 	unsigned int order;
 };
 
 /* The order and delay of the device registered now (or the defaults). */
 extern unsigned int page_reporting_order;
-/* SIM: in jiffies (milliseconds); the kernel's is 2 seconds. */
+/*
+ * SIM: in jiffies (milliseconds); the kernel's is 2 seconds.  50 ms puts
+ * RSS at the pool's size well within 100 ms of zs_compact() (sim/README.md).
+ */
 #define PAGE_REPORTING_DELAY		(HZ / 20)
+/* SIM: the machine's device reports from order 0 (the kernel's default: pageblock_order). */
+#define SIM_PAGE_REPORTING_ORDER	0
 
 /* -EBUSY if a device is registered. */
 int page_reporting_register(struct page_reporting_dev_info *prdev);
