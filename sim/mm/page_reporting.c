@@ -54,6 +54,7 @@ enum {
 
 /* No device: no order is reported, and the free path returns at once. */
 unsigned int page_reporting_order = ~0U;
+bool page_reporting_requested;
 
 static struct page_reporting_dev_info *pr_dev_info;	/* __rcu */
 static DEFINE_MUTEX(page_reporting_mutex);
@@ -61,6 +62,17 @@ static DEFINE_MUTEX(page_reporting_mutex);
 /* The batch; only the work item fills it, and it never runs twice at once. */
 static struct page_reporting_entry pr_batch[PAGE_REPORTING_CAPACITY];
 static int pr_batch_mt[PAGE_REPORTING_CAPACITY];
+
+/*
+ * Arm the pass.  page_reporting_requested is set only here, before the
+ * work can start, and cleared only when it starts: so it is never left
+ * set with no pass to come.
+ */
+static void arm_pass(struct page_reporting_dev_info *prdev, unsigned long delay)
+{
+	WRITE_ONCE(page_reporting_requested, true);
+	schedule_delayed_work(&prdev->work, delay);
+}
 
 static void __page_reporting_request(struct page_reporting_dev_info *prdev)
 {
@@ -73,7 +85,7 @@ static void __page_reporting_request(struct page_reporting_dev_info *prdev)
 	state = atomic_xchg(&prdev->state, PAGE_REPORTING_REQUESTED);
 	if (state != PAGE_REPORTING_IDLE)
 		return;
-	schedule_delayed_work(&prdev->work, PAGE_REPORTING_DELAY);
+	arm_pass(prdev, PAGE_REPORTING_DELAY);
 }
 
 void __page_reporting_notify(void)
@@ -172,11 +184,12 @@ static void page_reporting_process(struct work_struct *work)
 	int state = PAGE_REPORTING_ACTIVE;
 
 	/* Frees from now on request another pass. */
+	WRITE_ONCE(page_reporting_requested, false);
 	atomic_set(&prdev->state, state);
 	page_reporting_process_zone(prdev, &sim_zone);
 	state = atomic_cmpxchg(&prdev->state, state, PAGE_REPORTING_IDLE);
 	if (state == PAGE_REPORTING_REQUESTED)
-		schedule_delayed_work(&prdev->work, PAGE_REPORTING_DELAY);
+		arm_pass(prdev, PAGE_REPORTING_DELAY);
 }
 
 int page_reporting_register(struct page_reporting_dev_info *prdev)
@@ -194,6 +207,7 @@ int page_reporting_register(struct page_reporting_dev_info *prdev)
 		goto out;
 	}
 	atomic_set(&prdev->state, PAGE_REPORTING_IDLE);
+	WRITE_ONCE(page_reporting_requested, false);
 	INIT_DELAYED_WORK(&prdev->work, page_reporting_process);
 	WRITE_ONCE(page_reporting_order, prdev->order);
 	/* As the kernel: a first pass for what is free already. */
@@ -308,7 +322,7 @@ int sim_page_reporting_run(void)
 	/* Request a pass with no delay, unless one is armed or running. */
 	if (atomic_xchg(&prdev->state, PAGE_REPORTING_REQUESTED) ==
 	    PAGE_REPORTING_IDLE)
-		schedule_delayed_work(&prdev->work, 0);
+		arm_pass(prdev, 0);
 	/*
 	 * Flushing fires an armed timer and waits for the pass.  A pass
 	 * that was running at the request arms itself again when it ends:

@@ -61,9 +61,19 @@ void page_reporting_unregister(struct page_reporting_dev_info *prdev);
 
 /* Free path, zone->lock held: a block of @order was freed (merged). */
 void __page_reporting_notify(void);
+/*
+ * SIM: a pass is requested and not started yet.  A hint for the free
+ * path, which then skips the RCU read section and the state's cache
+ * line (urcu-bp's read side costs two full barriers); the kernel's
+ * equivalent cheap exit is its static key and state check.
+ */
+extern bool page_reporting_requested;
+
 static inline void page_reporting_notify_free(unsigned int order)
 {
 	if (order < READ_ONCE(page_reporting_order))
+		return;
+	if (READ_ONCE(page_reporting_requested))
 		return;
 	__page_reporting_notify();
 }
