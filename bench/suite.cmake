@@ -15,7 +15,15 @@ add_executable(bench_compact ${CMAKE_CURRENT_SOURCE_DIR}/bench_compact.c)
 target_link_libraries(bench_compact PRIVATE zsmalloc::zsmalloc zsim_trace m zsmalloc_project_options)
 target_compile_definitions(bench_compact PRIVATE _GNU_SOURCE)
 
+# Free page reporting: the alloc/free loop and RSS after zs_compact().
+add_executable(bench_reporting ${CMAKE_CURRENT_SOURCE_DIR}/bench_reporting.c)
+target_link_libraries(bench_reporting PRIVATE zsmalloc::zsmalloc zsim_trace zsmalloc_project_options)
+target_compile_definitions(bench_reporting PRIVATE _GNU_SOURCE)
+
 if(BUILD_TESTING AND ZSMALLOC_BUILD_TESTS)
+	add_test(NAME bench_reporting_smoke COMMAND bench_reporting --quick)
+	set_tests_properties(bench_reporting_smoke PROPERTIES LABELS "bench"
+		TIMEOUT 300 ENVIRONMENT "ZSIM_LOGLEVEL=3")
 	add_test(NAME bench_speed_smoke COMMAND bench_speed --quick)
 	add_test(NAME bench_compact_smoke COMMAND bench_compact --quick)
 	add_test(NAME bench_density_smoke

@@ -15,6 +15,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/mm/memmap.c
 	${PROJECT_SOURCE_DIR}/sim/mm/filemap.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_alloc.c
+	${PROJECT_SOURCE_DIR}/sim/mm/page_reporting.c
 	${PROJECT_SOURCE_DIR}/sim/mm/vmstat.c
 	${PROJECT_SOURCE_DIR}/sim/mm/slab.c
 	${PROJECT_SOURCE_DIR}/sim/mm/migrate.c

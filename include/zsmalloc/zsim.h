@@ -75,7 +75,8 @@ struct zsim_config {
 	unsigned int nr_cpus;		/* simulated CPUs, 1..ZSIM_MAX_CPUS */
 	uint64_t seed;			/* for every random choice the machine makes */
 	int loglevel;			/* printk console level, 0..8; default 4 */
-	bool madvise;			/* give free pageblocks back to the OS (default on) */
+	bool madvise;			/* give free memory back to the OS (default on):
+					 * free page reporting, see zsim_report_free_pages() */
 	struct zsim_fault_config fault;
 	bool compaction;		/* zone compaction and page migration (default on) */
 	bool kcompactd;			/* start the background compactor (default off) */
@@ -230,6 +231,32 @@ ZSIM_API bool zsim_compaction_enabled(void);
  */
 ZSIM_API int zsim_kcompactd(bool on);
 
+/* --- free page reporting: memory back to the OS ------------------------- */
+
+/*
+ * With cfg.madvise (the default) free memory goes back to the OS as
+ * Linux's free page reporting gives a guest's free memory back to its
+ * host: a free only asks for a pass; 50 ms later a pass on the machine's
+ * workqueue takes the free blocks not yet reported (of any order: the
+ * pages zs_compact() frees are scattered ones) off the free lists, 32
+ * at a time, madvise(MADV_DONTNEED)s their frames (one call per run of
+ * adjacent blocks) and puts them back marked reported.  The process's
+ * RSS then follows the machine's use.  A reported block that is
+ * allocated again is used as it is: its frames fault back in,
+ * zero-filled.  The counters page_reporting_batches,
+ * page_reporting_pages and page_reporting_madvise (zsim_vmstat_get())
+ * count the passes' work; zsim_get_zoneinfo()'s released_pageblocks is
+ * the pageblocks reported now.
+ *
+ * zsim_report_free_pages() runs a pass now, without the delay, and
+ * waits for it (and for a pass that was running); a program or test
+ * that wants RSS to reflect its frees calls it, for instance after
+ * zs_compact().  Returns the pages reported when it returns (0 with
+ * cfg.madvise off).  Boots the default machine if none runs.
+ * zsim_exit() cancels a pending pass and waits for a running one.
+ */
+ZSIM_API unsigned long zsim_report_free_pages(void);
+
 /* --- statistics, in the kernel's formats -------------------------------- */
 
 struct zsim_zoneinfo {
@@ -243,7 +270,8 @@ struct zsim_zoneinfo {
 	uint64_t nr_free_type[ZSIM_NR_MIGRATETYPES][ZSIM_NR_ORDERS];
 	/* /proc/pagetypeinfo: pageblocks per migratetype */
 	uint64_t nr_blocks_type[ZSIM_NR_MIGRATETYPES];
-	uint64_t released_pageblocks;	/* given back to the OS with madvise() */
+	/* pageblocks' worth of free memory given back to the OS (reported) */
+	uint64_t released_pageblocks;
 };
 ZSIM_API int zsim_get_zoneinfo(struct zsim_zoneinfo *info);
 
@@ -321,7 +349,7 @@ enum zsim_page_owner {
 #define ZSIM_PF_PRIVATE		(1u << 6)	/* PG_private (zsmalloc: first page) */
 #define ZSIM_PF_PRIVATE_2	(1u << 7)	/* PG_private_2 (zsmalloc 4.8: last page) */
 #define ZSIM_PF_OWNER_PRIV_1	(1u << 8)	/* PG_owner_priv_1 (zsmalloc: huge) */
-#define ZSIM_PF_RELEASED	(1u << 9)	/* free, and its pageblock was given
+#define ZSIM_PF_RELEASED	(1u << 9)	/* free, and its block was given
 						 * back to the OS (free page reporting) */
 
 struct zsim_page_info {

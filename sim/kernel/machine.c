@@ -387,6 +387,8 @@ static void register_atfork(void)
 static void machine_teardown(int stage)
 {
 	/* Undo boot stages above @stage, newest first. */
+	if (stage >= 9)
+		sim_page_reporting_exit();
 	if (stage >= 8)
 		sim_compaction_exit();
 	if (stage >= 7)
@@ -440,6 +442,8 @@ static int machine_boot(const struct zsim_config *cfg)
 		stage = 7;
 	if (!err && !(err = sim_compaction_init(cfg)))
 		stage = 8;
+	if (!err && !(err = sim_page_reporting_init(cfg)))
+		stage = 9;
 	if (err) {
 		if (!last_error[0])
 			sim_set_error("boot failed at stage %d: %s", stage, strerror(-err));
@@ -526,7 +530,9 @@ long zsim_exit(void)
 		pthread_mutex_unlock(&machine_lock);
 		return 0;
 	}
-	/* kcompactd first: it may be migrating a driver's pages. */
+	/* The reporting pass first: it may hold free blocks off the lists. */
+	sim_page_reporting_exit();
+	/* kcompactd next: it may be migrating a driver's pages. */
 	sim_compaction_exit();
 	sim_run_exitcalls();
 	sim_shrinker_exit();

@@ -26,6 +26,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 #include <sim/internal.h>
 
@@ -58,6 +59,12 @@ static pthread_mutex_t wq_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(workqueues);
 static unsigned long work_seq;			/* last instance number */
 struct workqueue_struct *sim_system_wq;
+
+/* Delayed works: armed ones wait on this list for the timer thread. */
+static LIST_HEAD(timer_list);
+static pthread_cond_t timer_cond;		/* CLOCK_MONOTONIC */
+static pthread_t timer_thread;
+static bool timer_started, timer_stopping;
 
 static inline void set_work_bit(int bit, struct work_struct *work)
 {
@@ -287,28 +294,130 @@ void sim_destroy_workqueue(struct workqueue_struct *wq)
 	wq_join_and_free(wq);
 }
 
+/* Caller holds the mutex and set PENDING: put @work on @wq's list. */
+static void insert_work(struct workqueue_struct *wq, struct work_struct *work)
+{
+	work->sim_wq = wq;
+	work->sim_seq = ++work_seq;
+	list_add_tail(&work->entry, &wq->worklist);
+	pthread_cond_signal(&wq->more_work);
+}
+
+/* Caller holds the mutex: may @work be queued on @wq now? */
+static bool may_queue(struct workqueue_struct *wq, struct work_struct *work)
+{
+	if (test_bit(WORK_STRUCT_CANCELING_BIT, work_data_bits(work)))
+		return false;
+	if (wq->stopping || (wq->draining && !current_worker(wq))) {
+		/* The kernel WARNs too: nothing would ever run it. */
+		WARN_ON_ONCE(1);
+		return false;
+	}
+	return true;
+}
+
 bool sim_queue_work(struct workqueue_struct *wq, struct work_struct *work)
 {
 	bool ret = false;
 
 	pthread_mutex_lock(&wq_pool_mutex);
-	if (test_bit(WORK_STRUCT_CANCELING_BIT, work_data_bits(work)))
+	if (!may_queue(wq, work))
 		goto out;
-	if (wq->stopping || (wq->draining && !current_worker(wq))) {
-		/* The kernel WARNs too: nothing would ever run it. */
-		WARN_ON_ONCE(1);
-		goto out;
-	}
 	if (test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
 		goto out;
-	work->sim_wq = wq;
-	work->sim_seq = ++work_seq;
-	list_add_tail(&work->entry, &wq->worklist);
-	pthread_cond_signal(&wq->more_work);
+	insert_work(wq, work);
 	ret = true;
 out:
 	pthread_mutex_unlock(&wq_pool_mutex);
 	return ret;
+}
+
+/* --- delayed works ------------------------------------------------------ */
+
+bool sim_queue_delayed_work(struct workqueue_struct *wq,
+			    struct delayed_work *dwork, unsigned long delay)
+{
+	struct work_struct *work = &dwork->work;
+	bool ret = false;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (!wq || !may_queue(wq, work))
+		goto out;
+	if (test_and_set_bit(WORK_STRUCT_PENDING_BIT, work_data_bits(work)))
+		goto out;
+	dwork->wq = wq;
+	if (!delay || !timer_started) {
+		insert_work(wq, work);
+	} else {
+		dwork->expires = jiffies + delay;
+		list_add_tail(&dwork->timer_entry, &timer_list);
+		pthread_cond_signal(&timer_cond);
+	}
+	ret = true;
+out:
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return ret;
+}
+
+/* Caller holds the mutex: the armed delayed work expiring first, or NULL. */
+static struct delayed_work *first_timer(void)
+{
+	struct delayed_work *dwork, *first = NULL;
+
+	list_for_each_entry(dwork, &timer_list, timer_entry)
+		if (!first || (long)(dwork->expires - first->expires) < 0)
+			first = dwork;
+	return first;
+}
+
+/* Caller holds the mutex: the timer fired (or is forced): queue it. */
+static void fire_timer(struct delayed_work *dwork)
+{
+	list_del_init(&dwork->timer_entry);
+	if (dwork->wq->stopping) {
+		/* Its workqueue is going: nothing would run it. */
+		WARN_ON_ONCE(1);
+		clear_work_bit(WORK_STRUCT_PENDING_BIT, &dwork->work);
+		return;
+	}
+	insert_work(dwork->wq, &dwork->work);
+}
+
+static void *timer_thread_fn(void *arg)
+{
+	struct delayed_work *dwork;
+	struct timespec ts;
+	unsigned long now;
+
+	(void)arg;
+	pthread_mutex_lock(&wq_pool_mutex);
+	while (!timer_stopping) {
+		dwork = first_timer();
+		if (!dwork) {
+			pthread_cond_wait(&timer_cond, &wq_pool_mutex);
+			continue;
+		}
+		now = jiffies;
+		if ((long)(dwork->expires - now) <= 0) {
+			fire_timer(dwork);
+			continue;
+		}
+		/* jiffies are CLOCK_MONOTONIC milliseconds */
+		ts.tv_sec = (time_t)(dwork->expires / HZ);
+		ts.tv_nsec = (long)(dwork->expires % HZ) * (1000000000L / HZ);
+		pthread_cond_timedwait(&timer_cond, &wq_pool_mutex, &ts);
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return NULL;
+}
+
+bool sim_flush_delayed_work(struct delayed_work *dwork)
+{
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (!list_empty(&dwork->timer_entry))
+		fire_timer(dwork);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return sim_flush_work(&dwork->work);
 }
 
 bool sim_schedule_work(struct work_struct *work)
@@ -422,6 +531,36 @@ bool sim_cancel_work_sync(struct work_struct *work)
 	return ret;
 }
 
+bool sim_cancel_delayed_work_sync(struct delayed_work *dwork)
+{
+	struct work_struct *work = &dwork->work;
+	struct workqueue_struct *wq;
+	bool ret = false;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (!list_empty(&dwork->timer_entry)) {
+		list_del_init(&dwork->timer_entry);
+		clear_work_bit(WORK_STRUCT_PENDING_BIT, work);
+		ret = true;
+	}
+	ret |= try_to_grab_pending(work);
+	wq = work->sim_wq ? work->sim_wq : dwork->wq;
+	if (wq) {
+		struct worker *self = current_worker(wq);
+
+		if (self && self->current_work == work)
+			sim_bug(__FILE__, __LINE__, __func__,
+				"cancel_delayed_work_sync() of the work item running it");
+		/* While it finishes, it may not arm or queue itself again. */
+		set_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+		while (work_running(wq, work, NULL))
+			pthread_cond_wait(&wq->done, &wq_pool_mutex);
+		clear_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	return ret;
+}
+
 void sim_flush_workqueue(struct workqueue_struct *wq)
 {
 	unsigned long target;
@@ -467,13 +606,58 @@ void sim_drain_workqueue(struct workqueue_struct *wq)
 	pthread_mutex_unlock(&wq_pool_mutex);
 }
 
+/* Stop the timer thread; timers still armed are dropped with a warning. */
+static void stop_timer(void)
+{
+	struct delayed_work *dwork;
+
+	pthread_mutex_lock(&wq_pool_mutex);
+	if (!timer_started) {
+		pthread_mutex_unlock(&wq_pool_mutex);
+		return;
+	}
+	timer_stopping = true;
+	pthread_cond_broadcast(&timer_cond);
+	pthread_mutex_unlock(&wq_pool_mutex);
+	pthread_join(timer_thread, NULL);
+	pthread_mutex_lock(&wq_pool_mutex);
+	timer_started = false;
+	while (!list_empty(&timer_list)) {
+		dwork = list_first_entry(&timer_list, struct delayed_work, timer_entry);
+		pr_warn("zsim: a delayed work was still armed at shutdown; dropped\n");
+		list_del_init(&dwork->timer_entry);
+		clear_work_bit(WORK_STRUCT_PENDING_BIT, &dwork->work);
+	}
+	pthread_mutex_unlock(&wq_pool_mutex);
+	pthread_cond_destroy(&timer_cond);
+}
+
 int sim_workqueue_init(void)
 {
 	struct workqueue_struct *wq;
+	pthread_condattr_t attr;
+	int err;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&timer_cond, &attr);
+	pthread_condattr_destroy(&attr);
+	timer_stopping = false;
+	err = pthread_create(&timer_thread, NULL, timer_thread_fn, NULL);
+	if (err) {
+		pthread_cond_destroy(&timer_cond);
+		sim_set_error("cannot start the workqueue timer: %s", strerror(err));
+		return -ENOMEM;
+	}
+	pthread_setname_np(timer_thread, "wq_timer");
+	pthread_mutex_lock(&wq_pool_mutex);
+	timer_started = true;
+	pthread_mutex_unlock(&wq_pool_mutex);
 
 	/* Not alloc_workqueue(): the machine is half booted. */
 	wq = wq_create("events", 0, 0);
 	if (!wq) {
+		stop_timer();
 		sim_set_error("cannot start the system workqueue");
 		return -ENOMEM;
 	}
@@ -486,6 +670,8 @@ int sim_workqueue_init(void)
 void sim_workqueue_exit(void)
 {
 	struct workqueue_struct *wq;
+
+	stop_timer();
 
 	pthread_mutex_lock(&wq_pool_mutex);
 	wq = sim_system_wq;

@@ -22,6 +22,14 @@ struct page;
 unsigned long __isolate_free_page(struct page *page, unsigned int order);
 
 /*
+ * Free page reporting (mm/page_reporting.c): mark the free block of
+ * 2^@order at @page, on @migratetype's list, reported, and move it to
+ * the list's tail.  zone->lock held.
+ */
+void page_reporting_mark(struct zone *zone, struct page *page,
+			 unsigned int order, int migratetype);
+
+/*
  * Make a block that just left the free lists the caller's: checked (debug
  * builds), private cleared, one reference on the first page.  Unlike the
  * kernel's, the migratetype it is accounted under was fixed when it left

@@ -7,9 +7,10 @@
  *
  * SIM: no per-CPU page lists (every allocation takes zone->lock), no
  * highatomic reserve, no CMA or isolation, no OOM killer.  Free blocks
- * of pageblock size and larger give their frames back to the operating
- * system with madvise(MADV_DONTNEED), so the process's RSS follows the
- * simulated usage.  See sim/README.md.
+ * of the reporting order and larger are reported later, in batches, by
+ * mm/page_reporting.c, whose device gives their frames back to the
+ * operating system, so the process's RSS follows the simulated usage.
+ * The free path only asks for a pass.  See sim/README.md.
  */
 #include <errno.h>
 #include <sched.h>
@@ -26,6 +27,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 #include <linux/compaction.h>
+#include <linux/page_reporting.h>
 #include <linux/sched.h>
 #include <sim/internal.h>
 #include "internal.h"
@@ -33,9 +35,6 @@
 struct zone sim_zone;
 unsigned int pageblock_order = 9;
 int page_group_by_mobility_disabled;
-
-/* cfg->madvise: give free pageblocks back to the OS. */
-static bool madvise_free_blocks;
 
 const char *const migratetype_names[MIGRATE_TYPES] = {
 	[MIGRATE_UNMOVABLE]	= "Unmovable",
@@ -121,53 +120,6 @@ static void change_pageblock_range(struct page *page, unsigned int order,
 	}
 }
 
-/*
- * Pages [pfn, pfn + 2^order) leave the allocator: their pageblocks hold
- * data again, so a later merge must release them anew.  zone->lock held.
- */
-static inline void mark_pageblocks_in_use(struct zone *zone, unsigned long pfn,
-					  unsigned int order)
-{
-	unsigned long first = pfn_to_pageblock_idx(zone, pfn);
-	unsigned long last = pfn_to_pageblock_idx(zone, pfn + (1UL << order) - 1);
-
-	do {
-		zone->pageblock_released[first] = 0;
-	} while (first++ < last);
-}
-
-/*
- * A free block of at least pageblock size formed: give the frames of its
- * pageblocks that still hold data back to the OS.  Under zone->lock, so
- * that no allocation can hand out (and write) a frame being released.
- */
-static void release_free_block(struct zone *zone, unsigned long pfn,
-			       unsigned int order)
-{
-	unsigned long idx = pfn_to_pageblock_idx(zone, pfn);
-	unsigned long end = idx + (1UL << (order - pageblock_order));
-	unsigned long run;
-
-	while (idx < end) {
-		if (zone->pageblock_released[idx]) {
-			idx++;
-			continue;
-		}
-		/* One madvise() for each run of unreleased pageblocks. */
-		for (run = idx; run < end && !zone->pageblock_released[run]; run++)
-			;
-		pfn = pageblock_start_pfn(zone->zone_start_pfn) +
-		      (idx << pageblock_order);
-		if (madvise(page_address(pfn_to_page(pfn)),
-			    (run - idx) << (pageblock_order + PAGE_SHIFT),
-			    MADV_DONTNEED) == 0)
-			memset(zone->pageblock_released + idx, 1, run - idx);
-		else
-			WARN_ON_ONCE(1);
-		idx = run;
-	}
-}
-
 /* --- free lists ------------------------------------------------------- */
 
 static inline void set_page_order(struct page *page, unsigned int order)
@@ -176,8 +128,16 @@ static inline void set_page_order(struct page *page, unsigned int order)
 	__SetPageBuddy(page);
 }
 
+/*
+ * The block leaves the free lists: a reported block stops being one
+ * (its frames fault back in when written).  zone->lock held.
+ */
 static inline void rmv_page_order(struct page *page)
 {
+	if (PageReported(page)) {
+		__ClearPageReported(page);
+		sim_zone.reported_pages -= 1UL << page_order(page);
+	}
 	__ClearPageBuddy(page);
 	set_page_private(page, 0);
 }
@@ -250,7 +210,7 @@ out:
  */
 static inline void expand(struct zone *zone, struct page *page,
 			  unsigned int low, unsigned int high,
-			  struct free_area *area, int migratetype)
+			  struct free_area *area, int migratetype, bool reported)
 {
 	unsigned long size = 1UL << high;
 
@@ -258,9 +218,20 @@ static inline void expand(struct zone *zone, struct page *page,
 		area--;
 		high--;
 		size >>= 1;
-		list_add(&page[size].lru, &area->free_list[migratetype]);
-		area->nr_free++;
 		set_page_order(&page[size], high);
+		/*
+		 * SIM: the halves of a reported block are still not resident:
+		 * they stay reported, at the tail, and no pass reports them
+		 * again (the kernel's expand() drops the mark).
+		 */
+		if (reported) {
+			__SetPageReported(&page[size]);
+			zone->reported_pages += size;
+			list_add_tail(&page[size].lru, &area->free_list[migratetype]);
+		} else {
+			list_add(&page[size].lru, &area->free_list[migratetype]);
+		}
+		area->nr_free++;
 	}
 }
 
@@ -271,6 +242,7 @@ static inline struct page *__rmqueue_smallest(struct zone *zone,
 	unsigned int current_order;
 	struct free_area *area;
 	struct page *page;
+	bool reported;
 
 	for (current_order = order; current_order < MAX_ORDER; current_order++) {
 		area = &zone->free_area[current_order];
@@ -278,10 +250,12 @@ static inline struct page *__rmqueue_smallest(struct zone *zone,
 						struct page, lru);
 		if (!page)
 			continue;
+		reported = PageReported(page);
 		list_del(&page->lru);
 		rmv_page_order(page);
 		area->nr_free--;
-		expand(zone, page, order, current_order, area, migratetype);
+		expand(zone, page, order, current_order, area, migratetype,
+		       reported);
 		return page;
 	}
 	return NULL;
@@ -406,7 +380,7 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 	unsigned int current_order;
 	struct page *page;
 	int fallback_mt;
-	bool can_steal;
+	bool can_steal, reported;
 
 	for (current_order = MAX_ORDER; current_order-- > order;) {
 		area = &zone->free_area[current_order];
@@ -421,11 +395,13 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 		if (can_steal)
 			steal_suitable_fallback(zone, page, start_migratetype);
 
+		reported = PageReported(page);
 		list_del(&page->lru);
 		rmv_page_order(page);
 		area->nr_free--;
 		/* The rest goes to the requested type's lists (as 4.8). */
-		expand(zone, page, order, current_order, area, start_migratetype);
+		expand(zone, page, order, current_order, area, start_migratetype,
+		       reported);
 		return page;
 	}
 	return NULL;
@@ -627,7 +603,7 @@ void split_page(struct page *page, unsigned int order)
 unsigned long __isolate_free_page(struct page *page, unsigned int order)
 {
 	struct zone *zone = page_zone(page);
-	unsigned long nr = 1UL << order, pfn = page_to_pfn(page);
+	unsigned long nr = 1UL << order;
 	struct page *endpage;
 	int mt;
 
@@ -646,7 +622,6 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 	rmv_page_order(page);
 	__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)nr);
 	__mod_zone_page_state(zone, NR_ZONE_MOVABLE, (long)nr);
-	mark_pageblocks_in_use(zone, pfn, order);
 	set_alloc_migratetype(page, MIGRATE_MOVABLE);
 
 	/*
@@ -662,6 +637,21 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 		}
 	}
 	return nr;
+}
+
+void page_reporting_mark(struct zone *zone, struct page *page,
+			 unsigned int order, int migratetype)
+{
+	lockdep_assert_held(&zone->lock);
+	VM_BUG_ON_PAGE(!PageBuddy(page) || page_order(page) != order, page);
+	__SetPageReported(page);
+	zone->reported_pages += 1UL << order;
+	/*
+	 * To the tail, as the kernel's __putback_isolated_page() puts a
+	 * reported block: blocks still resident are allocated first, and
+	 * a pass finds the unreported ones at the head.
+	 */
+	list_move_tail(&page->lru, &zone->free_area[order].free_list[migratetype]);
 }
 
 /* Take a block off the free lists if the watermark allows it. */
@@ -682,7 +672,6 @@ static struct page *rmqueue(struct zone *zone, unsigned int order,
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(1L << order));
 		__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + migratetype,
 				      1L << order);
-		mark_pageblocks_in_use(zone, page_to_pfn(page), order);
 	}
 out:
 	spin_unlock(&zone->lock);
@@ -944,8 +933,8 @@ static void free_one_page(struct zone *zone, struct page *page,
 	__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + alloc_mt, -(1L << order));
 	merged_order = __free_one_page(page, &pfn, zone, order,
 				       get_pageblock_migratetype(zone, pfn));
-	if (merged_order >= pageblock_order && madvise_free_blocks)
-		release_free_block(zone, pfn, merged_order);
+	/* Only a request: the pass runs later, from delayed work. */
+	page_reporting_notify_free(merged_order);
 	spin_unlock(&zone->lock);
 }
 
@@ -995,7 +984,6 @@ int sim_buddy_init(const struct zsim_config *cfg)
 	memset(zone, 0, sizeof(*zone));
 	memset(vm_event_states, 0, sizeof(vm_event_states));
 	pageblock_order = cfg->pageblock_order;
-	madvise_free_blocks = cfg->madvise;
 
 	BUILD_BUG_ON(NR_ZONE_MOVABLE - NR_ZONE_UNMOVABLE != MIGRATE_MOVABLE ||
 		     NR_ZONE_RECLAIMABLE - NR_ZONE_UNMOVABLE != MIGRATE_RECLAIMABLE);
@@ -1010,12 +998,9 @@ int sim_buddy_init(const struct zsim_config *cfg)
 					   pageblock_start_pfn(zone->zone_start_pfn),
 					   pageblock_nr_pages);
 	zone->pageblock_mt = malloc(zone->nr_pageblocks);
-	zone->pageblock_released = malloc(zone->nr_pageblocks);
 	zone->pageblock_skip = calloc(zone->nr_pageblocks, 1);
-	if (!zone->pageblock_mt || !zone->pageblock_released ||
-	    !zone->pageblock_skip) {
+	if (!zone->pageblock_mt || !zone->pageblock_skip) {
 		free(zone->pageblock_mt);
-		free(zone->pageblock_released);
 		free(zone->pageblock_skip);
 		memset(zone, 0, sizeof(*zone));
 		sim_set_error("cannot allocate the pageblock arrays");
@@ -1023,8 +1008,6 @@ int sim_buddy_init(const struct zsim_config *cfg)
 	}
 	/* As at boot: every pageblock MOVABLE; the fresh arena holds nothing. */
 	memset(zone->pageblock_mt, MIGRATE_MOVABLE, zone->nr_pageblocks);
-	memset(zone->pageblock_released, madvise_free_blocks ? 1 : 0,
-	       zone->nr_pageblocks);
 	page_group_by_mobility_disabled =
 		nr_pages < pageblock_nr_pages * MIGRATE_TYPES;
 	if (page_group_by_mobility_disabled)
@@ -1049,6 +1032,14 @@ int sim_buddy_init(const struct zsim_config *cfg)
 				 pfn + (1UL << order) > end))
 			order--;
 		set_page_order(page, order);
+		/*
+		 * The fresh arena's frames were never touched: with the
+		 * reporting device (cfg->madvise) they count as given back.
+		 */
+		if (cfg->madvise) {
+			__SetPageReported(page);
+			zone->reported_pages += 1UL << order;
+		}
 		mt = get_pageblock_migratetype(zone, pfn);
 		list_add_tail(&page->lru, &zone->free_area[order].free_list[mt]);
 		zone->free_area[order].nr_free++;
@@ -1087,7 +1078,6 @@ long sim_buddy_exit(void)
 	}
 	kasan_exit_pages();
 	free(zone->pageblock_mt);
-	free(zone->pageblock_released);
 	free(zone->pageblock_skip);
 	memset(zone, 0, sizeof(*zone));
 	return leaked;

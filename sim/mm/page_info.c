@@ -136,7 +136,8 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 		info->buddy_order = (int)order;
 		info->alloc_mt = -1;
 		info->block_pfn = head;
-		if (zone->pageblock_released[info->pageblock])
+		/* given back: its block was reported (mm/page_reporting.c) */
+		if (PageReported(pfn_to_page(head)))
 			info->flags |= ZSIM_PF_RELEASED;
 		/* the flags of a frame inside a free block are the block's */
 		info->flags &= ~ZSIM_PF_BUDDY;

@@ -44,6 +44,9 @@ const char *const vm_event_names[] = {
 	[COMPACTFAIL]		= "compact_fail",
 	[COMPACTSUCCESS]	= "compact_success",
 	[KCOMPACTD_WAKE]	= "compact_daemon_wake",
+	[PAGE_REPORTING_BATCHES] = "page_reporting_batches",
+	[PAGE_REPORTING_PAGES]	= "page_reporting_pages",
+	[PAGE_REPORTING_MADVISE] = "page_reporting_madvise",
 };
 
 void all_vm_events(unsigned long *ret)
@@ -89,9 +92,9 @@ static void snapshot_zone(struct zone *zone, struct zsim_zoneinfo *info)
 		mt = zone->pageblock_mt[i];
 		if (mt < MIGRATE_TYPES)
 			info->nr_blocks_type[mt]++;
-		if (zone->pageblock_released[i])
-			info->released_pageblocks++;
 	}
+	/* Pageblocks' worth of reported memory (reported blocks may be smaller). */
+	info->released_pageblocks = zone->reported_pages >> pageblock_order;
 	spin_unlock(&zone->lock);
 }
 

@@ -65,13 +65,13 @@ struct zone {
 	unsigned long nr_pageblocks;
 	/* migratetype of each pageblock, one byte per block */
 	unsigned char *pageblock_mt;
-	/* SIM: pageblock's frames were given back with madvise() */
-	unsigned char *pageblock_released;
 	/* PG_migrate_skip equivalent, one byte per block */
 	unsigned char *pageblock_skip;
 
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER];
+	/* pages in PageReported free blocks (mm/page_reporting.c) */
+	unsigned long reported_pages;
 
 	/* compaction state (sim/mm/compaction.c) */
 	unsigned long compact_cached_free_pfn;

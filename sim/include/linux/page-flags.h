@@ -33,6 +33,8 @@ enum pageflags {
 
 	/* non-LRU movable pages isolated for migration (4.8: aliased) */
 	PG_isolated = PG_reclaim,
+	/* free blocks given to the page reporting device (Linux 5.7: aliased) */
+	PG_reported = PG_uptodate,
 };
 
 /*
@@ -98,6 +100,8 @@ PAGEFLAG(SwapBacked, swapbacked)
 PAGEFLAG(Unevictable, unevictable)
 __PAGEFLAG(Buddy, buddy)
 __PAGEFLAG(Isolated, isolated)
+/* Only on the first page of a free buddy block, under zone->lock. */
+__PAGEFLAG(Reported, reported)
 
 /*
  * page->mapping low bits.  An anonymous page has ANON; a non-LRU movable

@@ -26,6 +26,10 @@ enum vm_event_item {
 	COMPACTFAIL,		/* ... and still failed after it */
 	COMPACTSUCCESS,		/* ... and succeeded after it */
 	KCOMPACTD_WAKE,		/* kcompactd woke up to work */
+	/* SIM: free page reporting (mm/page_reporting.c); Linux counts none */
+	PAGE_REPORTING_BATCHES,	/* report() calls */
+	PAGE_REPORTING_PAGES,	/* pages reported */
+	PAGE_REPORTING_MADVISE,	/* madvise() calls the device made */
 	NR_VM_EVENT_ITEMS
 };
 

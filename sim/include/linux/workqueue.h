@@ -11,8 +11,9 @@
  * max_active of them (0: one per simulated CPU), at most 8.  There is
  * no concurrency management: a work item that waits for another item
  * of the same workqueue can deadlock if all its workers wait.  There
- * are no delayed works.  system_wq is started at boot and drained and
- * joined at zsim_exit(); system_unbound_wq and system_long_wq are it.
+ * is one timer thread for delayed works (jiffies are milliseconds).
+ * system_wq is started at boot and drained and joined at zsim_exit();
+ * system_unbound_wq and system_long_wq are it.
  *
  * As in Linux, an item is never run by two workers of a workqueue at
  * once: queued again while it runs, it stays pending and runs on the
@@ -119,5 +120,45 @@ void sim_drain_workqueue(struct workqueue_struct *wq);
 #define flush_workqueue(wq)		sim_flush_workqueue(wq)
 #define drain_workqueue(wq)		sim_drain_workqueue(wq)
 #define flush_scheduled_work()		sim_flush_workqueue(system_wq)
+
+/*
+ * Delayed work: a work item queued by the timer thread once @delay
+ * jiffies have passed.  SIM: the timer is the simulator's own thread,
+ * not a timer_list; pending covers the timer and the queue, as in Linux.
+ */
+struct delayed_work {
+	struct work_struct work;
+	struct workqueue_struct *wq;	/* where the timer queues it */
+	unsigned long expires;		/* jiffies */
+	struct list_head timer_entry;	/* on the timer's list while armed */
+};
+
+#define INIT_DELAYED_WORK(_dwork, _func) do {				\
+	INIT_WORK(&(_dwork)->work, (_func));				\
+	(_dwork)->wq = NULL;						\
+	(_dwork)->expires = 0;						\
+	INIT_LIST_HEAD(&(_dwork)->timer_entry);				\
+} while (0)
+
+static inline struct delayed_work *to_delayed_work(struct work_struct *work)
+{
+	return (struct delayed_work *)((char *)work -
+				       __builtin_offsetof(struct delayed_work, work));
+}
+
+bool sim_queue_delayed_work(struct workqueue_struct *wq,
+			    struct delayed_work *dwork, unsigned long delay);
+bool sim_flush_delayed_work(struct delayed_work *dwork);
+bool sim_cancel_delayed_work_sync(struct delayed_work *dwork);
+
+/* false if @dwork was already pending (armed or queued). */
+#define queue_delayed_work(wq, dwork, delay)				\
+	sim_queue_delayed_work(wq, dwork, delay)
+#define schedule_delayed_work(dwork, delay)				\
+	sim_queue_delayed_work(system_wq, dwork, delay)
+/* Queues an armed timer at once, then waits as flush_work(). */
+#define flush_delayed_work(dwork)	sim_flush_delayed_work(dwork)
+/* Disarms or dequeues, then waits for a running instance. */
+#define cancel_delayed_work_sync(dwork)	sim_cancel_delayed_work_sync(dwork)
 
 #endif /* _LINUX_WORKQUEUE_H */

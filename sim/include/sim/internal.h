@@ -48,6 +48,8 @@ int sim_workqueue_init(void);					/* kernel/workqueue.c */
 void sim_workqueue_exit(void);
 int sim_shrinker_init(void);					/* kernel/shrinker.c */
 void sim_shrinker_exit(void);
+int sim_page_reporting_init(const struct zsim_config *cfg);	/* mm/page_reporting.c */
+void sim_page_reporting_exit(void);
 int sim_compaction_init(const struct zsim_config *cfg);		/* mm/compaction.c */
 void sim_compaction_exit(void);					/* stops kcompactd */
 
