@@ -63,9 +63,12 @@ of that order, or splits a larger one in halves until it has one; a free
 block merges with its *buddy*, the block of the same size whose pfn
 differs in bit *order* only, whenever that buddy is free too, so free
 memory drifts back into large blocks.  On a fresh machine almost every
-frame sits in order-10 blocks.  Free pageblocks are given back to the host
-(\`madvise(MADV_DONTNEED)\`), drawn white; yellow cells are free blocks of
-small order, paling towards teal as the order grows.
+frame sits in order-10 blocks.  Free blocks are given back to the host
+by free page reporting (as a guest reports free memory to its
+hypervisor): a pass on a workqueue, about 50 ms after a free, hands them
+over in batches and the host side \`madvise(MADV_DONTNEED)\`s them; they
+are drawn white.  Yellow cells are free blocks not yet reported, paling
+towards teal as the order grows.
 
 ## 2. Grouping by mobility
 
