@@ -44,6 +44,8 @@ const char *const vm_event_names[] = {
 	[COMPACTFAIL]		= "compact_fail",
 	[COMPACTSUCCESS]	= "compact_success",
 	[KCOMPACTD_WAKE]	= "compact_daemon_wake",
+	[CMA_ALLOC_SUCCESS]	= "cma_alloc_success",
+	[CMA_ALLOC_FAIL]	= "cma_alloc_fail",
 };
 
 void all_vm_events(unsigned long *ret)

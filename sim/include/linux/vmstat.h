@@ -26,6 +26,9 @@ enum vm_event_item {
 	COMPACTFAIL,		/* ... and still failed after it */
 	COMPACTSUCCESS,		/* ... and succeeded after it */
 	KCOMPACTD_WAKE,		/* kcompactd woke up to work */
+	/* contiguous ranges (mm/page_isolation.c), as CONFIG_CMA's, Linux 5.x */
+	CMA_ALLOC_SUCCESS,	/* zsim_alloc_contig_range() calls that succeeded */
+	CMA_ALLOC_FAIL,		/* ... and that failed */
 	NR_VM_EVENT_ITEMS
 };
 
