@@ -361,10 +361,7 @@ ZSIM_API int zsim_page_info(uint64_t pfn, struct zsim_page_info *info);
 
 /* Short names for tables and legends: "free", "slab", "movable-ops", ... */
 ZSIM_API const char *zsim_page_owner_name(enum zsim_page_owner owner);
-/*
- * "Unmovable", "Movable", "Reclaimable", "HighAtomic" as pagetypeinfo
- * prints them, "Isolate" for 4; NULL beyond
- */
+/* "Unmovable", "Movable", "Reclaimable", "HighAtomic" as pagetypeinfo prints them; NULL beyond */
 ZSIM_API const char *zsim_migratetype_name(int migratetype);
 
 /* --- driver-level page control: one chosen page, contiguous ranges ------ */

@@ -184,9 +184,6 @@ const char *zsim_page_owner_name(enum zsim_page_owner owner)
 
 const char *zsim_migratetype_name(int migratetype)
 {
-	/* pagetypeinfo's name for it in kernels with CONFIG_MEMORY_ISOLATION */
-	if (migratetype == MIGRATE_ISOLATE)
-		return "Isolate";
 	if (migratetype < 0 || migratetype >= MIGRATE_TYPES)
 		return NULL;
 	return migratetype_names[migratetype];
