@@ -422,7 +422,8 @@ int zsim_putback_page(uint64_t pfn)
 }
 
 struct migrate_target {
-	struct page *target;	/* the caller's choice, or NULL */
+	struct page *chosen;	/* the caller's choice, or NULL */
+	struct page *target;	/* the choice while nobody uses it */
 	struct page *newpage;	/* what the page moved to */
 };
 
@@ -442,9 +443,20 @@ static struct page *chosen_target(struct page *page, unsigned long private,
 	return newpage;
 }
 
+/* A try that did not use its new page: keep the chosen one for the next. */
+static void chosen_target_put(struct page *page, unsigned long private)
+{
+	struct migrate_target *mt = (struct migrate_target *)private;
+
+	if (page == mt->chosen)
+		mt->target = page;
+	else
+		put_page(page);
+}
+
 int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn, uint64_t *new_pfn)
 {
-	struct migrate_target mt = { NULL, NULL };
+	struct migrate_target mt = { NULL, NULL, NULL };
 	struct zone *zone = &sim_zone;
 	struct page *page, *target = NULL;
 	LIST_HEAD(one);
@@ -482,11 +494,11 @@ int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn, uint64_t *new_pfn)
 				       owner_of(target_pfn));
 			return -EBUSY;
 		}
-		mt.target = target;
+		mt.chosen = mt.target = target;
 	}
 	list_move(&page->lru, &one);
-	ret = migrate_pages(&one, chosen_target, NULL, (unsigned long)&mt,
-			    MIGRATE_SYNC, MR_SYSCALL);
+	ret = migrate_pages(&one, chosen_target, chosen_target_put,
+			    (unsigned long)&mt, MIGRATE_SYNC, MR_SYSCALL);
 	/* A target migrate_pages() never asked for goes back. */
 	if (mt.target)
 		__free_pages(mt.target, 0);

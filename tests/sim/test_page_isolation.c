@@ -7,7 +7,8 @@
  * take_page_off_buddy() takes exactly the chosen page; a range holding
  * toy pages is allocated with every toy page moved out and intact; a
  * driver that refuses isolation makes it fail with nothing lost and
- * nothing left isolated.
+ * nothing left isolated; zsim_migrate_page() lands on the chosen pfn even
+ * when the driver asks for retries.
  */
 #include "test_helpers.h"
 
@@ -16,6 +17,7 @@
 #include <linux/page-isolation.h>
 #include <linux/vmstat.h>
 
+#include <zsmalloc/zsim.h>
 #include "toy_driver.h"
 
 #define NR_TOY	6000
@@ -198,6 +200,43 @@ static void test_contig_range_moves_toy_pages(void **state)
 		toy_free(&drv, slot);
 }
 
+/* zsim_migrate_page() to a chosen pfn through a driver that says -EAGAIN first */
+static void test_chosen_target_survives_retries(void **state)
+{
+	unsigned long target = free_max_block() + 77;
+	uint64_t new_pfn = 0;
+	struct page *page;
+	unsigned long old;
+
+	(void)state;
+	assert_int_equal(toy_alloc(&drv, 0, 42, GFP_KERNEL), 0);
+	page = toy_get(&drv, 0);
+	old = page_to_pfn(page);
+	put_page(page);
+
+	assert_int_equal(zsim_isolate_page(old), 0);
+	atomic_set(&drv.eagain_left, 2);
+	assert_int_equal(zsim_migrate_page(old, target, &new_pfn), 0);
+	assert_int_equal(new_pfn, target);
+	page = toy_get(&drv, 0);
+	assert_int_equal(page_to_pfn(page), target);
+	put_page(page);
+	assert_true(toy_verify(&drv, 0));
+	assert_int_equal(atomic_read(&drv.eagain_left), 0);
+
+	/* a driver that fails for good: back with it, the target free again */
+	assert_int_equal(zsim_isolate_page(target), 0);
+	drv.fail_code = -EIO;
+	old = nr_free();
+	assert_int_equal(zsim_migrate_page(target, target + 1, NULL), -EBUSY);
+	drv.fail_code = 0;
+	assert_non_null(strstr(zsim_page_error(), "refused to move it"));
+	assert_int_equal(nr_free(), old);
+	assert_false(PageIsolated(pfn_to_page(target)));
+	assert_true(toy_verify(&drv, 0));
+	toy_free(&drv, 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -220,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_isolated_free_pages_leave_the_lists),
 		cmocka_unit_test(test_freed_into_isolated_range_stays_off),
 		cmocka_unit_test(test_contig_range_moves_toy_pages),
+		cmocka_unit_test(test_chosen_target_survives_retries),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
