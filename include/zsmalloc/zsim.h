@@ -386,7 +386,8 @@ ZSIM_API const char *zsim_migratetype_name(int migratetype);
  * meanwhile).  -EINVAL if the page is not movable (free, slab, pinned, or
  * another allocation), -EBUSY if it is isolated already, locked, or its
  * driver refuses, -EOPNOTSUPP when migration is switched off
- * (zsim_set_compaction()).
+ * (zsim_set_compaction()).  Migrate or put back every page isolated here
+ * before destroying its pool: zs_destroy_pool() waits for them.
  */
 ZSIM_API int zsim_isolate_page(uint64_t pfn);
 

@@ -644,6 +644,13 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 	VM_BUG_ON_PAGE(!PageBuddy(page) || page_order(page) != order, page);
 
 	/*
+	 * Isolated since the scanner looked at its pageblock: the range's
+	 * allocator owns it now, and it is not counted free.
+	 */
+	if (is_migrate_isolate(get_pageblock_migratetype(zone, pfn)))
+		return 0;
+
+	/*
 	 * The scanner's pages are for copies of pages that are still in
 	 * use: keep order-0 allocations above the low watermark meanwhile.
 	 */
