@@ -3206,3 +3206,24 @@ out:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(zs_zspage_info);
+
+int zs_handle_pfn(struct zs_pool *pool, unsigned long handle, uint64_t *pfn)
+{
+	struct size_class *class;
+	struct zspage *zspage;
+	struct page *page;
+	unsigned long off;
+
+	if (!pfn || zs_pool_bad_handle(pool, handle, false))
+		return -EINVAL;
+	if (!handle || IS_ERR_VALUE(handle))
+		return -EINVAL;
+	/* The zspage lock keeps migration from moving the page meanwhile. */
+	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
+	if (!zspage)
+		return -EINVAL;
+	*pfn = page_to_pfn(page);
+	zs_obj_unlock(zspage, handle);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(zs_handle_pfn);

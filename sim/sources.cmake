@@ -21,6 +21,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/mm/migrate.c
 	${PROJECT_SOURCE_DIR}/sim/mm/compaction.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_info.c
+	${PROJECT_SOURCE_DIR}/sim/mm/page_isolation.c
 	# fs/: anonymous inodes for drivers' address_spaces
 	${PROJECT_SOURCE_DIR}/sim/fs/inode.c
 )

@@ -534,7 +534,7 @@ static void compare_linux_4_8(struct demo *d, const struct stored *objs, size_t 
 	double old;
 	size_t i;
 
-	step("10. The same compaction on a Linux 4.8 pool");
+	step("11. The same compaction on a Linux 4.8 pool");
 	zs_pool_config_init(&cfg, ZS_PRESET_LINUX_4_8);
 	pool = zs_create_pool_config("demo-4.8", &cfg, NULL);
 	if (!pool || !h) {
@@ -608,7 +608,7 @@ static void zone_compaction_step(struct demo *d)
 	zsim_report_free_pages();
 	rss = util_rss_bytes();
 
-	step("8. Zone compaction: the kernel moves zsmalloc's pages");
+	step("9. Zone compaction: the kernel moves zsmalloc's pages");
 	say(d, "zsmalloc's pages are movable: the kernel can isolate a zspage page, copy it and"
 	    " have zsmalloc fix the handles.");
 	zsim_get_zoneinfo(&zi);
@@ -636,6 +636,73 @@ static void zone_compaction_step(struct demo *d)
 	    rss_now < rss ? "free page reporting gave back frames that moving pages emptied" :
 	    "moving pages frees none, so reporting had nothing more to give back");
 	picture(d, "zone-compacted", "after zone compaction");
+}
+
+/*
+ * The pageblock-aligned range of @nr pages holding the most zspage pages
+ * and nothing that cannot move; 0 if none.  *@zspage_pages: how many.
+ */
+static uint64_t busiest_movable_range(uint64_t nr, uint64_t *zspage_pages)
+{
+	struct zsim_page_info info = { .size = sizeof(info) };
+	uint64_t start, end, base, pfn, best = 0, most = 0, n;
+	struct zsim_config cfg;
+
+	if (zsim_pfn_range(&start, &end) || zsim_get_config(&cfg))
+		return 0;
+	for (base = (start + nr - 1) / nr * nr; base + nr <= end; base += nr) {
+		for (pfn = base, n = 0; pfn < base + nr; pfn++) {
+			if (zsim_page_info(pfn, &info) ||
+			    (info.owner != ZSIM_PAGE_FREE && info.owner != ZSIM_PAGE_MOVABLE_OPS))
+				break;
+			n += info.owner == ZSIM_PAGE_MOVABLE_OPS;
+		}
+		if (pfn == base + nr && n > most) {
+			most = n;
+			best = base;
+		}
+	}
+	*zspage_pages = most;
+	return best;
+}
+
+static void contig_range_step(struct demo *d)
+{
+	uint64_t nr, base = 0, zspage_pages = 0, migrated;
+	struct zsim_config cfg;
+	int off, on;
+
+	step("8. A contiguous range, as CMA takes it");
+	if (zsim_get_config(&cfg))
+		return;
+	/* the largest range of up to 8 pageblocks that nothing pins */
+	for (nr = 8ull << cfg.pageblock_order; nr >= 1ull << cfg.pageblock_order; nr /= 2)
+		if ((base = busiest_movable_range(nr, &zspage_pages)))
+			break;
+	if (!base) {
+		say(d, "Every pageblock holds a page that cannot move: no range to take.");
+		return;
+	}
+	say(d, "A device driver wants %llu MiB of physically contiguous memory: pfns %#llx to"
+	    " %#llx, where %llu of the %llu pages are zspage pages and nothing is pinned.",
+	    (unsigned long long)(nr * ZSIM_PAGE_SIZE >> 20), (unsigned long long)base,
+	    (unsigned long long)(base + nr - 1), (unsigned long long)zspage_pages,
+	    (unsigned long long)nr);
+	migrated = vm("pgmigrate_success");
+	zsim_set_compaction(false);
+	off = zsim_alloc_contig_range(base, nr);
+	zsim_set_compaction(true);
+	if (!off)
+		zsim_free_contig_range(base, nr);
+	say(d, "With page migration off, zsim_alloc_contig_range() %s%s%s.",
+	    off ? "fails (" : "succeeds", off ? zsim_page_error() : "", off ? ")" : "");
+	on = zsim_alloc_contig_range(base, nr);
+	say(d, "With it on, it %s: the range's pageblocks were isolated and %llu pages migrated"
+	    " out of it%s.", on ? "fails too" : "succeeds",
+	    (unsigned long long)(vm("pgmigrate_success") - migrated),
+	    on ? "" : "; the handles of the objects on them did not change");
+	if (!on)
+		zsim_free_contig_range(base, nr);
 }
 
 #define MAX_PINNED 4096
@@ -799,9 +866,10 @@ static int zsmalloc_part(struct demo *d)
 	say_request(d, 3);
 	picture(d, "compacted", "after zs_compact()");
 
+	contig_range_step(d);
 	zone_compaction_step(d);
 
-	step("9. Read everything back");
+	step("10. Read everything back");
 	for (i = 0; i < nr_objs; i++) {
 		const char *page = data + objs[i].page * ZSIM_PAGE_SIZE;
 		char *p;
@@ -908,7 +976,7 @@ int cmd_demo(int argc, char **argv)
 	release_blocks(&d, blocks, nr);
 	ret = zsmalloc_part(&d);
 
-	step("11. Shut down");
+	step("12. Shut down");
 	leaked = zsim_exit();
 	printf("  zsim_exit(): %ld pages or objects leaked\n", leaked);
 	write_step_page(&d);

@@ -358,7 +358,9 @@ struct zsim_page_info {
 	uint64_t pfn;
 	enum zsim_page_owner owner;
 	int pageblock_mt;		/* the pageblock's migratetype, 0..3
-					 * (Unmovable Movable Reclaimable HighAtomic) */
+					 * (Unmovable Movable Reclaimable HighAtomic),
+					 * or 4 while zsim_alloc_contig_range() has
+					 * it isolated (MIGRATE_ISOLATE) */
 	int alloc_mt;			/* allocated: the migratetype it was requested
 					 * with (exact for the first frame of a block,
 					 * for split blocks and for pinned blocks);
@@ -389,6 +391,86 @@ ZSIM_API int zsim_page_info(uint64_t pfn, struct zsim_page_info *info);
 ZSIM_API const char *zsim_page_owner_name(enum zsim_page_owner owner);
 /* "Unmovable", "Movable", "Reclaimable", "HighAtomic" as pagetypeinfo prints them; NULL beyond */
 ZSIM_API const char *zsim_migratetype_name(int migratetype);
+
+/* --- driver-level page control: one chosen page, contiguous ranges ------ */
+
+/*
+ * A kernel developer's handles on migration, through the same non-LRU
+ * movable page framework zone compaction uses (a driver's isolate_page,
+ * migratepage and putback_page callbacks).  For the page that holds a
+ * zsmalloc object, zs_handle_pfn() in zsmalloc.h gives its pfn; for what
+ * a frame is now (flags, owner), zsim_page_info() above.
+ *
+ * Every one returns 0 or a negative errno, and on failure leaves a
+ * message naming the bad value for zsim_page_error(); a failure moves
+ * nothing and loses nothing.  -ERANGE for a pfn outside zsim_pfn_range().
+ * They may be called from any thread; each may sleep (page locks).
+ */
+
+/*
+ * Isolate the movable page @pfn for migration, as compaction's migrate
+ * scanner does: its driver is told and lets go of it until it is migrated
+ * or put back (a zspage with an isolated page is not compacted or freed
+ * meanwhile).  -EINVAL if the page is not movable (free, slab, pinned, or
+ * another allocation), -EBUSY if it is isolated already, locked, or its
+ * driver refuses, -EOPNOTSUPP when migration is switched off
+ * (zsim_set_compaction()).  Migrate or put back every page isolated here
+ * before destroying its pool: zs_destroy_pool() waits for them.
+ */
+ZSIM_API int zsim_isolate_page(uint64_t pfn);
+
+/*
+ * Migrate the page zsim_isolate_page() isolated at @pfn now, to the free
+ * page @target_pfn, or with @target_pfn 0 to any free page the allocator
+ * gives; its new pfn goes to *@new_pfn (may be NULL).  The driver moves
+ * the contents and its references (a zsmalloc handle stays the same and
+ * now leads to the new page); the old frame is freed.  -EINVAL if @pfn
+ * was not isolated by zsim_isolate_page(), -EBUSY if @target_pfn is not a
+ * free page (or lies in an isolated range), or if the driver refused (the
+ * page is then back with its driver, not isolated); -EAGAIN (busy) and
+ * -ENOMEM (no free page) leave it isolated for another try.
+ */
+ZSIM_API int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn,
+			       uint64_t *new_pfn);
+
+/* Hand the page zsim_isolate_page() isolated at @pfn back to its driver. */
+ZSIM_API int zsim_putback_page(uint64_t pfn);
+
+/*
+ * Allocate the @nr_pages frames from @start_pfn, like the kernel's
+ * alloc_contig_range() for CMA: the range's pageblocks are labelled
+ * MIGRATE_ISOLATE (their free pages leave the free lists allocations take
+ * from), every movable page in the range is migrated out of it, and the
+ * then free range is taken off the buddy allocator for the caller, who
+ * may use its memory (zsim_addr_to_pfn()'s frames) until
+ * zsim_free_contig_range().  The pageblocks are labelled Movable
+ * afterwards, as the kernel does.  Counted in /proc/vmstat's
+ * cma_alloc_success and cma_alloc_fail, the moves in pgmigrate_success.
+ *
+ * @start_pfn and @nr_pages must be multiples of the pageblock (-EINVAL,
+ * as for @nr_pages 0); a range past the zone's end is -ERANGE.  -EBUSY
+ * if the range holds a page that cannot move (slab, pinned, another
+ * allocation, a range isolated by another call), or movable pages while
+ * migration is switched off (zsim_set_compaction()), or pages whose
+ * driver would not let go after several tries; -ENOMEM if no free page
+ * outside the range was left to migrate into.  On any failure the
+ * isolation is undone: pages already migrated stay, whole, where they
+ * went.
+ */
+ZSIM_API int zsim_alloc_contig_range(uint64_t start_pfn, uint64_t nr_pages);
+
+/*
+ * Give back a range zsim_alloc_contig_range() returned, exactly as
+ * allocated; -EINVAL for any other range.
+ */
+ZSIM_API int zsim_free_contig_range(uint64_t start_pfn, uint64_t nr_pages);
+
+/*
+ * Why the calling thread's last call of this section failed, e.g.
+ *   pfn 0x401 is not a movable page (slab)
+ * ("" after a success).
+ */
+ZSIM_API const char *zsim_page_error(void);
 
 #ifdef __cplusplus
 }

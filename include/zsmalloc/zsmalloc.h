@@ -486,6 +486,19 @@ struct zs_zspage_info {
 ZS_API int zs_zspage_info(struct zs_pool *pool, uint64_t pfn,
 			  struct zs_zspage_info *info);
 
+/*
+ * The pfn of the page that holds the start of @handle's object, into
+ * *@pfn: the page zsim_isolate_page() and zsim_migrate_page() (zsim.h)
+ * act on to move that object.  Good until the page next migrates; the
+ * handle itself never changes.  Takes the zspage's lock for reading, so
+ * not from a context that holds it.  -EINVAL for a NULL @pool or @pfn;
+ * a handle that is not one of @pool's live objects is the misuse
+ * zs_obj_read_begin() reports (a BUG(), or -EINVAL in the checked
+ * configurations that report instead).
+ */
+ZS_API int zs_handle_pfn(struct zs_pool *pool, unsigned long handle,
+			 uint64_t *pfn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -611,6 +611,33 @@ static isolate_migrate_t isolate_migratepages(struct zone *zone,
 	return cc->nr_migratepages ? ISOLATE_SUCCESS : ISOLATE_NONE;
 }
 
+unsigned long isolate_migratepages_range(struct zone *zone,
+					 unsigned long start_pfn,
+					 unsigned long end_pfn,
+					 struct list_head *list)
+{
+	struct compact_control cc = {
+		.zone = zone,
+		.mode = MIGRATE_SYNC,
+		.ignore_skip_hint = true,	/* and leaves no skip marks */
+		.order = -1,
+	};
+	unsigned long pfn, block_end;
+
+	INIT_LIST_HEAD(&cc.freepages);
+	INIT_LIST_HEAD(&cc.migratepages);
+	/* One pageblock at a time, up to a batch, as the kernel's. */
+	for (pfn = start_pfn; pfn < end_pfn; pfn = block_end) {
+		block_end = min(pageblock_end_pfn(pfn), end_pfn);
+		pfn = isolate_migratepages_block(&cc, pfn, block_end, 0);
+		if (pfn < block_end ||
+		    cc.nr_migratepages == COMPACT_CLUSTER_MAX)
+			break;
+	}
+	list_splice_tail_init(&cc.migratepages, list);
+	return pfn;
+}
+
 /* --- one compaction run --------------------------------------------------- */
 
 static inline bool compact_scanners_met(struct compact_control *cc)
@@ -1063,6 +1090,7 @@ int sim_compaction_init(const struct zsim_config *cfg)
 void sim_compaction_exit(void)
 {
 	kcompactd_stop();
+	sim_page_isolation_exit();
 }
 
 int zsim_compact_memory(void)

@@ -52,6 +52,25 @@ int find_suitable_fallback(struct free_area *area, unsigned int order,
 			   int migratetype, bool only_stealable, bool *can_steal);
 
 /*
+ * Isolate the movable pages of [@start_pfn, @end_pfn) onto @list (through
+ * page->lru), at most COMPACT_CLUSTER_MAX of them, as the compaction
+ * migrate scanner does but without its skip hints.  Returns the pfn to
+ * go on from (@end_pfn when the range is done).  sim/mm/compaction.c.
+ */
+struct list_head;
+unsigned long isolate_migratepages_range(struct zone *zone,
+					 unsigned long start_pfn,
+					 unsigned long end_pfn,
+					 struct list_head *list);
+
+/*
+ * Forget the pages zsim_isolate_page() holds and the ranges
+ * zsim_alloc_contig_range() handed out: the machine is going away.
+ * sim/mm/page_isolation.c, called at compaction's exit.
+ */
+void sim_page_isolation_exit(void);
+
+/*
  * current->flags for the simulator's threads: only PF_MEMALLOC, set while
  * a thread is in direct compaction, so that migration does not sleep on
  * a page lock under it (__unmap_and_move()).

@@ -30,6 +30,7 @@
 #include <linux/page_reporting.h>
 #include <linux/sched.h>
 #include <sim/internal.h>
+#include <linux/page-isolation.h>
 #include "internal.h"
 
 struct zone sim_zone;
@@ -171,6 +172,14 @@ static unsigned int __free_one_page(struct page *page, unsigned long *pfnp,
 	while (order < MAX_ORDER - 1) {
 		buddy_pfn = pfn ^ (1UL << order);
 		if (!page_is_buddy(zone, buddy_pfn, order))
+			break;
+		/*
+		 * An isolated pageblock's free pages stay on the isolate
+		 * list: no merging across its border in either direction.
+		 */
+		if (order >= pageblock_order &&
+		    is_migrate_isolate(migratetype) !=
+		    is_migrate_isolate(get_pageblock_migratetype(zone, buddy_pfn)))
 			break;
 		/* The buddy leaves its list; the pair moves up an order. */
 		area = &zone->free_area[order];
@@ -611,6 +620,13 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 	VM_BUG_ON_PAGE(!PageBuddy(page) || page_order(page) != order, page);
 
 	/*
+	 * Isolated since the scanner looked at its pageblock: the range's
+	 * allocator owns it now, and it is not counted free.
+	 */
+	if (is_migrate_isolate(get_pageblock_migratetype(zone, pfn)))
+		return 0;
+
+	/*
 	 * The scanner's pages are for copies of pages that are still in
 	 * use: keep order-0 allocations above the low watermark meanwhile.
 	 */
@@ -926,13 +942,16 @@ static void free_one_page(struct zone *zone, struct page *page,
 {
 	int alloc_mt = get_alloc_migratetype(page);
 	unsigned int merged_order;
+	int mt;
 
 	clear_page_flags(page, ALLOC_MT_MASK);
 	spin_lock(&zone->lock);
-	__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
+	mt = get_pageblock_migratetype(zone, pfn);
+	/* Free pages of an isolated pageblock are nobody's to allocate. */
+	if (!is_migrate_isolate(mt))
+		__mod_zone_page_state(zone, NR_FREE_PAGES, 1L << order);
 	__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + alloc_mt, -(1L << order));
-	merged_order = __free_one_page(page, &pfn, zone, order,
-				       get_pageblock_migratetype(zone, pfn));
+	merged_order = __free_one_page(page, &pfn, zone, order, mt);
 	/* Only a request: the pass runs later, from delayed work. */
 	page_reporting_notify_free(merged_order);
 	spin_unlock(&zone->lock);
@@ -1015,7 +1034,7 @@ int sim_buddy_init(const struct zsim_config *cfg)
 
 	spin_lock_init(&zone->lock);
 	for (order = 0; order < MAX_ORDER; order++)
-		for (mt = 0; mt < MIGRATE_TYPES; mt++)
+		for (mt = 0; mt < MIGRATE_FREE_LISTS; mt++)
 			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
 	setup_zone_watermarks(zone);
 	zone->compact_cached_free_pfn = pageblock_start_pfn(zone_end_pfn(zone) - 1);
@@ -1162,4 +1181,55 @@ int zsim_free_pages(unsigned long pfn, unsigned int order)
 		return -EINVAL;
 	__free_pages(page, order);
 	return 0;
+}
+
+/* --- taking one chosen free page (linux/page-isolation.h) ---------------- */
+
+bool take_page_off_buddy(struct page *page)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long pfn = page_to_pfn(page), head_pfn, half;
+	unsigned int order, high;
+	struct page *head, *rest;
+
+	lockdep_assert_held(&zone->lock);
+	for (order = 0; order < MAX_ORDER; order++) {
+		head_pfn = pfn & ~((1UL << order) - 1);
+		if (head_pfn < zone->zone_start_pfn)
+			break;
+		head = pfn_to_page(head_pfn);
+		if (PageBuddy(head) && page_order(head) >= order)
+			goto found;
+	}
+	return false;
+
+found:
+	high = page_order(head);
+	list_del(&head->lru);
+	zone->free_area[high].nr_free--;
+	rmv_page_order(head);
+	/* Halve the block; the half without @page goes back on a list. */
+	while (high > 0) {
+		high--;
+		half = 1UL << high;
+		if (pfn < head_pfn + half) {
+			rest = pfn_to_page(head_pfn + half);
+		} else {
+			rest = head;
+			head_pfn += half;
+			head = pfn_to_page(head_pfn);
+		}
+		list_add(&rest->lru, &zone->free_area[high].free_list[
+			 get_pageblock_migratetype(zone, page_to_pfn(rest))]);
+		zone->free_area[high].nr_free++;
+		set_page_order(rest, high);
+	}
+	if (!is_migrate_isolate(get_pageblock_migratetype(zone, pfn)))
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -1);
+	__mod_zone_page_state(zone, NR_ZONE_MOVABLE, 1);
+	mark_pageblocks_in_use(zone, pfn, 0);
+	set_alloc_migratetype(page, MIGRATE_MOVABLE);
+	post_alloc_hook(page, 0, 0);
+	count_vm_events(PGALLOC_NORMAL, 1);
+	return true;
 }

@@ -47,6 +47,8 @@ const char *const vm_event_names[] = {
 	[PAGE_REPORTING_BATCHES] = "page_reporting_batches",
 	[PAGE_REPORTING_PAGES]	= "page_reporting_pages",
 	[PAGE_REPORTING_MADVISE] = "page_reporting_madvise",
+	[CMA_ALLOC_SUCCESS]	= "cma_alloc_success",
+	[CMA_ALLOC_FAIL]	= "cma_alloc_fail",
 };
 
 void all_vm_events(unsigned long *ret)

@@ -17,7 +17,15 @@ enum migratetype {
 	MIGRATE_RECLAIMABLE,
 	MIGRATE_PCPTYPES,	/* number of types on the pcp lists */
 	MIGRATE_HIGHATOMIC = MIGRATE_PCPTYPES,
-	MIGRATE_TYPES
+	MIGRATE_TYPES,
+	/*
+	 * SIM: a pageblock being isolated (linux/page-isolation.h).  After
+	 * MIGRATE_TYPES, unlike the kernel's, so that the tables indexed by
+	 * the four types (pagetypeinfo, the fallback table) stay 4.8's; only
+	 * the free lists and the pageblock labels know it.
+	 */
+	MIGRATE_ISOLATE = MIGRATE_TYPES,
+	MIGRATE_FREE_LISTS
 };
 
 extern const char *const migratetype_names[MIGRATE_TYPES];
@@ -29,7 +37,7 @@ extern unsigned int pageblock_order;
 #define pageblock_end_pfn(pfn)	(pageblock_start_pfn(pfn) + pageblock_nr_pages)
 
 struct free_area {
-	struct list_head free_list[MIGRATE_TYPES];
+	struct list_head free_list[MIGRATE_FREE_LISTS];
 	unsigned long nr_free;
 };
 

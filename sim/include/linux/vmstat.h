@@ -30,6 +30,9 @@ enum vm_event_item {
 	PAGE_REPORTING_BATCHES,	/* report() calls */
 	PAGE_REPORTING_PAGES,	/* pages reported */
 	PAGE_REPORTING_MADVISE,	/* madvise() calls the device made */
+	/* contiguous ranges (mm/page_isolation.c), as CONFIG_CMA's, Linux 5.x */
+	CMA_ALLOC_SUCCESS,	/* zsim_alloc_contig_range() calls that succeeded */
+	CMA_ALLOC_FAIL,		/* ... and that failed */
 	NR_VM_EVENT_ITEMS
 };
 
