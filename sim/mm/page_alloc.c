@@ -623,7 +623,7 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 	 * Isolated since the scanner looked at its pageblock: the range's
 	 * allocator owns it now, and it is not counted free.
 	 */
-	if (is_migrate_isolate(get_pageblock_migratetype(zone, pfn)))
+	if (is_migrate_isolate(get_pageblock_migratetype(zone, page_to_pfn(page))))
 		return 0;
 
 	/*
@@ -1227,7 +1227,6 @@ found:
 	if (!is_migrate_isolate(get_pageblock_migratetype(zone, pfn)))
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -1);
 	__mod_zone_page_state(zone, NR_ZONE_MOVABLE, 1);
-	mark_pageblocks_in_use(zone, pfn, 0);
 	set_alloc_migratetype(page, MIGRATE_MOVABLE);
 	post_alloc_hook(page, 0, 0);
 	count_vm_events(PGALLOC_NORMAL, 1);
