@@ -321,7 +321,7 @@ static void report_cycle(int prev, int next, void *const *frames, int nframes)
 }
 
 /* Record @prev -> @next (both held / being taken by this thread). */
-static void add_edge(int prev, int next)
+static noinline void add_edge(int prev, int next)
 {
 	uint64_t key = edge_key(prev, next);
 	void *frames[EDGE_FRAMES + 2];

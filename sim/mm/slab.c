@@ -975,7 +975,6 @@ static void *kmalloc_large(size_t size, gfp_t flags)
 
 void *kmalloc(size_t size, gfp_t flags)
 {
-	might_sleep_if(gfpflags_allow_blocking(flags));
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	sim_machine_get();
