@@ -213,7 +213,7 @@ static inline int lockdep_bit_held(const unsigned long *word)
 	return lockdep_held_bits.overflow ? -1 : 0;
 }
 
-#define lockdep_set_class(lock, key)		((lock)->dep_key = (key))
+#define lockdep_set_class(lock, key)		sim_lock_set_dep_key(lock, key)
 #define lockdep_assert_irqs_disabled()		do { } while (0)
 #define lockdep_assert_irqs_enabled()		do { } while (0)
 #define SINGLE_DEPTH_NESTING			1

@@ -17,10 +17,10 @@
 struct mutex {
 	unsigned int val;	/* SIM_LOCK_FREE / _HELD / _SLEEPERS */
 	int owner;		/* owner's thread id, always recorded */
-	const struct lock_class_key *dep_key;	/* lockdep class, debug builds */
+	SIM_DEP_KEY_MEMBER	/* lockdep class, debug builds */
 };
 
-#define __MUTEX_INITIALIZER(name)	{ .val = 0, .owner = 0, .dep_key = 0 }
+#define __MUTEX_INITIALIZER(name)	{ .val = 0, .owner = 0 }
 #define DEFINE_MUTEX(name)	struct mutex name = __MUTEX_INITIALIZER(name)
 
 void sim_mutex_debug_release(struct mutex *lock);
@@ -30,7 +30,7 @@ static inline void __mutex_init(struct mutex *lock,
 {
 	__atomic_store_n(&lock->val, SIM_LOCK_FREE, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
-	lock->dep_key = key;
+	sim_lock_set_dep_key(lock, key);
 }
 
 /* One lockdep class per call site, as in the kernel. */
@@ -47,7 +47,7 @@ static inline void mutex_destroy(struct mutex *lock)
 static inline void mutex_lock(struct mutex *lock)
 {
 	might_sleep();
-	lock_acquire(lock, lock->dep_key, "mutex", 0);
+	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val))) {
 		if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 			BUG_ON(__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
@@ -62,7 +62,7 @@ static inline int mutex_trylock(struct mutex *lock)
 {
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
-	lock_acquire(lock, lock->dep_key, "mutex", SIM_LOCKDEP_TRY);
+	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", SIM_LOCKDEP_TRY);
 	__atomic_store_n(&lock->owner, sim_gettid(), __ATOMIC_RELAXED);
 	return 1;
 }

@@ -32,7 +32,7 @@ static inline void __rwlock_init(rwlock_t *lock,
 	__atomic_store_n(&lock->waiters, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
-	lock->dep_key = key;
+	sim_lock_set_dep_key(lock, key);
 }
 
 /* One lockdep class per call site, as in the kernel. */
@@ -49,7 +49,7 @@ static __always_inline int read_trylock(rwlock_t *lock)
 		if (__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, true,
 						__ATOMIC_ACQUIRE,
 						__ATOMIC_RELAXED)) {
-			lock_acquire(lock, lock->dep_key, "rwlock",
+			lock_acquire(lock, sim_lock_dep_key(lock), "rwlock",
 				     SIM_LOCKDEP_READ | SIM_LOCKDEP_TRY);
 			sim_atomic_lock_enter();
 			return 1;
@@ -62,7 +62,7 @@ static __always_inline void read_lock(rwlock_t *lock)
 {
 	unsigned int c;
 
-	lock_acquire(lock, lock->dep_key, "rwlock", SIM_LOCKDEP_READ);
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_READ);
 	sim_atomic_lock_enter();
 	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
 	if (likely(!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) &&
@@ -98,7 +98,7 @@ static __always_inline int write_trylock(rwlock_t *lock)
 	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
-	lock_acquire(lock, lock->dep_key, "rwlock", SIM_LOCKDEP_TRY);
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_TRY);
 	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_write_acquired(lock);
@@ -109,7 +109,7 @@ static __always_inline void write_lock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
-	lock_acquire(lock, lock->dep_key, "rwlock", 0);
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", 0);
 	if (unlikely(!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER,
 						  false, __ATOMIC_ACQUIRE,
 						  __ATOMIC_RELAXED)))

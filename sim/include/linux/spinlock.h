@@ -67,7 +67,7 @@ static inline void __spin_lock_init(spinlock_t *lock,
 	__atomic_store_n(&lock->val, SIM_LOCK_FREE, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
-	lock->dep_key = key;
+	sim_lock_set_dep_key(lock, key);
 }
 
 /* One lockdep class per call site, as in the kernel. */
@@ -78,7 +78,7 @@ static inline void __spin_lock_init(spinlock_t *lock,
 
 static __always_inline void spin_lock(spinlock_t *lock)
 {
-	lock_acquire(lock, lock->dep_key, "spinlock", 0);
+	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val)))
 		sim_spin_lock_slow(lock);
 	sim_atomic_lock_enter();
@@ -90,7 +90,7 @@ static __always_inline int spin_trylock(spinlock_t *lock)
 {
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
-	lock_acquire(lock, lock->dep_key, "spinlock", SIM_LOCKDEP_TRY);
+	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", SIM_LOCKDEP_TRY);
 	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_spin_debug_acquired(lock);
