@@ -103,10 +103,54 @@ static uint64_t edge_hash_key[EDGE_HASH];
 /* 1 while checking; 0 after the first report, or if a table overflowed. */
 static int debug_locks = !LOCKDEP_UNDER_TSAN;
 
-static __thread struct held_lock held[MAX_HELD];
-static __thread int held_depth;
-/* Held locks pushed while checking was on that found no slot. */
-static __thread int held_lost;
+static void lockdep_off(void)
+{
+	__atomic_store_n(&debug_locks, 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * The thread's held-lock stack, allocated on its first lock: the library
+ * uses initial-exec TLS, so its whole TLS block must fit the static TLS
+ * space glibc keeps for libraries loaded by dlopen(); one pointer does.
+ */
+struct held_stack {
+	int depth;
+	int lost;	/* held locks pushed while checking that found no slot */
+	struct held_lock lock[MAX_HELD];
+};
+
+static __thread struct held_stack *held_tls;
+static pthread_key_t held_key;
+static pthread_once_t held_once = PTHREAD_ONCE_INIT;
+
+static void held_free(void *p)
+{
+	held_tls = NULL;
+	free(p);
+}
+
+static void held_key_init(void)
+{
+	if (pthread_key_create(&held_key, held_free))
+		lockdep_off();
+}
+
+static struct held_stack *this_thread_held(void)
+{
+	struct held_stack *hs = held_tls;
+
+	if (likely(hs))
+		return hs;
+	pthread_once(&held_once, held_key_init);
+	hs = calloc(1, sizeof(*hs));
+	if (!hs) {
+		lockdep_off();
+		return NULL;
+	}
+	held_tls = hs;
+	pthread_setspecific(held_key, hs);
+	return hs;
+}
 
 /* For the cycle search, under graph_lock. */
 static unsigned int visit_gen;
@@ -123,11 +167,6 @@ static uint64_t hash64(uint64_t x)
 	x *= 0xff51afd7ed558ccdULL;
 	x ^= x >> 33;
 	return x;
-}
-
-static void lockdep_off(void)
-{
-	__atomic_store_n(&debug_locks, 0, __ATOMIC_RELAXED);
 }
 
 /* Add to the report (under graph_lock); it goes to stderr at the end. */
@@ -374,15 +413,21 @@ out:
 void sim_lockdep_acquire(const void *lock, const struct lock_class_key *key,
 			 const char *kind, unsigned int flags)
 {
+	struct held_stack *hs;
+	struct held_lock *held;
 	int cls, i;
 
 	if (!__atomic_load_n(&debug_locks, __ATOMIC_RELAXED))
 		return;
+	hs = this_thread_held();
+	if (!hs)
+		return;
 	cls = lock_class_of(lock, key, kind);
 	if (cls < 0)
 		return;
+	held = hs->lock;
 	if (!(flags & SIM_LOCKDEP_TRY)) {
-		for (i = held_depth - 1; i >= 0; i--) {
+		for (i = hs->depth - 1; i >= 0; i--) {
 			/* A recursive reader's hold orders nothing after it. */
 			if (held[i].flags & SIM_LOCKDEP_READ)
 				continue;
@@ -392,37 +437,43 @@ void sim_lockdep_acquire(const void *lock, const struct lock_class_key *key,
 			add_edge(held[i].cls, cls);
 		}
 	}
-	if (held_depth == MAX_HELD) {
-		if (!held_lost++)
+	if (hs->depth == MAX_HELD) {
+		if (!hs->lost++)
 			printk(KERN_WARNING "lockdep: thread %d holds more than %d locks, the rest are not tracked\n",
 			       sim_gettid(), MAX_HELD);
 		return;
 	}
-	held[held_depth].lock = lock;
-	held[held_depth].cls = cls;
-	held[held_depth].flags = flags;
-	held_depth++;
+	held[hs->depth].lock = lock;
+	held[hs->depth].cls = cls;
+	held[hs->depth].flags = flags;
+	hs->depth++;
 }
 
 void sim_lockdep_release(const void *lock)
 {
+	struct held_stack *hs = held_tls;
+	struct held_lock *held;
 	int i;
+
+	if (!hs)
+		return;
+	held = hs->lock;
 
 	/*
 	 * Search from the top: locks are mostly released in reverse order.
 	 * A lock this thread does not hold (a page lock handed over to
 	 * another thread, or one taken before checking started) is ignored.
 	 */
-	for (i = held_depth - 1; i >= 0; i--) {
+	for (i = hs->depth - 1; i >= 0; i--) {
 		if (held[i].lock != lock)
 			continue;
 		memmove(&held[i], &held[i + 1],
-			(held_depth - i - 1) * sizeof(held[0]));
-		held_depth--;
+			(hs->depth - i - 1) * sizeof(held[0]));
+		hs->depth--;
 		return;
 	}
-	if (held_lost)
-		held_lost--;
+	if (hs->lost)
+		hs->lost--;
 }
 
 /* Print the last report to stderr (it is kept for sim_lockdep_report()). */
@@ -465,14 +516,16 @@ void sim_lockdep_reset(void)
 /* The locks this thread holds, for might_sleep()'s report. */
 static void print_held_locks(char *buf, size_t size)
 {
+	const struct held_stack *hs = held_tls;
+	const struct held_lock *held = hs ? hs->lock : NULL;
+	int depth = hs ? hs->depth : 0;
 	size_t len = 0;
 	int i, n;
 
-	n = snprintf(buf, size, "%d lock%s held by thread %d%s", held_depth,
-		     held_depth == 1 ? "" : "s", sim_gettid(),
-		     held_depth ? ":" : "");
+	n = snprintf(buf, size, "%d lock%s held by thread %d%s", depth,
+		     depth == 1 ? "" : "s", sim_gettid(), depth ? ":" : "");
 	len = n > 0 ? (size_t)n : 0;
-	for (i = held_depth - 1; i >= 0 && len < size; i--) {
+	for (i = depth - 1; i >= 0 && len < size; i--) {
 		const struct lock_class *c = &classes[held[i].cls];
 
 		if (c->file)
