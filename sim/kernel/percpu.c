@@ -299,9 +299,3 @@ unsigned long sim_jiffies(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long)ts.tv_sec * HZ + ts.tv_nsec / (1000000000L / HZ);
 }
-
-void sim_might_sleep_warn(const char *file, int line, const char *func)
-{
-	sim_warn(file, line, func,
-		 "might_sleep(): sleeping function called with preemption disabled");
-}

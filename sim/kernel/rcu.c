@@ -22,6 +22,7 @@
 
 #include <linux/rcupdate.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <sim/internal.h>
 
 /*
@@ -82,6 +83,7 @@ int sim_rcu_read_lock_held(void)
 
 void sim_synchronize_rcu(void)
 {
+	might_sleep();
 	if (urcu_bp_read_ongoing())
 		sim_bug(__FILE__, __LINE__, __func__,
 			"synchronize_rcu() inside rcu_read_lock(): would deadlock");

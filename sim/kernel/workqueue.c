@@ -460,6 +460,7 @@ bool sim_flush_work(struct work_struct *work)
 	unsigned long seq = 0;
 	bool running;
 
+	might_sleep();
 	pthread_mutex_lock(&wq_pool_mutex);
 	wq = work->sim_wq;
 	if (!wq)
@@ -512,6 +513,7 @@ bool sim_cancel_work_sync(struct work_struct *work)
 	struct workqueue_struct *wq;
 	bool ret;
 
+	might_sleep();
 	pthread_mutex_lock(&wq_pool_mutex);
 	ret = try_to_grab_pending(work);
 	wq = work->sim_wq;

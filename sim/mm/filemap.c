@@ -46,18 +46,27 @@ static unsigned long page_mark_waiter(struct page *page)
 				 __ATOMIC_SEQ_CST);
 }
 
+/* lockdep's class of every page lock (linux/pagemap.h). */
+const struct lock_class_key sim_page_lock_key = { "PG_locked", __FILE__, __LINE__ };
+
+/* The bit alone: lock_page() has told lockdep already. */
+static bool page_trylock_bit(struct page *page)
+{
+	return !test_and_set_bit_lock(PG_locked, &page->flags);
+}
+
 void sim_lock_page_slow(struct page *page)
 {
 	unsigned long flags;
 	int i;
 
 	for (i = 0; i < SIM_SPIN_TRIES; i++) {
-		if (!PageLocked(page) && trylock_page(page))
+		if (!PageLocked(page) && page_trylock_bit(page))
 			return;
 		sim_cpu_relax();
 	}
 	for (;;) {
-		if (trylock_page(page))
+		if (page_trylock_bit(page))
 			return;
 		flags = page_mark_waiter(page);
 		if (!(flags & (1UL << PG_locked)))

@@ -848,6 +848,7 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 	struct page *page;
 	int migratetype;
 
+	might_sleep_if(gfpflags_allow_blocking(gfp_mask));
 	if (unlikely(order >= MAX_ORDER)) {
 		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
 		return NULL;

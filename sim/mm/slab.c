@@ -46,6 +46,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/page-flags.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/seq_file.h>
 #include <linux/smp.h>
@@ -619,6 +620,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	struct kmem_cache_cpu *c;
 	void *obj;
 
+	might_sleep_if(gfpflags_allow_blocking(gfp));
 	if (!(gfp & __GFP_NOFAIL) && unlikely(sim_should_fail_slab()))
 		goto failed;
 

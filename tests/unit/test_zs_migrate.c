@@ -158,6 +158,19 @@ static void test_every_position_linux_4_8(void **state)
 }
 
 /* An object held open pins its page: -EAGAIN retries, then putback. */
+struct migrate_arg {
+	struct page *page;
+	int ret;
+};
+
+static void *migrate_async_thread(void *arg)
+{
+	struct migrate_arg *m = arg;
+
+	m->ret = migrate_one(m->page, MIGRATE_ASYNC);
+	return NULL;
+}
+
 static void test_pinned_object_blocks_migration(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("pinned");
@@ -166,13 +179,21 @@ static void test_pinned_object_blocks_migration(void **state)
 	struct zspage *zspage = fill_zspage(pool, 500, objs, &nr);
 	struct page *page = get_first_page(zspage);
 	unsigned long pfn = page_to_pfn(page);
+	struct migrate_arg m = { page, 0 };
 	char copy[4096];
+	pthread_t t;
 	void *p;
 
 	/* objs[0] starts in the first page; hold it open */
 	p = zs_obj_read_begin(pool, objs[0].handle, objs[0].size, copy);
-	/* MIGRATE_ASYNC: the held zspage read lock must not block us */
-	assert_true(migrate_one(page, MIGRATE_ASYNC) != 0);
+	/*
+	 * MIGRATE_ASYNC: the held zspage read lock must not block it.  The
+	 * window is atomic (pin and zspage lock, as in the kernel), and
+	 * migration sleeps: it runs in another thread.
+	 */
+	assert_int_equal(pthread_create(&t, NULL, migrate_async_thread, &m), 0);
+	pthread_join(t, NULL);
+	assert_true(m.ret != 0);
 	zs_obj_read_end(pool, objs[0].handle, objs[0].size, p);
 	assert_int_equal(page_to_pfn(get_first_page(zspage)), pfn);
 	assert_false(PageIsolated(page));

@@ -10,10 +10,14 @@
  *
  * SIM: no preempt_disable(), and a waiter spins, yields, then sleeps with
  * a backoff (kernel/locking.c) instead of spinning until the bit clears.
+ * As in the kernel, a bit spinlock has no lockdep map: it is not in the
+ * dependency graph, but with CONFIG_DEBUG_ATOMIC_SLEEP it counts in the
+ * thread's atomic depth, as the kernel's preempt_disable() there does.
  */
 #include <linux/compiler.h>
 #include <linux/bitops.h>
 #include <linux/bug.h>
+#include <linux/lockdep.h>
 
 void sim_bit_spin_lock_slow(int bitnum, unsigned long *addr);
 __noreturn void sim_bit_spin_unlock_bug(int bitnum, unsigned long *addr);
@@ -22,18 +26,23 @@ static __always_inline void bit_spin_lock(int bitnum, unsigned long *addr)
 {
 	if (unlikely(test_and_set_bit_lock(bitnum, addr)))
 		sim_bit_spin_lock_slow(bitnum, addr);
+	sim_atomic_lock_enter();
 }
 
 /* Returns 1 if the bit was taken. */
 static __always_inline int bit_spin_trylock(int bitnum, unsigned long *addr)
 {
-	return !test_and_set_bit_lock(bitnum, addr);
+	if (test_and_set_bit_lock(bitnum, addr))
+		return 0;
+	sim_atomic_lock_enter();
+	return 1;
 }
 
 static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(!test_bit(bitnum, addr)))
 		sim_bit_spin_unlock_bug(bitnum, addr);
+	sim_atomic_lock_exit();
 	clear_bit_unlock(bitnum, addr);
 }
 

@@ -7,14 +7,103 @@
 #include <linux/spinlock_types.h>
 
 /*
- * SIM: there is no lock dependency graph.  With CONFIG_LOCKDEP (on with
- * ZSMALLOC_DEBUG_VM) every lock records its owning thread, and
- * lockdep_assert_held() checks that the caller is that thread; it BUG()s
- * where the kernel would WARN, because a test must not go on after it.
- * A rwlock held for read records no owner: "held" then means "some
- * reader holds it".
+ * SIM: with CONFIG_LOCKDEP (on with ZSMALLOC_DEBUG_VM) every lock records
+ * its owning thread, and lockdep_assert_held() checks that the caller is
+ * that thread; it BUG()s where the kernel would WARN, because a test must
+ * not go on after it.  A rwlock held for read records no owner: "held"
+ * then means "some reader holds it".
+ *
+ * CONFIG_PROVE_LOCKING (on with it) adds lockdep's dependency graph
+ * (kernel/lockdep.c): lock classes keyed by the init site, a held-lock
+ * stack per thread, an edge A -> B whenever B is taken while A is held,
+ * and a report of the first edge that closes a cycle.
+ * CONFIG_DEBUG_ATOMIC_SLEEP counts the spinlocks, rwlocks and bit
+ * spinlocks a thread holds, so that might_sleep() (linux/sched.h) sees
+ * them as the kernel's preempt count would.  Neither costs anything in
+ * a release build: the hooks below compile to nothing there.
  */
 struct mutex;
+
+/*
+ * A lock class, named by its init site.  The init macros (spin_lock_init(),
+ * rwlock_init(), mutex_init()) define one static key per call site, as
+ * the kernel's do, so every lock set up there is one class.
+ */
+struct lock_class_key {
+	const char *name;	/* the init macro's argument, e.g. "&class->lock" */
+	const char *file;
+	int line;
+};
+
+#ifdef CONFIG_PROVE_LOCKING
+#define SIM_LOCK_CLASS_KEY(var, lockname)				\
+	static const struct lock_class_key var = { lockname, __FILE__, __LINE__ }
+#define SIM_LOCK_CLASS_PTR(var)		(&(var))
+#else
+#define SIM_LOCK_CLASS_KEY(var, lockname)	do { } while (0)
+#define SIM_LOCK_CLASS_PTR(var)		((const struct lock_class_key *)0)
+#endif
+
+/* sim_lockdep_acquire() flags */
+#define SIM_LOCKDEP_READ	1u	/* a shared (read) acquisition */
+#define SIM_LOCKDEP_TRY		2u	/* a trylock that succeeded: no edges */
+
+/* kernel/lockdep.c */
+void sim_lockdep_acquire(const void *lock, const struct lock_class_key *key,
+			 const char *kind, unsigned int flags);
+void sim_lockdep_release(const void *lock);
+/* The last inversion report ("" if none), for tests. */
+const char *sim_lockdep_report(void);
+void sim_lockdep_write_report(void);
+/* false after a report, or in a build or run without the graph */
+bool sim_lockdep_enabled(void);
+/* Tests only: forget all classes and edges, check again. */
+void sim_lockdep_reset(void);
+
+/*
+ * Spinning locks this thread holds (spinlocks, rwlocks, bit spinlocks):
+ * in the kernel each of them disables preemption.
+ */
+extern __thread __attribute__((__tls_model__("initial-exec"),
+			       __visibility__("hidden")))
+	int sim_lockdep_atomic;
+
+static __always_inline void lock_acquire(const void *lock,
+					 const struct lock_class_key *key,
+					 const char *kind, unsigned int flags)
+{
+#ifdef CONFIG_PROVE_LOCKING
+	sim_lockdep_acquire(lock, key, kind, flags);
+#else
+	(void)lock; (void)key; (void)kind; (void)flags;
+#endif
+}
+
+static __always_inline void lock_release(const void *lock)
+{
+#ifdef CONFIG_PROVE_LOCKING
+	sim_lockdep_release(lock);
+#else
+	(void)lock;
+#endif
+}
+
+/* A spinning lock was taken / let go: in_atomic() for might_sleep(). */
+static __always_inline void sim_atomic_lock_enter(void)
+{
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
+	sim_lockdep_atomic++;
+#endif
+}
+
+static __always_inline void sim_atomic_lock_exit(void)
+{
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
+	/* Not below 0: a test may let go of a lock another thread took. */
+	if (likely(sim_lockdep_atomic > 0))
+		sim_lockdep_atomic--;
+#endif
+}
 
 int sim_gettid(void);
 bool sim_spin_held_by_me(const spinlock_t *lock);
@@ -124,9 +213,7 @@ static inline int lockdep_bit_held(const unsigned long *word)
 	return lockdep_held_bits.overflow ? -1 : 0;
 }
 
-/* Lock classes and subclasses have no meaning without the graph. */
-struct lock_class_key { char __unused; };
-#define lockdep_set_class(lock, key)		do { (void)(lock); (void)(key); } while (0)
+#define lockdep_set_class(lock, key)		sim_lock_set_dep_key(lock, key)
 #define lockdep_assert_irqs_disabled()		do { } while (0)
 #define lockdep_assert_irqs_enabled()		do { } while (0)
 #define SINGLE_DEPTH_NESTING			1

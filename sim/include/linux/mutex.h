@@ -17,6 +17,7 @@
 struct mutex {
 	unsigned int val;	/* SIM_LOCK_FREE / _HELD / _SLEEPERS */
 	int owner;		/* owner's thread id, always recorded */
+	SIM_DEP_KEY_MEMBER	/* lockdep class, debug builds */
 };
 
 #define __MUTEX_INITIALIZER(name)	{ .val = 0, .owner = 0 }
@@ -24,11 +25,19 @@ struct mutex {
 
 void sim_mutex_debug_release(struct mutex *lock);
 
-static inline void mutex_init(struct mutex *lock)
+static inline void __mutex_init(struct mutex *lock,
+				const struct lock_class_key *key)
 {
 	__atomic_store_n(&lock->val, SIM_LOCK_FREE, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+	sim_lock_set_dep_key(lock, key);
 }
+
+/* One lockdep class per call site, as in the kernel. */
+#define mutex_init(lock) do {						\
+	SIM_LOCK_CLASS_KEY(__key, #lock);				\
+	__mutex_init((lock), SIM_LOCK_CLASS_PTR(__key));		\
+} while (0)
 
 static inline void mutex_destroy(struct mutex *lock)
 {
@@ -38,6 +47,7 @@ static inline void mutex_destroy(struct mutex *lock)
 static inline void mutex_lock(struct mutex *lock)
 {
 	might_sleep();
+	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val))) {
 		if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 			BUG_ON(__atomic_load_n(&lock->owner, __ATOMIC_RELAXED) ==
@@ -52,6 +62,7 @@ static inline int mutex_trylock(struct mutex *lock)
 {
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
+	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", SIM_LOCKDEP_TRY);
 	__atomic_store_n(&lock->owner, sim_gettid(), __ATOMIC_RELAXED);
 	return 1;
 }
@@ -60,6 +71,7 @@ static inline void mutex_unlock(struct mutex *lock)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_mutex_debug_release(lock);
+	lock_release(lock);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
 	sim_lockword_unlock(&lock->val);
 }

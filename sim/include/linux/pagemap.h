@@ -22,16 +22,24 @@ void sim_lock_page_slow(struct page *page);
 void sim_wake_up_page(struct page *page);
 void sim_wait_on_page_locked(struct page *page);
 
+/* mm/filemap.c: every page lock is one lockdep class, "PG_locked". */
+extern __attribute__((__visibility__("hidden")))
+	const struct lock_class_key sim_page_lock_key;
+
 /* Returns true if the page lock was taken. */
 static inline bool trylock_page(struct page *page)
 {
-	return likely(!test_and_set_bit_lock(PG_locked, &page->flags));
+	if (unlikely(test_and_set_bit_lock(PG_locked, &page->flags)))
+		return false;
+	lock_acquire(page, &sim_page_lock_key, "page lock", SIM_LOCKDEP_TRY);
+	return true;
 }
 
 static inline void lock_page(struct page *page)
 {
 	might_sleep();
-	if (unlikely(!trylock_page(page)))
+	lock_acquire(page, &sim_page_lock_key, "page lock", 0);
+	if (unlikely(test_and_set_bit_lock(PG_locked, &page->flags)))
 		sim_lock_page_slow(page);
 }
 
@@ -46,6 +54,7 @@ static inline void unlock_page(struct page *page)
 	unsigned long old;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
+	lock_release(page);
 	/* Release the lock and learn about sleepers in one atomic step. */
 	old = __atomic_fetch_and(&page->flags, ~(1UL << PG_locked),
 				 __ATOMIC_RELEASE);
@@ -55,6 +64,7 @@ static inline void unlock_page(struct page *page)
 
 static inline void wait_on_page_locked(struct page *page)
 {
+	might_sleep();
 	if (PageLocked(page))
 		sim_wait_on_page_locked(page);
 }

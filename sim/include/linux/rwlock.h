@@ -25,13 +25,21 @@ void sim_rwlock_debug_write_acquired(rwlock_t *lock);
 void sim_rwlock_debug_write_release(rwlock_t *lock);
 void sim_rwlock_debug_read_release(rwlock_t *lock);
 
-static inline void rwlock_init(rwlock_t *lock)
+static inline void __rwlock_init(rwlock_t *lock,
+				 const struct lock_class_key *key)
 {
 	__atomic_store_n(&lock->cnt, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->waiters, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+	sim_lock_set_dep_key(lock, key);
 }
+
+/* One lockdep class per call site, as in the kernel. */
+#define rwlock_init(lock) do {						\
+	SIM_LOCK_CLASS_KEY(__key, #lock);				\
+	__rwlock_init((lock), SIM_LOCK_CLASS_PTR(__key));		\
+} while (0)
 
 static __always_inline int read_trylock(rwlock_t *lock)
 {
@@ -40,16 +48,23 @@ static __always_inline int read_trylock(rwlock_t *lock)
 	while (!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) {
 		if (__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, true,
 						__ATOMIC_ACQUIRE,
-						__ATOMIC_RELAXED))
+						__ATOMIC_RELAXED)) {
+			lock_acquire(lock, sim_lock_dep_key(lock), "rwlock",
+				     SIM_LOCKDEP_READ | SIM_LOCKDEP_TRY);
+			sim_atomic_lock_enter();
 			return 1;
+		}
 	}
 	return 0;
 }
 
 static __always_inline void read_lock(rwlock_t *lock)
 {
-	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+	unsigned int c;
 
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_READ);
+	sim_atomic_lock_enter();
+	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
 	if (likely(!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) &&
 	    likely(__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, false,
 					       __ATOMIC_ACQUIRE,
@@ -64,6 +79,8 @@ static __always_inline void read_unlock(rwlock_t *lock)
 
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_read_release(lock);
+	lock_release(lock);
+	sim_atomic_lock_exit();
 	/*
 	 * Sequentially consistent so that either we see a sleeper's count
 	 * or it sees our decrement before it sleeps (x86: one lock xadd).
@@ -81,6 +98,8 @@ static __always_inline int write_trylock(rwlock_t *lock)
 	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_TRY);
+	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_write_acquired(lock);
 	return 1;
@@ -90,10 +109,12 @@ static __always_inline void write_lock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
+	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", 0);
 	if (unlikely(!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER,
 						  false, __ATOMIC_ACQUIRE,
 						  __ATOMIC_RELAXED)))
 		sim_write_lock_slow(lock);
+	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_write_acquired(lock);
 }
@@ -102,6 +123,8 @@ static __always_inline void write_unlock(rwlock_t *lock)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_write_release(lock);
+	lock_release(lock);
+	sim_atomic_lock_exit();
 	__atomic_fetch_and(&lock->cnt, ~SIM_RW_WRITER, __ATOMIC_SEQ_CST);
 	if (unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
 		sim_rwlock_wake(lock);

@@ -24,14 +24,22 @@ unsigned long sim_jiffies(void);
 void sim_might_sleep_warn(const char *file, int line, const char *func);
 
 /*
- * might_sleep(): in debug builds, complain when called with preemption
- * disabled (the kernel's "sleeping function called from invalid
- * context").
+ * might_sleep(): in debug builds (CONFIG_DEBUG_ATOMIC_SLEEP), complain
+ * when called with preemption disabled or a spinning lock held (the
+ * kernel's "sleeping function called from invalid context").  SIM: a
+ * spinlock does not raise preempt_count() (linux/spinlock.h); the
+ * thread's count of spinning locks stands in for it here.
  */
+#ifdef CONFIG_DEBUG_ATOMIC_SLEEP
 #define might_sleep() do {						\
-	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(in_atomic()))	\
+	if (unlikely(in_atomic() || sim_lockdep_atomic))		\
 		sim_might_sleep_warn(__FILE__, __LINE__, __func__);	\
 } while (0)
+#else
+#define might_sleep()	do { } while (0)
+#endif
+
+#define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)
 
 #define cond_resched()		({ might_sleep(); sim_cond_resched(); 0; })
 #define schedule()		sim_schedule()

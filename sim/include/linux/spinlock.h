@@ -12,8 +12,11 @@
  * variants disable nothing): the simulated CPU lock that
  * preempt_disable() takes would serialise every spinlock holder that
  * shares a simulated CPU.  Kernel code may not sleep under a spinlock
- * anyway, and with CONFIG_DEBUG_SPINLOCK the lock records its owner,
- * catches recursion and unlock by a thread that does not hold it.
+ * anyway: with CONFIG_DEBUG_ATOMIC_SLEEP the lock counts itself in the
+ * thread's atomic depth, so might_sleep() under it is reported, and with
+ * CONFIG_PROVE_LOCKING it takes part in lockdep's graph.  With
+ * CONFIG_DEBUG_SPINLOCK the lock records its owner, catches recursion
+ * and unlock by a thread that does not hold it.
  */
 #include <linux/compiler.h>
 #include <linux/types.h>
@@ -58,17 +61,27 @@ static __always_inline void sim_lockword_unlock(unsigned int *val)
 		sim_lockword_wake(val);
 }
 
-static inline void spin_lock_init(spinlock_t *lock)
+static inline void __spin_lock_init(spinlock_t *lock,
+				    const struct lock_class_key *key)
 {
 	__atomic_store_n(&lock->val, SIM_LOCK_FREE, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
+	sim_lock_set_dep_key(lock, key);
 }
+
+/* One lockdep class per call site, as in the kernel. */
+#define spin_lock_init(lock) do {					\
+	SIM_LOCK_CLASS_KEY(__key, #lock);				\
+	__spin_lock_init((lock), SIM_LOCK_CLASS_PTR(__key));		\
+} while (0)
 
 static __always_inline void spin_lock(spinlock_t *lock)
 {
+	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val)))
 		sim_spin_lock_slow(lock);
+	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_spin_debug_acquired(lock);
 }
@@ -77,6 +90,8 @@ static __always_inline int spin_trylock(spinlock_t *lock)
 {
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
+	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", SIM_LOCKDEP_TRY);
+	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_spin_debug_acquired(lock);
 	return 1;
@@ -86,6 +101,8 @@ static __always_inline void spin_unlock(spinlock_t *lock)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_spin_debug_release(lock);
+	lock_release(lock);
+	sim_atomic_lock_exit();
 	sim_lockword_unlock(&lock->val);
 }
 

@@ -2,31 +2,52 @@
 #ifndef __LINUX_SPINLOCK_TYPES_H
 #define __LINUX_SPINLOCK_TYPES_H
 
+#include <linux/kconfig.h>
 #include <linux/types.h>
+
+struct lock_class_key;
+
+/* The lockdep class key of a lock: a member in CONFIG_PROVE_LOCKING only. */
+#ifdef CONFIG_PROVE_LOCKING
+#define SIM_DEP_KEY_MEMBER	const struct lock_class_key *dep_key;
+#define SIM_DEP_KEY_INIT	, 0
+#define sim_lock_dep_key(lock)		((lock)->dep_key)
+#define sim_lock_set_dep_key(lock, key)	((lock)->dep_key = (key))
+#else
+#define SIM_DEP_KEY_MEMBER
+#define SIM_DEP_KEY_INIT
+#define sim_lock_dep_key(lock)		((const struct lock_class_key *)0)
+#define sim_lock_set_dep_key(lock, key)	((void)(lock), (void)(key))
+#endif
 
 /*
  * SIM: locks are words driven by atomics and futexes (sim/kernel/locking.c):
  * a waiter spins briefly, then sleeps, so a descheduled holder does not make
  * waiters burn a core.  With CONFIG_DEBUG_SPINLOCK the owner thread is
- * recorded so that lockdep_assert_held() really checks.
+ * recorded so that lockdep_assert_held() really checks.  With
+ * CONFIG_PROVE_LOCKING each lock also points at the class key of the
+ * spin_lock_init() / rwlock_init() that set it up (linux/lockdep.h); a
+ * lock set up by an initializer has none and is its own class.
  */
 typedef struct spinlock {
 	unsigned int val;	/* 0 free, 1 locked, 2 locked with sleepers */
 	unsigned int contenders;	/* threads waiting, spinning or asleep */
 	int owner;		/* owner's thread id, debug builds */
+	SIM_DEP_KEY_MEMBER	/* lockdep class, debug builds */
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(name)	((spinlock_t){ 0, 0, 0 })
-#define DEFINE_SPINLOCK(x)	spinlock_t x = { 0, 0, 0 }
+#define __SPIN_LOCK_UNLOCKED(name)	((spinlock_t){ 0, 0, 0 SIM_DEP_KEY_INIT })
+#define DEFINE_SPINLOCK(x)	spinlock_t x = { 0, 0, 0 SIM_DEP_KEY_INIT }
 
 typedef struct {
 	unsigned int cnt;	/* readers, plus writer bits (linux/rwlock.h) */
 	unsigned int waiters;	/* sleepers, for wake-up */
 	unsigned int contenders;	/* threads waiting, spinning or asleep */
 	int owner;		/* writer's thread id, debug builds */
+	SIM_DEP_KEY_MEMBER	/* lockdep class, debug builds */
 } rwlock_t;
 
-#define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0, 0 })
-#define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0, 0 }
+#define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0, 0 SIM_DEP_KEY_INIT })
+#define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0, 0 SIM_DEP_KEY_INIT }
 
 #endif /* __LINUX_SPINLOCK_TYPES_H */
