@@ -6,4 +6,5 @@ target_link_libraries(zs_soak PRIVATE zsmalloc_static zsim_util zsmalloc_project
 set_target_properties(zs_soak PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/bin)
 add_test(NAME zs_soak_smoke COMMAND zs_soak --quiet 2 2 2)
 set_tests_properties(zs_soak_smoke PROPERTIES LABELS "soak;threads" TIMEOUT 300
+	FAIL_REGULAR_EXPRESSION "${ZSMALLOC_LOCK_REPORT_REGEX}"
 	ENVIRONMENT "ZSIM_LOGLEVEL=3")
