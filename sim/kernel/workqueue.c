@@ -508,6 +508,25 @@ bool sim_cancel_work(struct work_struct *work)
 	return ret;
 }
 
+/*
+ * Caller holds wq_pool_mutex and has taken @work off the lists: wait for
+ * the instance running now, if any, which may not queue or arm @work
+ * again meanwhile.  @caller and @what name the cancel in the BUG when
+ * the item would wait for itself.
+ */
+static void wait_cancelled_run(struct workqueue_struct *wq, struct work_struct *work,
+			       const char *caller, const char *what)
+{
+	struct worker *self = current_worker(wq);
+
+	if (self && self->current_work == work)
+		sim_bug(__FILE__, __LINE__, caller, what);
+	set_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+	while (work_running(wq, work, NULL))
+		pthread_cond_wait(&wq->done, &wq_pool_mutex);
+	clear_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+}
+
 bool sim_cancel_work_sync(struct work_struct *work)
 {
 	struct workqueue_struct *wq;
@@ -518,16 +537,8 @@ bool sim_cancel_work_sync(struct work_struct *work)
 	ret = try_to_grab_pending(work);
 	wq = work->sim_wq;
 	if (wq) {
-		struct worker *self = current_worker(wq);
-
-		if (self && self->current_work == work)
-			sim_bug(__FILE__, __LINE__, __func__,
-				"cancel_work_sync() of the work item running it");
-		/* While it finishes, it may not queue itself again. */
-		set_work_bit(WORK_STRUCT_CANCELING_BIT, work);
-		while (work_running(wq, work, NULL))
-			pthread_cond_wait(&wq->done, &wq_pool_mutex);
-		clear_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+		wait_cancelled_run(wq, work, __func__,
+				   "cancel_work_sync() of the work item running it");
 	}
 	pthread_mutex_unlock(&wq_pool_mutex);
 	return ret;
@@ -548,16 +559,8 @@ bool sim_cancel_delayed_work_sync(struct delayed_work *dwork)
 	ret |= try_to_grab_pending(work);
 	wq = work->sim_wq ? work->sim_wq : dwork->wq;
 	if (wq) {
-		struct worker *self = current_worker(wq);
-
-		if (self && self->current_work == work)
-			sim_bug(__FILE__, __LINE__, __func__,
-				"cancel_delayed_work_sync() of the work item running it");
-		/* While it finishes, it may not arm or queue itself again. */
-		set_work_bit(WORK_STRUCT_CANCELING_BIT, work);
-		while (work_running(wq, work, NULL))
-			pthread_cond_wait(&wq->done, &wq_pool_mutex);
-		clear_work_bit(WORK_STRUCT_CANCELING_BIT, work);
+		wait_cancelled_run(wq, work, __func__,
+				   "cancel_delayed_work_sync() of the work item running it");
 	}
 	pthread_mutex_unlock(&wq_pool_mutex);
 	return ret;
