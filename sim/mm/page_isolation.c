@@ -226,17 +226,61 @@ static void isolation_bounds(struct zone *zone, unsigned long start,
 	*iso_end = min(ALIGN(end, align), zone_end_pfn(zone));
 }
 
-/* Why the last page control call of this thread failed. */
-static __thread char page_error[256];
+/*
+ * Why the last page control call of this thread failed.  The text lives
+ * on the heap, one buffer a thread, freed when the thread exits: the
+ * library's TLS block must stay small enough for the static TLS space
+ * glibc keeps for libraries loaded by dlopen() (it uses initial-exec TLS).
+ */
+#define PAGE_ERROR_LEN	256
+static pthread_key_t page_error_key;
+static pthread_once_t page_error_once = PTHREAD_ONCE_INIT;
+static char page_error_none[1];		/* no buffer: nothing to say */
 static __thread unsigned long contig_busy_pfn;
+
+static void page_error_key_init(void)
+{
+	if (pthread_key_create(&page_error_key, free))
+		page_error_key = (pthread_key_t)-1;
+}
+
+/* This thread's buffer, allocated when @create; NULL if there is none. */
+static char *page_error_buf(bool create)
+{
+	char *buf;
+
+	pthread_once(&page_error_once, page_error_key_init);
+	if (page_error_key == (pthread_key_t)-1)
+		return NULL;
+	buf = pthread_getspecific(page_error_key);
+	if (!buf && create) {
+		buf = calloc(1, PAGE_ERROR_LEN);
+		if (buf && pthread_setspecific(page_error_key, buf)) {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	return buf;
+}
+
+static void page_error_clear(void)
+{
+	char *buf = page_error_buf(false);
+
+	if (buf)
+		buf[0] = '\0';
+}
 
 static void __attribute__((format(printf, 1, 2)))
 page_error_set(const char *fmt, ...)
 {
+	char *buf = page_error_buf(true);
 	va_list ap;
 
+	if (!buf)
+		return;
 	va_start(ap, fmt);
-	vsnprintf(page_error, sizeof(page_error), fmt, ap);
+	vsnprintf(buf, PAGE_ERROR_LEN, fmt, ap);
 	va_end(ap);
 }
 
@@ -326,7 +370,9 @@ void sim_page_isolation_exit(void)
 
 const char *zsim_page_error(void)
 {
-	return page_error;
+	char *buf = page_error_buf(false);
+
+	return buf ? buf : page_error_none;
 }
 
 /* 0 if @pfn is a frame of the machine, else -ERANGE with the message. */
@@ -369,7 +415,7 @@ int zsim_isolate_page(uint64_t pfn)
 	int ret;
 
 	sim_machine_get();
-	page_error[0] = '\0';
+	page_error_clear();
 	ret = check_pfn("pfn", pfn);
 	if (ret)
 		return ret;
@@ -403,7 +449,7 @@ int zsim_putback_page(uint64_t pfn)
 	int ret;
 
 	sim_machine_get();
-	page_error[0] = '\0';
+	page_error_clear();
 	ret = check_pfn("pfn", pfn);
 	if (ret)
 		return ret;
@@ -463,7 +509,7 @@ int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn, uint64_t *new_pfn)
 	int ret;
 
 	sim_machine_get();
-	page_error[0] = '\0';
+	page_error_clear();
 	ret = check_pfn("pfn", pfn);
 	if (ret)
 		return ret;
@@ -530,7 +576,7 @@ int zsim_alloc_contig_range(uint64_t start_pfn, uint64_t nr_pages)
 	int ret;
 
 	sim_machine_get();
-	page_error[0] = '\0';
+	page_error_clear();
 	if (!nr_pages) {
 		page_error_set("a range of 0 pages");
 		return -EINVAL;
@@ -596,7 +642,7 @@ int zsim_free_contig_range(uint64_t start_pfn, uint64_t nr_pages)
 	struct contig_range **p, *r = NULL;
 
 	sim_machine_get();
-	page_error[0] = '\0';
+	page_error_clear();
 	pthread_mutex_lock(&control_lock);
 	for (p = &contig_ranges; *p; p = &(*p)->next)
 		if ((*p)->start == start_pfn && (*p)->nr_pages == nr_pages) {

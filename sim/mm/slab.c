@@ -136,11 +136,16 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_SHIFT_HIGH + 1];
 #define KMALLOC_LARGE_MAGIC	0x6b6d616c6c6f634cUL	/* in page->index */
 static atomic_long_t kmalloc_large_live;
 
-/* Format a message into the BUG() line so a test can match it. */
-static __thread char slab_bug_buf[256];
+/*
+ * Format a message into the BUG() line so a test can match it.  The
+ * buffer is on the stack (sim_bug() does not return; a handler copies
+ * what it keeps), not in TLS: the library's TLS block must stay small.
+ */
 #define slab_bug(fmt, ...) do {						\
-	snprintf(slab_bug_buf, sizeof(slab_bug_buf), fmt, ##__VA_ARGS__); \
-	sim_bug(__FILE__, __LINE__, __func__, slab_bug_buf);		\
+	char __buf[256];						\
+									\
+	snprintf(__buf, sizeof(__buf), fmt, ##__VA_ARGS__);		\
+	sim_bug(__FILE__, __LINE__, __func__, __buf);			\
 } while (0)
 
 /* --- slab pages ---------------------------------------------------------- */
