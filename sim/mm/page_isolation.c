@@ -398,7 +398,10 @@ static const char *owner_of(uint64_t pfn)
 	return zsim_page_owner_name(info.owner);
 }
 
-/* The page zsim_isolate_page() holds at @pfn, or NULL.  control_lock held. */
+/*
+ * The page zsim_isolate_page() holds at @pfn, or NULL with the thread's
+ * error set.  control_lock held.
+ */
 static struct page *find_user_isolated(uint64_t pfn)
 {
 	struct page *page;
@@ -406,6 +409,8 @@ static struct page *find_user_isolated(uint64_t pfn)
 	list_for_each_entry(page, &user_isolated, lru)
 		if (page_to_pfn(page) == pfn)
 			return page;
+	page_error_set("pfn %#llx was not isolated by zsim_isolate_page()",
+		       (unsigned long long)pfn);
 	return NULL;
 }
 
@@ -458,11 +463,8 @@ int zsim_putback_page(uint64_t pfn)
 	if (page)
 		list_move(&page->lru, &one);
 	pthread_mutex_unlock(&control_lock);
-	if (!page) {
-		page_error_set("pfn %#llx was not isolated by zsim_isolate_page()",
-			       (unsigned long long)pfn);
+	if (!page)
 		return -EINVAL;
-	}
 	putback_movable_pages(&one);
 	return 0;
 }
@@ -522,8 +524,6 @@ int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn, uint64_t *new_pfn)
 	page = find_user_isolated(pfn);
 	if (!page) {
 		pthread_mutex_unlock(&control_lock);
-		page_error_set("pfn %#llx was not isolated by zsim_isolate_page()",
-			       (unsigned long long)pfn);
 		return -EINVAL;
 	}
 	if (target_pfn) {
