@@ -3773,6 +3773,8 @@ static int __init zs_init(void)
 	BUILD_BUG_ON(ZS_GFP_NOWARN != __GFP_NOWARN);
 	BUILD_BUG_ON(NR_FULLNESS_GROUPS > (1 << FULLNESS_BITS));
 	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE >= (1 << ISOLATED_BITS));
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE >= (1 << NR_PAGES_BITS));
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE / 32 >= (1 << FRONTIER_BITS));
 
 	ret = cpuhp_setup_state(CPUHP_MM_ZS_PREPARE, "mm/zsmalloc:prepare",
 				zs_cpu_prepare, zs_cpu_dead);
