@@ -1227,28 +1227,33 @@ static bool zspage_grow_nosleep(struct zs_pool *pool, struct size_class *class,
 static unsigned long obj_malloc_grow(struct size_class *class,
 				     struct zspage *zspage, unsigned long handle)
 {
-	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
-	unsigned long *head;
-	unsigned int obj;
+	unsigned long off, *head;
+	struct page *page;
+	unsigned int obj, i;
 	void *vaddr;
 
 	lockdep_assert_held(&class->lock);
 	VM_BUG_ON(zspage_needs_page(class, zspage));
-	zspage_get_pages(zspage, pages);
 	obj = get_freeobj(zspage);
-	if (obj < (unsigned int)class->objs_per_zspage) {
-		head = slot_head(class, pages, obj, &vaddr);
+	if (obj >= (unsigned int)class->objs_per_zspage)
+		obj = zspage->frontier;
+	off = (unsigned long)obj * class->size;
+	page = get_first_page(zspage);
+	for (i = 0; i < off >> PAGE_SHIFT; i++)
+		page = get_next_page(page);
+
+	vaddr = kmap_atomic(page);
+	head = (unsigned long *)((char *)vaddr + (off & ~PAGE_MASK));
+	if (obj == zspage->frontier)
+		zspage->frontier++;
+	else
 		set_freeobj(zspage, *head >> OBJ_TAG_BITS);
-	} else {
-		obj = zspage->frontier++;
-		head = slot_head(class, pages, obj, &vaddr);
-	}
 	*head = handle | OBJ_ALLOCATED_TAG;
 	kunmap_atomic(vaddr);
 	mod_zspage_inuse(zspage, 1);
 	zs_stat_inc(class, OBJ_USED, 1);
 
-	return location_to_obj(pages[((unsigned long)obj * class->size) >> PAGE_SHIFT], obj);
+	return location_to_obj(page, obj);
 }
 
 /*
