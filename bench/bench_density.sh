@@ -5,8 +5,9 @@
 #
 # Density over a workload's life: traces from real files and synthetic
 # mixes (zsim trace-gen: fill, free 60 %, compact/purge, refill), each
-# replayed (zsim replay) by zsmalloc in the newest preset, the 4.8 preset
-# and chain 16, and by jemalloc, glibc and mimalloc.  Writes
+# replayed (zsim replay) by zsmalloc in the newest preset, the 4.8 preset,
+# chain 16 and the dense preset (growing zspages), and by jemalloc, glibc
+# and mimalloc.  Writes
 # OUTDIR/density.csv and prints a table.  Every allocator replays the
 # same trace; the huge rule (stored as 4096 from 3625 bytes) is the
 # newest kernel's, whichever pool replays it.
@@ -56,6 +57,7 @@ echo "trace,config,phase,live_objects,live_bytes,pool_pages,ideal_pages,pages_co
 configs="zsmalloc-newest:zsmalloc:
 zsmalloc-4.8:zsmalloc:--preset 4.8
 zsmalloc-chain16:zsmalloc:--chain 16
+zsmalloc-dense:zsmalloc:--preset dense
 jemalloc:jemalloc:
 glibc:glibc:
 mimalloc:mimalloc:"

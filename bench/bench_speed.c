@@ -46,6 +46,7 @@ struct opts {
 	unsigned int hot, cold;		/* live objects */
 	unsigned int rounds;
 	uint64_t seed;
+	int dense;			/* child: a ZS_PRESET_DENSE pool, "zsmalloc-dense" */
 };
 
 static struct opts o = {
@@ -306,7 +307,8 @@ static void emit(const char *liveset, int threads, const char *op, const char *s
 {
 	if (ns < 0)
 		return;
-	printf("R,%s,%d,%s,%s,%s,%.2f\n", alloc_kind_name(o.kind), threads, liveset, op, size, ns);
+	printf("R,%s,%d,%s,%s,%s,%.2f\n", o.dense ? "zsmalloc-dense" : alloc_kind_name(o.kind),
+	       threads, liveset, op, size, ns);
 	fflush(stdout);
 }
 
@@ -426,7 +428,14 @@ static int child_main(char **argv)
 			fprintf(stderr, "bench_speed: cannot boot: %s\n", zsim_last_error());
 			return 1;
 		}
-		pool = zs_create_pool("bench_speed");
+		if (o.dense) {
+			struct zs_pool_config pc;
+
+			zs_pool_config_init(&pc, ZS_PRESET_DENSE);
+			pool = zs_create_pool_config("bench_speed", &pc, NULL);
+		} else {
+			pool = zs_create_pool("bench_speed");
+		}
 		if (!pool)
 			return 1;
 	} else {
@@ -477,7 +486,7 @@ static double find(const char *alloc, int threads, const char *liveset, const ch
 	return -1;
 }
 
-static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
+static int run_child(const char *self, enum alloc_kind kind, int dense, FILE *csv)
 {
 	char cmd[4608];
 	char line[512];
@@ -485,8 +494,8 @@ static int run_child(const char *self, enum alloc_kind kind, FILE *csv)
 	int status;
 
 	snprintf(cmd, sizeof(cmd), "'%s' --child --allocator %s --seed %llu%s --hot %u --cold %u"
-		 " --rounds %u", self, alloc_kind_name(kind), (unsigned long long)o.seed,
-		 o.quick ? " --quick" : "", o.hot, o.cold, o.rounds);
+		 " --rounds %u%s", self, alloc_kind_name(kind), (unsigned long long)o.seed,
+		 o.quick ? " --quick" : "", o.hot, o.cold, o.rounds, dense ? " --dense" : "");
 	fprintf(stderr, "bench_speed: measuring %s ...\n", alloc_kind_name(kind));
 	p = popen(cmd, "r");
 	if (!p)
@@ -589,6 +598,19 @@ static void report(void)
 		print_ratio(what, find("zsmalloc", 1, sets[s], "read_obj", "mix"),
 			    find("jemalloc", 1, sets[s], "read_copy", "mix"));
 	}
+	printf("\nZS_PRESET_DENSE against ZS_PRESET_NEWEST (same run):\n");
+	for (int s = 0; s < 2; s++) {
+		char what[96];
+		double d = find("zsmalloc-dense", 1, sets[s], "pair", "mix");
+		double n = find("zsmalloc", 1, sets[s], "pair", "mix");
+
+		snprintf(what, sizeof(what), "malloc+free pair, %s, 1 thread", sets[s]);
+		if (d < 0 || n <= 0)
+			printf("  %-44s n/a\n", what);
+		else
+			printf("  %-44s dense %8.1f ns  newest %8.1f ns  ratio %.2fx\n", what, d, n,
+			       d / n);
+	}
 	printf("\nzsmalloc reads against the copy they contain (memcpy of the same objects):\n");
 	for (int s = 0; s < 2; s++) {
 		double ro = find("zsmalloc", 1, sets[s], "read_obj_nonspan", "mix");
@@ -640,6 +662,8 @@ static const struct opt speed_table[] = {
 	  .help = "measure one allocator and print its results" },
 	{ .kind = OPT_CHOICE, .name = "allocator", .metavar = "NAME", .offset = O(kind),
 	  .choices = alloc_kind_choices, .help = "the allocator of --child" },
+	{ .kind = OPT_FLAG, .name = "dense", .flag = 1, .offset = O(dense),
+	  .help = "--child zsmalloc: a ZS_PRESET_DENSE pool (results as zsmalloc-dense)" },
 };
 
 int main(int argc, char **argv)
@@ -686,8 +710,11 @@ int main(int argc, char **argv)
 		}
 		self[n] = '\0';
 		for (int k = 0; k < 4; k++)
-			if (run_child(self, order[k], csv))
+			if (run_child(self, order[k], 0, csv))
 				ret = 1;
+		/* ZS_PRESET_DENSE's growing zspages against the newest preset */
+		if (run_child(self, ALLOC_ZSMALLOC, 1, csv))
+			ret = 1;
 	}
 	if (csv)
 		fclose(csv);

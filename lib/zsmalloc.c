@@ -108,6 +108,10 @@
 /* every page of a zspage may be isolated at once: up to 16 (4.8: 4, 3 bits) */
 #define ISOLATED_BITS	5
 #define MAGIC_VAL_BITS	8
+/* pages a zspage has, 1..16 */
+#define NR_PAGES_BITS	5
+/* a growing zspage's next never-used slot: up to 16 * 4096 / 32 */
+#define FRONTIER_BITS	(32 - FULLNESS_BITS - ISOLATED_BITS - NR_PAGES_BITS)
 
 /*
  * Fullness groups.  Linux 4.8 keeps four lists: empty zspages
@@ -160,6 +164,13 @@ struct size_class {
 	int pages_per_zspage;	/* length of the page chain */
 
 	unsigned int index;
+	/*
+	 * Zspages of this class start with one page and get the others as
+	 * objects reach them (ZS_GROW_BY_PAGE on a class of several pages);
+	 * pages counts what its zspages have, under the lock.
+	 */
+	bool grow;
+	unsigned long pages;
 	struct zs_size_stat stats;
 };
 
@@ -195,6 +206,7 @@ struct zs_pool {
 	enum zs_fullness_scheme fullness;
 	enum zs_compaction_policy compaction;
 	enum zs_list_order list_order;
+	enum zs_growth growth;
 	int nr_groups;				/* 4 or 12 */
 	size_t huge_class_size;
 
@@ -216,7 +228,11 @@ struct zs_pool {
 /*
  * A zspage's class index and fullness group are kept here; the first
  * word never changes after creation and is read without locks, the
- * second is protected by class->lock.
+ * second is protected by class->lock.  nr_pages is how many pages the
+ * chain has (pages_per_zspage, or fewer while a growing zspage grows);
+ * in a growing zspage, the slots from frontier on have never been handed
+ * out since the zspage last had this few pages: they are on no free list,
+ * and the pages only they would touch are not allocated.
  */
 struct zspage {
 	struct {
@@ -226,6 +242,8 @@ struct zspage {
 	struct {
 		unsigned int fullness:FULLNESS_BITS;
 		unsigned int isolated:ISOLATED_BITS;
+		unsigned int nr_pages:NR_PAGES_BITS;
+		unsigned int frontier:FRONTIER_BITS;
 	};
 	unsigned int inuse;
 	unsigned int freeobj;
@@ -782,6 +800,16 @@ static bool zs_end_unpinned(struct zs_pool *pool, unsigned long handle,
 	return true;
 }
 
+/*
+ * Slots whose bytes lie wholly in the first @nr_pages pages of a chain:
+ * objs_per_zspage for a whole zspage, fewer for a growing one.
+ */
+static unsigned int zspage_slots(struct size_class *class, unsigned int nr_pages)
+{
+	return min_t(unsigned int, class->objs_per_zspage,
+		     nr_pages * PAGE_SIZE / class->size);
+}
+
 /* --- freeing zspages ------------------------------------------------------ */
 
 static void reset_page(struct page *page)
@@ -903,11 +931,13 @@ static void __free_zspage(struct zs_pool *pool, struct size_class *class,
 		page = next;
 	} while (page != NULL);
 
+	zs_stat_dec(class, OBJ_ALLOCATED, zspage_slots(class, zspage->nr_pages));
+	atomic_long_sub(zspage->nr_pages, &pool->pages_allocated);
+	if (class->grow)
+		class->pages -= zspage->nr_pages;
+
 	zspage->magic = 0;
 	cache_free_zspage(pool, zspage);
-
-	zs_stat_dec(class, OBJ_ALLOCATED, class->objs_per_zspage);
-	atomic_long_sub(class->pages_per_zspage, &pool->pages_allocated);
 }
 
 static void kick_deferred_free(struct zs_pool *pool)
@@ -1020,13 +1050,304 @@ static void init_zspage(struct size_class *class, struct zspage *zspage)
 	set_freeobj(zspage, 0);
 }
 
+/* --- growing zspages ------------------------------------------------------ */
+
+/*
+ * A growing zspage (ZS_GROW_BY_PAGE) has the class's layout, slot i at
+ * byte i * size of the chain seen as one run of pages, but only the first
+ * zspage->nr_pages pages of the chain.  Its slots below zspage->frontier
+ * are allocated or on the free list; the slots from the frontier on were
+ * never handed out, and allocation takes the frontier slot, adding the
+ * page it starts in or spans into, once the free list is empty.  Every
+ * slot that starts in an allocated page has its first word in that page
+ * (ZS_ALIGN), and a page gets the first words of its slots cleared when
+ * it joins: so the scans that read first words to find objects
+ * (compaction, page migration, teardown) never see an allocated tag
+ * where there is no object.  Trailing pages that no live object touches
+ * go back in zspage_trim().  All of it under class->lock; the pages are
+ * movable from the moment they join.
+ */
+
+/* First slot byte offset in page @nr of a chain of @class. */
+static unsigned int chain_first_obj_offset(struct size_class *class,
+					   unsigned int nr)
+{
+	unsigned long start = (unsigned long)nr * PAGE_SIZE;
+
+	return DIV_ROUND_UP(start, class->size) * class->size - start;
+}
+
+/* Pages that the slots [0, @nr_objs) touch. */
+static unsigned int slots_pages(struct size_class *class, unsigned int nr_objs)
+{
+	return DIV_ROUND_UP((unsigned long)nr_objs * class->size, PAGE_SIZE);
+}
+
+/* The pages of @zspage's chain into @pages; returns how many. */
+static unsigned int zspage_get_pages(struct zspage *zspage, struct page *pages[])
+{
+	struct page *page;
+	unsigned int nr = 0;
+
+	for (page = get_first_page(zspage); page; page = get_next_page(page))
+		pages[nr++] = page;
+	VM_BUG_ON(nr != zspage->nr_pages);
+	return nr;
+}
+
+/* The first word of slot @idx (its link or its tagged handle). */
+static unsigned long *slot_head(struct size_class *class, struct page *pages[],
+				unsigned int idx, void **vaddr)
+{
+	unsigned long off = (unsigned long)idx * class->size;
+
+	*vaddr = kmap_atomic(pages[off >> PAGE_SHIFT]);
+	return (unsigned long *)((char *)*vaddr + (off & ~PAGE_MASK));
+}
+
+/* Clear the first word of every slot that starts in page @nr of the chain. */
+static void init_chain_page(struct size_class *class, struct page *page,
+			    unsigned int nr)
+{
+	unsigned int off = chain_first_obj_offset(class, nr);
+	void *vaddr;
+
+	set_first_obj_offset(page, off);
+	vaddr = kmap_atomic(page);
+	for (; off < PAGE_SIZE; off += class->size)
+		*(unsigned long *)((char *)vaddr + off) = -1UL << OBJ_TAG_BITS;
+	kunmap_atomic(vaddr);
+}
+
+/* A new growing zspage: its first page, no free slot, frontier 0. */
+static void init_growing_zspage(struct size_class *class, struct zspage *zspage)
+{
+	init_chain_page(class, get_first_page(zspage), 0);
+	zspage->frontier = 0;
+	set_freeobj(zspage, -1U);
+}
+
+/* Does the next allocation from @zspage need a page it does not have? */
+static bool zspage_needs_page(struct size_class *class, struct zspage *zspage)
+{
+	lockdep_assert_held(&class->lock);
+	if (!class->grow || get_freeobj(zspage) < (unsigned int)class->objs_per_zspage)
+		return false;
+	VM_BUG_ON(zspage->frontier >= (unsigned int)class->objs_per_zspage);
+	return slots_pages(class, zspage->frontier + 1) > zspage->nr_pages;
+}
+
+/* The gfp that may be tried under class->lock: the caller's, not sleeping. */
+static gfp_t zs_gfp_nosleep(gfp_t gfp)
+{
+	return (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_NOWARN;
+}
+
+/* One zspage page, counted in NR_ZSPAGES, or NULL. */
+static struct page *zs_alloc_chain_page(gfp_t gfp)
+{
+	/* zspage pages can move, so they live in movable pageblocks */
+	struct page *page = alloc_page(gfp | __GFP_MOVABLE);
+
+	if (page)
+		__mod_zone_page_state(page_zone(page), NR_ZSPAGES, 1);
+	return page;
+}
+
+static void zs_free_chain_page(struct page *page)
+{
+	__mod_zone_page_state(page_zone(page), NR_ZSPAGES, -1);
+	__free_page(page);
+}
+
+static void zs_pages_added(struct zs_pool *pool, long nr)
+{
+	long pages = atomic_long_add_return(nr, &pool->pages_allocated);
+	long max = atomic_long_read(&pool->pages_max);
+
+	while (pages > max && !atomic_long_try_cmpxchg(&pool->pages_max, &max, pages))
+		;
+}
+
+/*
+ * Append @page to @zspage's chain: it becomes the last page, its slots'
+ * first words cleared, movable at once (the class lock we hold keeps
+ * zs_page_isolate() out until the page is complete).
+ */
+static void zspage_add_page(struct zs_pool *pool, struct size_class *class,
+			    struct zspage *zspage, struct page *page)
+{
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+	unsigned int nr;
+
+	lockdep_assert_held(&class->lock);
+	nr = zspage_get_pages(zspage, pages);
+	VM_BUG_ON(nr >= (unsigned int)class->pages_per_zspage);
+
+	set_page_private(page, (unsigned long)zspage);
+	page->freelist = NULL;
+	init_chain_page(class, page, nr);
+	SetPagePrivate2(page);
+	ClearPagePrivate2(pages[nr - 1]);
+	WRITE_ONCE(pages[nr - 1]->freelist, page);
+
+	zspage->nr_pages = nr + 1;
+	zs_stat_inc(class, OBJ_ALLOCATED,
+		    zspage_slots(class, nr + 1) - zspage_slots(class, nr));
+	class->pages++;
+	zs_pages_added(pool, 1);
+
+	WARN_ON(!trylock_page(page));
+	__SetPageMovable(page, pool->inode->i_mapping);
+	unlock_page(page);
+}
+
+/*
+ * Before an object goes into @zspage, make sure the page it needs is
+ * there, allocating it without sleeping.  False if that failed.
+ */
+static bool zspage_grow_nosleep(struct zs_pool *pool, struct size_class *class,
+				struct zspage *zspage, gfp_t gfp)
+{
+	struct page *page;
+
+	if (!zspage_needs_page(class, zspage))
+		return true;
+	page = zs_alloc_chain_page(zs_gfp_nosleep(gfp));
+	if (!page)
+		return false;
+	zspage_add_page(pool, class, zspage, page);
+	return true;
+}
+
+/*
+ * obj_malloc() of a growing zspage: the free list first, then the
+ * frontier slot, whose pages zspage_needs_page() has seen to.
+ */
+static unsigned long obj_malloc_grow(struct size_class *class,
+				     struct zspage *zspage, unsigned long handle)
+{
+	unsigned long off, *head;
+	struct page *page;
+	unsigned int obj, i;
+	void *vaddr;
+
+	lockdep_assert_held(&class->lock);
+	VM_BUG_ON(zspage_needs_page(class, zspage));
+	obj = get_freeobj(zspage);
+	if (obj >= (unsigned int)class->objs_per_zspage)
+		obj = zspage->frontier;
+	off = (unsigned long)obj * class->size;
+	page = get_first_page(zspage);
+	for (i = 0; i < off >> PAGE_SHIFT; i++)
+		page = get_next_page(page);
+
+	vaddr = kmap_atomic(page);
+	head = (unsigned long *)((char *)vaddr + (off & ~PAGE_MASK));
+	if (obj == zspage->frontier)
+		zspage->frontier++;
+	else
+		set_freeobj(zspage, *head >> OBJ_TAG_BITS);
+	*head = handle | OBJ_ALLOCATED_TAG;
+	kunmap_atomic(vaddr);
+	mod_zspage_inuse(zspage, 1);
+	zs_stat_inc(class, OBJ_USED, 1);
+
+	return location_to_obj(page, obj);
+}
+
+/*
+ * Give back the trailing pages of @zspage that no live object touches,
+ * but @slack of them.  Skipped while migration has a page of it isolated,
+ * or when a page lock cannot be taken at once (a migration or a deferred
+ * free looking at the page): a later free or compaction tries again.
+ * Slots beyond the pages kept leave the free list, and the frontier comes
+ * down to the first of them.  Returns the pages given back.
+ */
+static unsigned int zspage_trim(struct zs_pool *pool, struct size_class *class,
+				struct zspage *zspage, unsigned int slack)
+{
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+	unsigned int nr, keep, idx, slots, i, obj;
+	unsigned long *head, *prev;
+	void *vaddr, *pvaddr = NULL;
+
+	lockdep_assert_held(&class->lock);
+	if (!class->grow || is_zspage_isolated(zspage) || !get_zspage_inuse(zspage))
+		return 0;
+	nr = zspage_get_pages(zspage, pages);
+
+	/* the last slot in use */
+	for (idx = zspage->frontier; idx > 0; idx--) {
+		head = slot_head(class, pages, idx - 1, &vaddr);
+		obj = *head & OBJ_ALLOCATED_TAG;
+		kunmap_atomic(vaddr);
+		if (obj)
+			break;
+	}
+	VM_BUG_ON(!idx);
+	keep = slots_pages(class, idx) + slack;
+	if (keep >= nr)
+		return 0;
+
+	for (i = keep; i < nr; i++) {
+		if (!trylock_page(pages[i])) {
+			while (i-- > keep)
+				unlock_page(pages[i]);
+			return 0;
+		}
+	}
+
+	/* unlink the slots that go from the free list */
+	slots = zspage_slots(class, keep);
+	prev = NULL;
+	obj = get_freeobj(zspage);
+	while (obj < (unsigned int)class->objs_per_zspage) {
+		unsigned int next;
+
+		head = slot_head(class, pages, obj, &vaddr);
+		next = *head >> OBJ_TAG_BITS;
+		if (obj < slots) {
+			if (prev)
+				kunmap_atomic(pvaddr);
+			prev = head;
+			pvaddr = vaddr;
+		} else {
+			kunmap_atomic(vaddr);
+			if (prev)
+				*prev = (unsigned long)next << OBJ_TAG_BITS;
+			else
+				set_freeobj(zspage, next);
+		}
+		obj = next;
+	}
+	if (prev)
+		kunmap_atomic(pvaddr);
+	if (zspage->frontier > slots)
+		zspage->frontier = slots;
+
+	WRITE_ONCE(pages[keep - 1]->freelist, NULL);
+	SetPagePrivate2(pages[keep - 1]);
+	for (i = keep; i < nr; i++) {
+		reset_page(pages[i]);
+		unlock_page(pages[i]);
+		__mod_zone_page_state(page_zone(pages[i]), NR_ZSPAGES, -1);
+		put_page(pages[i]);
+	}
+
+	zs_stat_dec(class, OBJ_ALLOCATED, zspage_slots(class, nr) - slots);
+	zspage->nr_pages = keep;
+	class->pages -= nr - keep;
+	atomic_long_sub(nr - keep, &pool->pages_allocated);
+	return nr - keep;
+}
+
 static void create_page_chain(struct size_class *class, struct zspage *zspage,
-			      struct page *pages[])
+			      struct page *pages[], int nr_pages)
 {
 	int i;
 	struct page *page;
 	struct page *prev_page = NULL;
-	int nr_pages = class->pages_per_zspage;
 
 	/*
 	 * Every page points at the zspage through page->private and at the
@@ -1060,6 +1381,8 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 	int i;
 	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
 	struct zspage *zspage;
+	/* a growing zspage starts with the page its first object needs */
+	int nr_pages = class->grow ? 1 : class->pages_per_zspage;
 
 	zspage = cache_alloc_zspage(pool, gfp);
 	if (!zspage)
@@ -1067,9 +1390,10 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 
 	zspage->magic = ZSPAGE_MAGIC;
 	zspage->class = class->index;
+	zspage->nr_pages = nr_pages;
 	migrate_lock_init(zspage);
 
-	for (i = 0; i < class->pages_per_zspage; i++) {
+	for (i = 0; i < nr_pages; i++) {
 		struct page *page;
 
 		/* zspage pages can move, so they live in movable pageblocks */
@@ -1088,8 +1412,11 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 		pages[i] = page;
 	}
 
-	create_page_chain(class, zspage, pages);
-	init_zspage(class, zspage);
+	create_page_chain(class, zspage, pages, nr_pages);
+	if (class->grow)
+		init_growing_zspage(class, zspage);
+	else
+		init_zspage(class, zspage);
 
 	return zspage;
 }
@@ -1589,6 +1916,8 @@ static unsigned long obj_malloc(struct size_class *class,
 	unsigned long m_offset;
 	void *vaddr;
 
+	if (unlikely(class->grow))
+		return obj_malloc_grow(class, zspage, handle);
 	handle |= OBJ_ALLOCATED_TAG;
 	obj = get_freeobj(zspage);
 
@@ -1616,6 +1945,93 @@ static unsigned long obj_malloc(struct size_class *class,
 	obj = location_to_obj(m_page, obj);
 
 	return obj;
+}
+
+/*
+ * Pages a growing zspage keeps beyond what its objects touch when a free
+ * could give them back: one, so that an allocation and a free taking
+ * turns at a page border do not allocate and free a page each time.
+ * Compaction keeps none.
+ */
+#define ZS_GROW_FREE_SLACK	1
+
+/*
+ * After slot @idx of @zspage was freed: if it reached into the last
+ * pages, the zspage may have pages to give back.
+ */
+static void zspage_trim_after_free(struct zs_pool *pool, struct size_class *class,
+				   struct zspage *zspage, unsigned int idx)
+{
+	if (slots_pages(class, idx + 1) + ZS_GROW_FREE_SLACK >= zspage->nr_pages)
+		zspage_trim(pool, class, zspage, ZS_GROW_FREE_SLACK);
+}
+
+/*
+ * zs_malloc() for a class of growing zspages.  The page an object needs
+ * is allocated under the class lock without sleeping; when that fails
+ * and @gfp may sleep, the lock is dropped, a page allocated with @gfp,
+ * and the search starts again with that page in hand (the zspages may
+ * have changed meanwhile; a page left unused is freed).
+ */
+static unsigned long zs_malloc_grow(struct zs_pool *pool, struct size_class *class,
+				    unsigned long handle, gfp_t gfp)
+{
+	struct page *spare = NULL, *page;
+	struct zspage *zspage;
+	unsigned long obj;
+
+	for (;;) {
+		spin_lock(&class->lock);
+		zspage = find_get_zspage(pool, class);
+		if (!zspage)
+			break;
+		if (zspage_needs_page(class, zspage)) {
+			page = spare;
+			spare = NULL;
+			if (!page)
+				page = zs_alloc_chain_page(zs_gfp_nosleep(gfp));
+			if (!page) {
+				spin_unlock(&class->lock);
+				if (!gfpflags_allow_blocking(gfp))
+					goto nomem;
+				spare = zs_alloc_chain_page(gfp);
+				if (!spare)
+					goto nomem;
+				continue;
+			}
+			zspage_add_page(pool, class, zspage, page);
+		}
+		obj = obj_malloc(class, zspage, handle);
+		fix_fullness_group(pool, class, zspage);
+		record_obj(handle, obj);
+		spin_unlock(&class->lock);
+		if (spare)
+			zs_free_chain_page(spare);
+		return handle;
+	}
+	spin_unlock(&class->lock);
+	if (spare)
+		zs_free_chain_page(spare);
+
+	zspage = alloc_zspage(pool, class, gfp);
+	if (!zspage)
+		goto nomem;
+
+	spin_lock(&class->lock);
+	obj = obj_malloc(class, zspage, handle);
+	set_zspage_fullness(zspage, get_fullness_group(pool, class, zspage));
+	insert_zspage(pool, class, zspage, zspage->fullness);
+	record_obj(handle, obj);
+	class->pages += zspage->nr_pages;
+	zs_stat_inc(class, OBJ_ALLOCATED, zspage_slots(class, zspage->nr_pages));
+	zs_pages_added(pool, zspage->nr_pages);
+	SetZsPageMovable(pool, zspage);
+	spin_unlock(&class->lock);
+	return handle;
+
+nomem:
+	cache_free_handle(pool, handle);
+	return (unsigned long)ERR_PTR(-ENOMEM);
 }
 
 /**
@@ -1650,6 +2066,8 @@ unsigned long zs_malloc(struct zs_pool *pool, size_t size, gfp_t gfp, int nid)
 	/* every slot starts with its handle */
 	size += ZS_HANDLE_SIZE;
 	class = pool->size_class[get_size_class_index(size)];
+	if (unlikely(class->grow))
+		return zs_malloc_grow(pool, class, handle, gfp);
 
 	spin_lock(&class->lock);
 	zspage = find_get_zspage(pool, class);
@@ -1755,6 +2173,8 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	obj_free(class, obj);
 	fullness = fix_fullness_group(pool, class, zspage);
 	if (fullness != ZS_EMPTY) {
+		if (unlikely(class->grow))
+			zspage_trim_after_free(pool, class, zspage, f_objidx);
 		migrate_read_unlock(zspage);
 		goto out;
 	}
@@ -1911,6 +2331,13 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 			ret = -ENOMEM;
 			break;
 		}
+		/* a growing destination may need a page: -EAGAIN stops the class */
+		if (unlikely(!zspage_grow_nosleep(pool, class, get_zspage(d_page),
+						  GFP_NOWAIT))) {
+			unpin_tag(handle);
+			ret = -EAGAIN;
+			break;
+		}
 
 		used_obj = handle_to_obj(handle);
 		free_obj = obj_malloc(class, get_zspage(d_page), handle);
@@ -2003,6 +2430,21 @@ static int putback_zspage(struct zs_pool *pool, struct size_class *class,
 	return fullness;
 }
 
+/*
+ * Pages a class of growing zspages has beyond the fewest its objects
+ * could live in: full zspages and one zspage as long as the rest need.
+ */
+static unsigned long zs_can_compact_grow(struct size_class *class)
+{
+	unsigned long used = zs_stat_get(class, OBJ_USED);
+	unsigned long per = class->objs_per_zspage;
+	unsigned long least;
+
+	least = used / per * class->pages_per_zspage +
+		slots_pages(class, used % per);
+	return class->pages > least ? class->pages - least : 0;
+}
+
 static unsigned long zs_can_compact(struct size_class *class)
 {
 	unsigned long obj_wasted;
@@ -2010,6 +2452,8 @@ static unsigned long zs_can_compact(struct size_class *class)
 	unsigned long obj_used = zs_stat_get(class, OBJ_USED);
 
 	lockdep_assert_held(&class->lock);
+	if (class->grow)
+		return zs_can_compact_grow(class);
 	if (obj_allocated <= obj_used)
 		return 0;
 
@@ -2030,10 +2474,12 @@ static bool putback_src_zspage(struct zs_pool *pool, struct size_class *class,
 			       struct zs_compact_control *cc, int ret,
 			       unsigned long *pages_freed)
 {
+	unsigned int nr_pages = src_zspage->nr_pages;
+
 	lockdep_assert_held(&class->lock);
 	if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
 		free_zspage(pool, class, src_zspage);
-		*pages_freed += class->pages_per_zspage;
+		*pages_freed += nr_pages;
 		return true;
 	}
 	return ret || cc->moved;
@@ -2050,6 +2496,7 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 	struct zspage *src_zspage;
 	struct zspage *dst_zspage = NULL;
 	unsigned long pages_freed = 0;
+	int ret = 0;
 
 	spin_lock(&class->lock);
 	while ((src_zspage = isolate_src_zspage(pool, class))) {
@@ -2064,7 +2511,8 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 		while ((dst_zspage = isolate_dst_zspage(pool, class))) {
 			cc.d_page = get_first_page(dst_zspage);
 			/* 0: the source is drained; else the destination is full */
-			if (!migrate_zspage(pool, class, &cc))
+			ret = migrate_zspage(pool, class, &cc);
+			if (!ret || ret == -EAGAIN)
 				break;
 
 			putback_zspage(pool, class, dst_zspage);
@@ -2076,7 +2524,7 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 
 		putback_zspage(pool, class, dst_zspage);
 		if (!putback_src_zspage(pool, class, src_zspage, &cc, 0,
-					&pages_freed)) {
+					&pages_freed) || ret == -EAGAIN) {
 			src_zspage = NULL;
 			break;
 		}
@@ -2126,7 +2574,7 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 		ret = migrate_zspage(pool, class, &cc);
 
 		if (!putback_src_zspage(pool, class, src_zspage, &cc, ret,
-					&pages_freed))
+					&pages_freed) || ret == -EAGAIN)
 			break;
 		src_zspage = NULL;
 
@@ -2147,11 +2595,199 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 	return pages_freed;
 }
 
+/*
+ * ZS_COMPACT_EMPTY_TAILS: move the live, unpinned objects of @src into
+ * @dst from @src's last slot down, so that a source left part-drained
+ * has emptied its tail.  Returns 0 when @src is drained as far as pins
+ * allow, -ENOMEM when @dst is full, -EAGAIN when @dst needed a page and
+ * none could be had without sleeping.
+ */
+static int migrate_zspage_tail(struct zs_pool *pool, struct size_class *class,
+			       struct zspage *src, struct zspage *dst,
+			       unsigned long *moved)
+{
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+	unsigned long handle, used_obj, free_obj, off;
+	unsigned int idx;
+	struct page *page;
+	void *addr;
+	bool live;
+
+	lockdep_assert_held(&class->lock);
+	zspage_get_pages(src, pages);
+	idx = class->grow ? src->frontier : (unsigned int)class->objs_per_zspage;
+	while (idx-- > 0 && get_zspage_inuse(src)) {
+		off = (unsigned long)idx * class->size;
+		page = pages[off >> PAGE_SHIFT];
+		addr = kmap_atomic(page);
+		live = obj_allocated(page, (char *)addr + (off & ~PAGE_MASK), &handle);
+		kunmap_atomic(addr);
+		/* pinned: being read or freed, leave it be */
+		if (!live || !trypin_tag(handle))
+			continue;
+
+		if (zspage_full(class, dst)) {
+			unpin_tag(handle);
+			return -ENOMEM;
+		}
+		if (!zspage_grow_nosleep(pool, class, dst, GFP_NOWAIT)) {
+			unpin_tag(handle);
+			return -EAGAIN;
+		}
+		used_obj = handle_to_obj(handle);
+		free_obj = obj_malloc(class, dst, handle);
+		zs_object_copy(class, free_obj, used_obj);
+		/* the new location goes in with the pin still held */
+		record_obj(handle, free_obj | BIT(HANDLE_PIN_BIT));
+		unpin_tag(handle);
+		obj_free(class, used_obj);
+		(*moved)++;
+	}
+	return 0;
+}
+
+/* Is slot @idx of a growing zspage live?  Then *@handle is its handle. */
+static bool slot_live(struct size_class *class, struct page *pages[],
+		      unsigned int idx, unsigned long *handle)
+{
+	unsigned long *head;
+	void *vaddr;
+	bool live;
+
+	head = slot_head(class, pages, idx, &vaddr);
+	live = *head & OBJ_ALLOCATED_TAG;
+	*handle = *head & ~OBJ_ALLOCATED_TAG;
+	kunmap_atomic(vaddr);
+	return live;
+}
+
+/*
+ * Pack a growing zspage into its lowest slots: the live, unpinned
+ * objects from the top move down into the free slots below them, the
+ * free list is rebuilt lowest slot first (so allocation fills from the
+ * bottom), and the pages left empty at the tail go back.  Compaction's
+ * last step for the one part-used zspage a class keeps.  Returns the
+ * pages given back.
+ */
+static unsigned int zspage_pack(struct zs_pool *pool, struct size_class *class,
+				struct zspage *zspage)
+{
+	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE];
+	unsigned int lo = 0, hi, idx, freeobj = -1U;
+	unsigned long handle, spare, moved = 0, *head;
+	void *vaddr;
+
+	lockdep_assert_held(&class->lock);
+	if (!class->grow || is_zspage_isolated(zspage) || !get_zspage_inuse(zspage))
+		return 0;
+	zspage_get_pages(zspage, pages);
+
+	hi = zspage->frontier;
+	while (hi > lo) {
+		if (!slot_live(class, pages, --hi, &handle))
+			continue;
+		while (lo < hi && slot_live(class, pages, lo, &spare))
+			lo++;
+		if (lo >= hi)
+			break;
+		/* being read or freed: it stays where it is */
+		if (!trypin_tag(handle))
+			continue;
+		/* the copy takes the header (handle and tag) along */
+		zs_object_copy(class, location_to_obj(pages[((unsigned long)lo *
+					class->size) >> PAGE_SHIFT], lo),
+			       handle_to_obj(handle));
+		record_obj(handle, location_to_obj(pages[((unsigned long)lo *
+					class->size) >> PAGE_SHIFT], lo) |
+			   BIT(HANDLE_PIN_BIT));
+		unpin_tag(handle);
+		head = slot_head(class, pages, hi, &vaddr);
+		*head = -1UL << OBJ_TAG_BITS;
+		kunmap_atomic(vaddr);
+		lo++;
+		moved++;
+	}
+
+	for (idx = zspage->frontier; idx-- > 0; ) {
+		head = slot_head(class, pages, idx, &vaddr);
+		if (!(*head & OBJ_ALLOCATED_TAG)) {
+			*head = (unsigned long)freeobj << OBJ_TAG_BITS;
+			freeobj = idx;
+		}
+		kunmap_atomic(vaddr);
+	}
+	set_freeobj(zspage, freeobj);
+	atomic_long_add(moved, &pool->objs_moved);
+
+	return zspage_trim(pool, class, zspage, 0);
+}
+
+/*
+ * ZS_COMPACT_EMPTY_TAILS (no kernel): fill-destination's choice of
+ * zspages, sources emptied from their tails, and every zspage it leaves
+ * part-used trimmed to the pages its objects touch.  A class ends with
+ * one partly used zspage at most (pinned objects aside).
+ */
+static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
+					      struct size_class *class)
+{
+	struct zspage *src_zspage, *dst_zspage = NULL;
+	unsigned long pages_freed = 0, moved;
+	unsigned int nr_pages;
+	int ret;
+
+	spin_lock(&class->lock);
+	while (zs_can_compact(class)) {
+		if (!dst_zspage) {
+			dst_zspage = isolate_dst_zspage(pool, class);
+			if (!dst_zspage)
+				break;
+		}
+		src_zspage = isolate_src_zspage(pool, class);
+		if (!src_zspage)
+			break;
+
+		moved = 0;
+		ret = migrate_zspage_tail(pool, class, src_zspage, dst_zspage, &moved);
+		atomic_long_add(moved, &pool->objs_moved);
+		nr_pages = src_zspage->nr_pages;
+		if (putback_zspage(pool, class, src_zspage) == ZS_EMPTY) {
+			free_zspage(pool, class, src_zspage);
+			pages_freed += nr_pages;
+		} else {
+			pages_freed += zspage_trim(pool, class, src_zspage, 0);
+			/* all that is left is pinned: leave the class for later */
+			if (!moved && ret != -ENOMEM)
+				break;
+		}
+		if (ret == -EAGAIN)
+			break;
+
+		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
+			putback_zspage(pool, class, dst_zspage);
+			dst_zspage = NULL;
+			spin_unlock(&class->lock);
+			cond_resched();
+			spin_lock(&class->lock);
+		}
+	}
+
+	if (dst_zspage) {
+		putback_zspage(pool, class, dst_zspage);
+		pages_freed += zspage_pack(pool, class, dst_zspage);
+	}
+	spin_unlock(&class->lock);
+
+	return pages_freed;
+}
+
 static unsigned long __zs_compact(struct zs_pool *pool,
 				  struct size_class *class)
 {
 	if (pool->compaction == ZS_COMPACT_DRAIN_SOURCE)
 		return __zs_compact_drain_source(pool, class);
+	if (pool->compaction == ZS_COMPACT_EMPTY_TAILS)
+		return __zs_compact_empty_tails(pool, class);
 	return __zs_compact_fill_destination(pool, class);
 }
 
@@ -2567,12 +3203,21 @@ void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->size = sizeof(*cfg);
+	cfg->growth = ZS_GROW_WHOLE;
 	if (preset == ZS_PRESET_LINUX_4_8) {
 		cfg->chain_size = 4;
 		cfg->page_rule = ZS_PAGES_MAX_USED_PERCENT;
 		cfg->fullness = ZS_FULLNESS_QUARTERS;
 		cfg->compaction = ZS_COMPACT_DRAIN_SOURCE;
 		cfg->list_order = ZS_LIST_BY_INUSE;
+	} else if (preset == ZS_PRESET_DENSE) {
+		/* 6.18's policies on long chains that grow page by page */
+		cfg->chain_size = ZS_MAX_PAGES_PER_ZSPAGE;
+		cfg->page_rule = ZS_PAGES_MIN_WASTE;
+		cfg->fullness = ZS_FULLNESS_RATIOS;
+		cfg->compaction = ZS_COMPACT_EMPTY_TAILS;
+		cfg->list_order = ZS_LIST_HEAD;
+		cfg->growth = ZS_GROW_BY_PAGE;
 	} else {
 		/* ZS_PRESET_LINUX_6_18 */
 		cfg->chain_size = CONFIG_ZSMALLOC_CHAIN_SIZE;
@@ -2584,9 +3229,18 @@ void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
 }
 EXPORT_SYMBOL_GPL(zs_pool_config_init);
 
+/* The size of struct zs_pool_config before growth was appended. */
+#define ZS_POOL_CONFIG_SIZE_0	offsetof(struct zs_pool_config, growth)
+
+/* A config of the first size has no growth member: whole zspages. */
+static enum zs_growth zs_config_growth(const struct zs_pool_config *cfg)
+{
+	return cfg->size > ZS_POOL_CONFIG_SIZE_0 ? cfg->growth : ZS_GROW_WHOLE;
+}
+
 /*
- * Every combination of page rule, fullness scheme, compaction policy and
- * list order works: the compaction policies take their source and
+ * Every combination of page rule, fullness scheme, compaction policy,
+ * list order and growth works: the compaction policies take their source and
  * destination through isolate_src_zspage()/isolate_dst_zspage(), which
  * know both group layouts, and the list order only decides where
  * insert_zspage() puts a zspage.  So only each knob's range is checked.
@@ -2597,7 +3251,7 @@ int zs_pool_config_check(const struct zs_pool_config *cfg)
 		pr_err("zsmalloc: no pool config given\n");
 		return -EINVAL;
 	}
-	if (cfg->size != sizeof(*cfg)) {
+	if (cfg->size != sizeof(*cfg) && cfg->size != ZS_POOL_CONFIG_SIZE_0) {
 		pr_err("zsmalloc: zs_pool_config.size is %u, expected %zu (sizeof(struct zs_pool_config)): fill the config with zs_pool_config_init()\n",
 		       cfg->size, sizeof(*cfg));
 		return -EINVAL;
@@ -2620,8 +3274,9 @@ int zs_pool_config_check(const struct zs_pool_config *cfg)
 		return -EINVAL;
 	}
 	if (cfg->compaction != ZS_COMPACT_DRAIN_SOURCE &&
-	    cfg->compaction != ZS_COMPACT_FILL_DESTINATION) {
-		pr_err("zsmalloc: zs_pool_config.compaction %d is not ZS_COMPACT_DRAIN_SOURCE or ZS_COMPACT_FILL_DESTINATION\n",
+	    cfg->compaction != ZS_COMPACT_FILL_DESTINATION &&
+	    cfg->compaction != ZS_COMPACT_EMPTY_TAILS) {
+		pr_err("zsmalloc: zs_pool_config.compaction %d is not ZS_COMPACT_DRAIN_SOURCE, ZS_COMPACT_FILL_DESTINATION or ZS_COMPACT_EMPTY_TAILS\n",
 		       (int)cfg->compaction);
 		return -EINVAL;
 	}
@@ -2629,6 +3284,12 @@ int zs_pool_config_check(const struct zs_pool_config *cfg)
 	    cfg->list_order != ZS_LIST_HEAD) {
 		pr_err("zsmalloc: zs_pool_config.list_order %d is not ZS_LIST_BY_INUSE or ZS_LIST_HEAD\n",
 		       (int)cfg->list_order);
+		return -EINVAL;
+	}
+	if (zs_config_growth(cfg) != ZS_GROW_WHOLE &&
+	    zs_config_growth(cfg) != ZS_GROW_BY_PAGE) {
+		pr_err("zsmalloc: zs_pool_config.growth %d is not ZS_GROW_WHOLE or ZS_GROW_BY_PAGE\n",
+		       (int)cfg->growth);
 		return -EINVAL;
 	}
 	return 0;
@@ -2725,6 +3386,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	pool->fullness = cfg->fullness;
 	pool->compaction = cfg->compaction;
 	pool->list_order = cfg->list_order;
+	pool->growth = zs_config_growth(cfg);
 	pool->nr_groups = cfg->fullness == ZS_FULLNESS_QUARTERS ?
 			  NR_ZS_FULLNESS : NR_FULLNESS_GROUPS;
 
@@ -2791,6 +3453,8 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		class->index = i;
 		class->pages_per_zspage = pages_per_zspage;
 		class->objs_per_zspage = objs_per_zspage;
+		/* a one-page zspage has nothing to grow */
+		class->grow = pool->growth == ZS_GROW_BY_PAGE && pages_per_zspage > 1;
 		spin_lock_init(&class->lock);
 		pool->size_class[i] = class;
 		for (fullness = 0; fullness < NR_FULLNESS_GROUPS; fullness++)
@@ -2869,6 +3533,19 @@ EXPORT_SYMBOL_GPL(zs_destroy_pool);
 
 /* --- statistics ------------------------------------------------------------ */
 
+/*
+ * Pages the zspages of @class have: what is allocated, which for growing
+ * zspages is not zspages times the chain.  Under class->lock.
+ */
+static unsigned long zs_class_pages(struct size_class *class)
+{
+	lockdep_assert_held(&class->lock);
+	if (class->grow)
+		return class->pages;
+	return zs_stat_get(class, OBJ_ALLOCATED) / class->objs_per_zspage *
+	       class->pages_per_zspage;
+}
+
 int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 {
 	unsigned int i;
@@ -2889,6 +3566,7 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 	snap->config.fullness = pool->fullness;
 	snap->config.compaction = pool->compaction;
 	snap->config.list_order = pool->list_order;
+	snap->config.growth = pool->growth;
 	snap->nr_groups = pool->nr_groups;
 	snap->huge_class_size = pool->huge_class_size;
 	snap->pages_max = atomic_long_read(&pool->pages_max);
@@ -2920,10 +3598,9 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 		cs->obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
 		cs->obj_used = zs_stat_get(class, OBJ_USED);
 		cs->freeable = zs_can_compact(class);
+		cs->pages_used = zs_class_pages(class);
 		spin_unlock(&class->lock);
 
-		cs->pages_used = cs->obj_allocated / class->objs_per_zspage *
-				 class->pages_per_zspage;
 		snap->obj_allocated += cs->obj_allocated;
 		snap->obj_used += cs->obj_used;
 	}
@@ -2940,7 +3617,6 @@ static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 	unsigned int i;
 	int fg;
 	struct size_class *class;
-	int objs_per_zspage;
 	unsigned long obj_allocated, obj_used, pages_used, freeable;
 	unsigned long total_objs = 0, total_used_objs = 0, total_pages = 0;
 	unsigned long total_freeable = 0;
@@ -2972,11 +3648,8 @@ static int zs_stats_size_show(struct seq_file *s, struct zs_pool *pool)
 		obj_allocated = zs_stat_get(class, OBJ_ALLOCATED);
 		obj_used = zs_stat_get(class, OBJ_USED);
 		freeable = zs_can_compact(class);
+		pages_used = zs_class_pages(class);
 		spin_unlock(&class->lock);
-
-		objs_per_zspage = class->objs_per_zspage;
-		pages_used = obj_allocated / objs_per_zspage *
-				class->pages_per_zspage;
 
 		if (pool->fullness == ZS_FULLNESS_QUARTERS) {
 			seq_printf(s, " %5u %5u %11lu %12lu %13lu %10lu %10lu %16d %8lu\n",
@@ -3105,6 +3778,8 @@ static int __init zs_init(void)
 	BUILD_BUG_ON(ZS_GFP_NOWARN != __GFP_NOWARN);
 	BUILD_BUG_ON(NR_FULLNESS_GROUPS > (1 << FULLNESS_BITS));
 	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE >= (1 << ISOLATED_BITS));
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE >= (1 << NR_PAGES_BITS));
+	BUILD_BUG_ON(ZS_MAX_PAGES_PER_ZSPAGE * PAGE_SIZE / 32 >= (1 << FRONTIER_BITS));
 
 	ret = cpuhp_setup_state(CPUHP_MM_ZS_PREPARE, "mm/zsmalloc:prepare",
 				zs_cpu_prepare, zs_cpu_dead);
@@ -3139,7 +3814,7 @@ static void zspage_describe(struct zs_pool *pool, struct size_class *class,
 
 	info->class_index = class->index;
 	info->obj_size = class->size;
-	info->pages_per_zspage = class->pages_per_zspage;
+	info->pages_per_zspage = zspage->nr_pages;
 	info->objs_per_zspage = class->objs_per_zspage;
 	info->inuse = get_zspage_inuse(zspage);
 	info->fullness = get_fullness_group(pool, class, zspage);
@@ -3158,6 +3833,9 @@ static void zspage_describe(struct zs_pool *pool, struct size_class *class,
 		void *addr;
 
 		off = (unsigned long)obj_idx * class->size;
+		/* a growing zspage's slots end with its pages */
+		if (slots_pages(class, obj_idx + 1) > zspage->nr_pages)
+			break;
 		page = get_first_page(zspage);
 		for (i = 0; i < off >> PAGE_SHIFT; i++)
 			page = get_next_page(page);

@@ -22,7 +22,8 @@ static int set_preset(void *ctx, const struct opt *o, const char *val)
 
 	(void)o;
 	zs_pool_config_init(&po->cfg, (enum zs_preset)po->preset);
-	po->preset_name = po->preset == ZS_PRESET_LINUX_4_8 ? "4.8" : "6.18";
+	po->preset_name = po->preset == ZS_PRESET_LINUX_4_8 ? "4.8" :
+			  po->preset == ZS_PRESET_DENSE ? "dense" : "6.18";
 	return 0;
 }
 
@@ -42,6 +43,7 @@ static const struct opt_choice presets[] = {
 	{ "newest", ZS_PRESET_NEWEST },
 	{ "4.8", ZS_PRESET_LINUX_4_8 },
 	{ "linux-4.8", ZS_PRESET_LINUX_4_8 },
+	{ "dense", ZS_PRESET_DENSE },
 	{ NULL, 0 },
 };
 
@@ -60,6 +62,13 @@ static const struct opt_choice fullness_schemes[] = {
 static const struct opt_choice compaction_policies[] = {
 	{ "drain-source", ZS_COMPACT_DRAIN_SOURCE },
 	{ "fill-destination", ZS_COMPACT_FILL_DESTINATION },
+	{ "empty-tails", ZS_COMPACT_EMPTY_TAILS },
+	{ NULL, 0 },
+};
+
+static const struct opt_choice growths[] = {
+	{ "whole", ZS_GROW_WHOLE },
+	{ "by-page", ZS_GROW_BY_PAGE },
 	{ NULL, 0 },
 };
 
@@ -73,11 +82,13 @@ static const struct opt_choice list_orders[] = {
 
 const struct opt pool_opts_table[] = {
 	{ OPT_SECTION, "Pool options", 0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
-	{ .kind = OPT_CHOICE, .name = "preset", .metavar = "6.18|4.8",
+	{ .kind = OPT_CHOICE, .name = "preset", .metavar = "6.18|4.8|dense",
 	  .help = "6.18 (default; also 'newest'): Linux 6.18's policies,\n"
 		  "chain 8, min-waste, 12 ratio groups, fill-destination,\n"
 		  "head; 4.8: Linux 4.8's, chain 4, max-used, 4 groups,\n"
-		  "drain-source, by-inuse.  Both run Linux 4.8's locking",
+		  "drain-source, by-inuse; dense (no kernel's): 6.18's with\n"
+		  "chain 16, growth by-page, compaction empty-tails.  All\n"
+		  "run Linux 4.8's locking",
 	  .offset = PO(preset), .choices = presets, .hook = set_preset },
 	{ .kind = OPT_UINT, .name = "chain", .metavar = "N",
 	  .help = "pages per zspage at most, 1..16 (1: every object is huge)",
@@ -90,12 +101,18 @@ const struct opt pool_opts_table[] = {
 		  "Linux 6.3) or ratios (12 in-use ratio groups; 6.4+)",
 	  .offset = PO(cfg.fullness), .choices = fullness_schemes, .hook = set_custom },
 	{ .kind = OPT_CHOICE, .name = "compaction", .metavar = "POLICY",
-	  .help = "drain-source (Linux 4.1..6.3) or fill-destination (6.4+)",
+	  .help = "drain-source (Linux 4.1..6.3), fill-destination (6.4+)\n"
+		  "or empty-tails (no kernel: sources emptied from their\n"
+		  "last slot, part-used zspages trimmed)",
 	  .offset = PO(cfg.compaction), .choices = compaction_policies, .hook = set_custom },
 	{ .kind = OPT_CHOICE, .name = "list-order", .metavar = "ORDER",
 	  .help = "where a zspage joins its group's list: by-inuse\n"
 		  "(until Linux 6.3) or head (6.4+)",
 	  .offset = PO(cfg.list_order), .choices = list_orders, .hook = set_custom },
+	{ .kind = OPT_CHOICE, .name = "growth", .metavar = "GROWTH",
+	  .help = "when a zspage gets its pages: whole (every kernel: all\n"
+		  "at creation) or by-page (no kernel: as objects reach them)",
+	  .offset = PO(cfg.growth), .choices = growths, .hook = set_custom },
 };
 
 const size_t pool_opts_table_len = sizeof(pool_opts_table) / sizeof(pool_opts_table[0]);
@@ -149,12 +166,14 @@ int machine_opts_finish(const struct machine_opts *mo)
 
 const char *pool_opts_describe(const struct pool_opts *po, char *buf, size_t len)
 {
-	snprintf(buf, len, "preset %s: chain %u, %s, %s fullness, %s, %s", po->preset_name,
+	/* growth is named only when it is not every kernel's */
+	snprintf(buf, len, "preset %s: chain %u, %s, %s fullness, %s, %s%s", po->preset_name,
 		 po->cfg.chain_size,
 		 po->cfg.page_rule == ZS_PAGES_MIN_WASTE ? "min-waste" : "max-used",
 		 po->cfg.fullness == ZS_FULLNESS_RATIOS ? "12-ratio" : "4-quarter",
-		 po->cfg.compaction == ZS_COMPACT_FILL_DESTINATION ? "fill-destination"
-								     : "drain-source",
-		 po->cfg.list_order == ZS_LIST_HEAD ? "head" : "by-inuse");
+		 po->cfg.compaction == ZS_COMPACT_FILL_DESTINATION ? "fill-destination" :
+		 po->cfg.compaction == ZS_COMPACT_EMPTY_TAILS ? "empty-tails" : "drain-source",
+		 po->cfg.list_order == ZS_LIST_HEAD ? "head" : "by-inuse",
+		 po->cfg.growth == ZS_GROW_BY_PAGE ? ", growth by-page" : "");
 	return buf;
 }

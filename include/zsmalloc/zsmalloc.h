@@ -139,6 +139,14 @@ enum zs_compaction_policy {
 	 * for each page freed.
 	 */
 	ZS_COMPACT_FILL_DESTINATION,
+	/*
+	 * No kernel: fill-destination, but each source gives up its objects
+	 * from its last slot down, and every zspage compaction touched gives
+	 * back the trailing pages no live object reaches (with
+	 * ZS_GROW_BY_PAGE; whole zspages have none to give).  A class ends
+	 * with at most one partly used zspage, as short as its objects allow.
+	 */
+	ZS_COMPACT_EMPTY_TAILS,
 };
 
 /* Where a zspage goes on its fullness group's list. */
@@ -152,6 +160,21 @@ enum zs_list_order {
 	ZS_LIST_BY_INUSE,
 	/* Linux 6.4+ ("zsmalloc: remove insert_zspage() ->inuse optimization"): always at the head. */
 	ZS_LIST_HEAD,
+};
+
+/* When a zspage gets its pages. */
+enum zs_growth {
+	/* Every kernel: all pages of the chain when the zspage is created. */
+	ZS_GROW_WHOLE,
+	/*
+	 * No kernel: a zspage starts with its first page and gets the next
+	 * one when an object that starts in it or spans into it is handed
+	 * out; frees (keeping one spare page) and compaction (keeping none)
+	 * give back trailing pages that no live object touches.  A partly
+	 * used zspage then costs the pages its objects reach, so a long
+	 * chain (16) loses little to its tail.
+	 */
+	ZS_GROW_BY_PAGE,
 };
 
 /*
@@ -175,10 +198,19 @@ enum zs_list_order {
  *
  * ZS_PRESET_NEWEST is the newest kernel-version preset, today
  * ZS_PRESET_LINUX_6_18; zs_create_pool() uses it.
+ *
+ * ZS_PRESET_DENSE: no kernel's; the densest policies this library has:
+ *   ZS_PRESET_LINUX_6_18's with chains of 16 pages that grow page by
+ *   page (ZS_GROW_BY_PAGE) and ZS_COMPACT_EMPTY_TAILS compaction.  The
+ *   longer chains raise zs_huge_class_size() from 3625 to 3833 bytes
+ *   (4 KiB pages): objects in between share pages instead of taking one
+ *   each.
+ *   The kernel-version presets all have growth ZS_GROW_WHOLE.
  */
 enum zs_preset {
 	ZS_PRESET_LINUX_6_18 = 0,
 	ZS_PRESET_LINUX_4_8 = 1,
+	ZS_PRESET_DENSE = 2,
 	ZS_PRESET_NEWEST = ZS_PRESET_LINUX_6_18,
 };
 
@@ -195,6 +227,11 @@ struct zs_pool_config {
 	enum zs_fullness_scheme fullness;	/* the fullness groups only */
 	enum zs_compaction_policy compaction;
 	enum zs_list_order list_order;
+	/*
+	 * Appended: a config of the size without this member is accepted
+	 * and gets ZS_GROW_WHOLE.
+	 */
+	enum zs_growth growth;
 };
 
 /*
@@ -456,7 +493,9 @@ struct zs_zspage_info {
 	uint32_t size;			/* set by the caller: sizeof(struct zs_zspage_info) */
 	unsigned int class_index;	/* size class, 0..254 */
 	unsigned int obj_size;		/* bytes per slot, handle included */
-	unsigned int pages_per_zspage;	/* length of the chain */
+	unsigned int pages_per_zspage;	/* length of the chain now: the class's
+					 * pages_per_zspage, or fewer for a
+					 * ZS_GROW_BY_PAGE zspage still growing */
 	unsigned int objs_per_zspage;	/* slots */
 	unsigned int inuse;		/* slots holding an object */
 	unsigned int fullness;		/* the fullness group its use calls for:

@@ -131,11 +131,14 @@ static void test_config_fields_named(void **state)
 	cfg.fullness = (enum zs_fullness_scheme)2;
 	expect_rejected(&cfg, "zsmalloc: zs_pool_config.fullness 2 is not ZS_FULLNESS_QUARTERS or ZS_FULLNESS_RATIOS\n");
 	zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
-	cfg.compaction = (enum zs_compaction_policy)2;
-	expect_rejected(&cfg, "zsmalloc: zs_pool_config.compaction 2 is not ZS_COMPACT_DRAIN_SOURCE or ZS_COMPACT_FILL_DESTINATION\n");
+	cfg.compaction = (enum zs_compaction_policy)3;
+	expect_rejected(&cfg, "zsmalloc: zs_pool_config.compaction 3 is not ZS_COMPACT_DRAIN_SOURCE, ZS_COMPACT_FILL_DESTINATION or ZS_COMPACT_EMPTY_TAILS\n");
 	zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
 	cfg.list_order = (enum zs_list_order)-1;
 	expect_rejected(&cfg, "zsmalloc: zs_pool_config.list_order -1 is not ZS_LIST_BY_INUSE or ZS_LIST_HEAD\n");
+	zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
+	cfg.growth = (enum zs_growth)2;
+	expect_rejected(&cfg, "zsmalloc: zs_pool_config.growth 2 is not ZS_GROW_WHOLE or ZS_GROW_BY_PAGE\n");
 }
 
 /* --- NULL names ------------------------------------------------------------ */
