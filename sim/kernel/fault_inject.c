@@ -53,7 +53,6 @@ _Static_assert(ZSIM_GFP_MOVABLE == ___GFP_MOVABLE &&
 #define NAME_WORDS	(sizeof(((struct zsim_fault_attr *)0)->name) / sizeof(uint64_t))
 
 struct fault_site {
-	int armed;		/* any injection configured */
 	/* the attributes, each read and written atomically */
 	uint32_t ppm;		/* probability per million */
 	uint64_t interval;
@@ -73,6 +72,8 @@ struct fault_site {
 };
 
 static struct fault_site fault_sites[ZSIM_NR_FAULT_SITES];
+/* Any injection configured at a site; the trylocks' copy is inline. */
+int sim_fault_site_armed[ZSIM_NR_FAULT_SITES];
 int sim_fault_trylock_armed;
 
 /* Serialises reconfiguration; the decision paths take no lock. */
@@ -198,18 +199,11 @@ out:
 	return fail;
 }
 
-static inline bool site_armed(struct fault_site *s)
-{
-	return unlikely(__atomic_load_n(&s->armed, __ATOMIC_RELAXED));
-}
-
-bool sim_should_fail_page(gfp_t gfp, unsigned int order)
+bool __sim_should_fail_page(gfp_t gfp, unsigned int order)
 {
 	struct fault_site *s = &fault_sites[ZSIM_FAULT_PAGE_ALLOC];
 	int want, min;
 
-	if (likely(!site_armed(s)))
-		return false;
 	want = __atomic_load_n(&s->order, __ATOMIC_RELAXED);
 	min = __atomic_load_n(&s->min_order, __ATOMIC_RELAXED);
 	return fault_decide(s, (want < 0 || (unsigned int)want == order) &&
@@ -217,30 +211,24 @@ bool sim_should_fail_page(gfp_t gfp, unsigned int order)
 			    (uint64_t)PAGE_SIZE << order);
 }
 
-bool sim_should_fail_slab(const char *cache, size_t size, gfp_t gfp)
+bool __sim_should_fail_slab(const char *cache, size_t size, gfp_t gfp)
 {
 	struct fault_site *s = &fault_sites[ZSIM_FAULT_SLAB];
 
-	if (likely(!site_armed(s)))
-		return false;
 	return fault_decide(s, name_matches(s, cache) && gfp_matches(s, gfp),
 			    size);
 }
 
-bool sim_should_fail_migrate(void)
+bool __sim_should_fail_migrate(void)
 {
-	struct fault_site *s = &fault_sites[ZSIM_FAULT_MIGRATE];
-
-	if (likely(!site_armed(s)))
-		return false;
-	return fault_decide(s, true, 1);
+	return fault_decide(&fault_sites[ZSIM_FAULT_MIGRATE], true, 1);
 }
 
 bool sim_should_fail_trylock(enum sim_trylock_kind kind)
 {
 	struct fault_site *s = &fault_sites[ZSIM_FAULT_TRYLOCK];
 
-	if (!site_armed(s))
+	if (!sim_fault_armed(ZSIM_FAULT_TRYLOCK))
 		return false;
 	return fault_decide(s, name_matches(s, trylock_names[kind]), 1);
 }
@@ -344,7 +332,7 @@ static void site_set(enum zsim_fault_site site, const struct zsim_fault_attr *a,
 	struct fault_site *s = &fault_sites[site];
 	uint64_t name[NAME_WORDS] = { 0 };
 
-	__atomic_store_n(&s->armed, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&sim_fault_site_armed[site], 0, __ATOMIC_RELEASE);
 	if (site == ZSIM_FAULT_TRYLOCK)
 		__atomic_store_n(&sim_fault_trylock_armed, 0, __ATOMIC_RELEASE);
 	memcpy(name, a->name, sizeof(a->name));
@@ -363,7 +351,7 @@ static void site_set(enum zsim_fault_site site, const struct zsim_fault_attr *a,
 	__atomic_store_n(&s->rng, a->seed, __ATOMIC_RELAXED);
 	__atomic_store_n(&s->count, 0, __ATOMIC_RELAXED);
 	s->attr = *a;
-	__atomic_store_n(&s->armed, a->nth || ppm, __ATOMIC_RELEASE);
+	__atomic_store_n(&sim_fault_site_armed[site], a->nth || ppm, __ATOMIC_RELEASE);
 	if (site == ZSIM_FAULT_TRYLOCK)
 		__atomic_store_n(&sim_fault_trylock_armed, a->nth || ppm,
 				 __ATOMIC_RELEASE);

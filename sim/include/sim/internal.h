@@ -64,9 +64,36 @@ void sim_run_exitcalls(void);
  * Fault injection decisions (kernel/fault_inject.c): true means "fail
  * this one".  Each call counts an attempt; each true counts an injection.
  */
-bool sim_should_fail_page(unsigned int gfp, unsigned int order);
-bool sim_should_fail_slab(const char *cache, size_t size, unsigned int gfp);
-bool sim_should_fail_migrate(void);
+bool __sim_should_fail_page(unsigned int gfp, unsigned int order);
+bool __sim_should_fail_slab(const char *cache, size_t size, unsigned int gfp);
+bool __sim_should_fail_migrate(void);
+
+/* Non-zero while a site is armed: the only cost of a site switched off. */
+extern int sim_fault_site_armed[ZSIM_NR_FAULT_SITES];
+
+static inline bool sim_fault_armed(enum zsim_fault_site site)
+{
+	return __builtin_expect(__atomic_load_n(&sim_fault_site_armed[site],
+						__ATOMIC_RELAXED), 0);
+}
+
+static inline bool sim_should_fail_page(unsigned int gfp, unsigned int order)
+{
+	return sim_fault_armed(ZSIM_FAULT_PAGE_ALLOC) &&
+	       __sim_should_fail_page(gfp, order);
+}
+
+static inline bool sim_should_fail_slab(const char *cache, size_t size,
+					unsigned int gfp)
+{
+	return sim_fault_armed(ZSIM_FAULT_SLAB) &&
+	       __sim_should_fail_slab(cache, size, gfp);
+}
+
+static inline bool sim_should_fail_migrate(void)
+{
+	return sim_fault_armed(ZSIM_FAULT_MIGRATE) && __sim_should_fail_migrate();
+}
 
 /*
  * Is @spec good text for zsim_fault_parse() / @events and @buf_kb a good
