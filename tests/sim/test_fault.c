@@ -758,6 +758,56 @@ static void test_fault_env_targets(void **state)
 	assert_false(zsim_running());
 }
 
+/*
+ * times is shared by every thread: with probability 100 and times 50,
+ * four threads racing through the page site see exactly 50 failures
+ * between them, and the stats say so.
+ */
+struct times_thread {
+	unsigned int n, fails;
+};
+
+static void *times_thread_fn(void *arg)
+{
+	struct times_thread *t = arg;
+
+	for (unsigned int i = 0; i < t->n; i++)
+		t->fails += sim_should_fail_page(GFP_KERNEL, 0);
+	return NULL;
+}
+
+static void test_fault_times_threads(void **state)
+{
+	enum { THREADS = 4 };
+	struct times_thread t[THREADS];
+	pthread_t tid[THREADS];
+	struct zsim_fault_attr a;
+	uint64_t attempts, injected;
+	unsigned int total = 0;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.times = 50;
+	a.interval = 2;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	for (int i = 0; i < THREADS; i++) {
+		t[i].n = 20000;
+		t[i].fails = 0;
+		assert_int_equal(pthread_create(&tid[i], NULL, times_thread_fn, &t[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		total += t[i].fails;
+	}
+	assert_int_equal(total, 50);
+	assert_int_equal(zsim_fault_site_stats(ZSIM_FAULT_PAGE_ALLOC, &attempts,
+					       &injected), 0);
+	assert_int_equal(attempts, THREADS * 20000);
+	assert_int_equal(injected, 50);
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -793,6 +843,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_fault_attr_rejects_bad,
 			test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_teardown(test_fault_env_targets, env_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_times_threads,
+			test_setup_small_machine, test_teardown_machine),
 	};
 
 	test_parse_args(argc, argv);
