@@ -597,9 +597,14 @@ int cmd_replay(int argc, char **argv)
 		opts_error("--classes does not go with --json (the table is not JSON)");
 		return OPTS_EXIT_USAGE;
 	}
+	if (r.kind != ALLOC_ZSMALLOC && r.trace_path) {
+		opts_error("--trace records the simulated machine's tracepoints: it is for"
+			   " --allocator zsmalloc only");
+		return OPTS_EXIT_USAGE;
+	}
 	if (r.kind != ALLOC_ZSMALLOC && (r.mo.mem || r.mo.pageblock_order || r.classes ||
-					 r.access != ACCESS_OBJ || r.trace_path)) {
-		opts_error("--mem, --pageblock-order, --classes, --access and --trace are for"
+					 r.access != ACCESS_OBJ)) {
+		opts_error("--mem, --pageblock-order, --classes and --access are for"
 			   " --allocator zsmalloc only");
 		return OPTS_EXIT_USAGE;
 	}

@@ -88,7 +88,8 @@ struct zsim_config {
 					 * ZSIM_TRACE_BUF_KB_MIN..ZSIM_TRACE_BUF_KB_MAX;
 					 * default ZSIM_TRACE_BUF_KB_DEFAULT (0 is -EINVAL) */
 	const char *fault_targets;	/* fault injection by target from boot, as
-					 * zsim_fault_parse() takes it; NULL or "" none */
+					 * zsim_fault_parse() takes it; NULL or "" none.
+					 * The machine keeps a copy. */
 };
 
 #define ZSIM_TRACE_BUF_KB_MIN		1u

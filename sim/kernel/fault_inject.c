@@ -617,8 +617,16 @@ static int parse_spec(const char *what, const char *spec, bool apply)
 	return 0;
 }
 
+/* What sim_config.fault_targets points to while the machine runs. */
+static char fault_targets_copy[1024];
+
 int sim_fault_check_targets(const char *what, const char *spec)
 {
+	if (spec && strlen(spec) >= sizeof(fault_targets_copy)) {
+		sim_set_error("%s is %zu bytes long: at most %zu", what,
+			      strlen(spec), sizeof(fault_targets_copy) - 1);
+		return -EINVAL;
+	}
 	return parse_spec(what, spec, false);
 }
 
@@ -642,6 +650,11 @@ int sim_fault_init(const struct zsim_config *cfg)
 	}
 	legacy_apply(&cfg->fault);
 	err = parse_spec("fault_targets", cfg->fault_targets, true);
+	fault_targets_copy[0] = '\0';
+	if (cfg->fault_targets)
+		snprintf(fault_targets_copy, sizeof(fault_targets_copy), "%s",
+			 cfg->fault_targets);
+	sim_config.fault_targets = cfg->fault_targets ? fault_targets_copy : NULL;
 	pthread_mutex_unlock(&fault_lock);
 	return err;
 }

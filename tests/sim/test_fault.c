@@ -731,6 +731,10 @@ static void test_fault_env_targets(void **state)
 	assert_int_equal(zsim_config_from_env(&cfg), 0);
 	assert_string_equal(cfg.fault_targets, "slab:cache=env_target,nth=2");
 	assert_int_equal(zsim_init(&cfg), 0);
+	/* the machine's copy, not the environment's string */
+	assert_int_equal(zsim_get_config(&cfg), 0);
+	assert_string_equal(cfg.fault_targets, "slab:cache=env_target,nth=2");
+	assert_true(cfg.fault_targets != getenv("ZSIM_FAULT"));
 	s = kmem_cache_create("env_target", 16, 0, 0, NULL);
 	assert_non_null(s);
 	a = kmem_cache_alloc(s, GFP_KERNEL);
