@@ -323,8 +323,14 @@ static int alloc_buffers(uint32_t kb)
 	if (nr < 1)
 		nr = 1;
 	for (unsigned int cpu = 0; cpu < sim_config.nr_cpus; cpu++) {
-		struct trace_entry *ring = calloc(nr, sizeof(*ring));
+		struct trace_entry *ring = NULL;
 
+		/*
+		 * The simulator's own memory, but fault injection can fail it
+		 * as if it were a slab cache called "trace_buffer".
+		 */
+		if (!sim_should_fail_slab("trace_buffer", nr * sizeof(*ring), GFP_KERNEL))
+			ring = calloc(nr, sizeof(*ring));
 		if (!ring) {
 			free_buffers();
 			sim_set_error("no memory for %u trace buffers of %" PRIu32 " KiB",
@@ -637,6 +643,9 @@ static struct trace_entry *snapshot(size_t *nr_out, uint64_t *written_out)
 
 	for (unsigned int cpu = 0; cpu < trace_nr_cpus; cpu++)
 		total += trace_cpus[cpu].nr;
+	/* "trace_print" for fault injection, as "trace_buffer" above */
+	if (sim_should_fail_slab("trace_print", total * sizeof(*all), GFP_KERNEL))
+		return NULL;
 	all = calloc(total ? total : 1, sizeof(*all));
 	if (!all)
 		return NULL;
@@ -675,8 +684,10 @@ static int trace_show(struct seq_file *m)
 	uint64_t written = 0;
 
 	all = snapshot(&nr, &written);
-	if (!all)
+	if (!all) {
+		sim_set_error("no memory to sort the trace buffers' entries");
 		return -ENOMEM;
+	}
 	seq_puts(m, "# tracer: nop\n#\n");
 	seq_printf(m, "# entries-in-buffer/entries-written: %zu/%" PRIu64 "   #P:%u\n",
 		   nr, written, trace_nr_cpus ? trace_nr_cpus : sim_config.nr_cpus);

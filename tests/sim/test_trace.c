@@ -5,9 +5,10 @@
  * with the kernel's field formats; the counts in a trace of a zsmalloc
  * fill, free, zs_compact() and zone compaction agree with the vmstat
  * counters they shadow; the ring buffer wraps (keeping the newest
- * entries) and is per CPU; recording stops when switched off; and bad
+ * entries) and is per CPU; recording stops when switched off; bad
  * input (a buffer size of 0, an unknown event) is refused with a clear
- * error and changes nothing.
+ * error and changes nothing; and the buffers' allocations, failed by
+ * fault injection, give -ENOMEM and leave nothing behind.
  */
 #include "test_helpers.h"
 
@@ -502,6 +503,36 @@ static void test_trace_bad_input(void **state)
 	free(t.buf);
 }
 
+/* The buffers and the printer's sort array fail to allocate: -ENOMEM, cleanly. */
+static void test_trace_enomem(void **state)
+{
+	struct parsed p;
+	struct text t = { NULL, 0, 0 };
+
+	(void)state;
+	/* the second CPU's buffer cannot be had: none are kept, nothing recorded */
+	assert_int_equal(zsim_fault_parse("slab:cache=trace_buffer,nth=2"), 0);
+	assert_int_equal(zsim_trace_start("all"), -ENOMEM);
+	assert_non_null(strstr(zsim_last_error(), "no memory for 4 trace buffers"));
+	assert_false(zsim_trace_enabled("mm_page_alloc"));
+	alloc_free_pages(2);
+	assert_int_equal(zsim_fault_parse("off"), 0);
+
+	assert_int_equal(zsim_trace_start("mm_page_free"), 0);
+	alloc_free_pages(5);
+	/* the printer's array cannot be had: -ENOMEM, no text, entries kept */
+	assert_int_equal(zsim_fault_parse("slab:cache=trace_print,nth=1"), 0);
+	text_add(&t, "");
+	assert_int_equal(zsim_trace_print_cb(text_add, &t), -ENOMEM);
+	assert_int_equal(t.len, 0);
+	free(t.buf);
+	assert_int_equal(zsim_fault_parse("off"), 0);
+	t = trace_text();
+	p = parse_trace(t.buf, NULL, NULL);
+	assert_int_equal(p.written, 5);
+	free(t.buf);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -519,6 +550,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_trace_per_cpu,
 						setup, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_trace_bad_input,
+						setup, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_trace_enomem,
 						setup, test_teardown_machine),
 	};
 
