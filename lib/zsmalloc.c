@@ -53,6 +53,7 @@
 #include <linux/migrate.h>
 #include <linux/zsmalloc.h>
 #include <linux/mm.h>
+#include <trace/events/zsmalloc.h>
 
 /* --- constants and structures --------------------------------------------- */
 
@@ -919,6 +920,9 @@ static void __free_zspage(struct zs_pool *pool, struct size_class *class,
 
 	VM_BUG_ON(get_zspage_inuse(zspage));
 	VM_BUG_ON(fg != ZS_EMPTY);
+	trace_zs_zspage_free(pool->name, class->index, class->size,
+			     zspage->nr_pages,
+			     page_to_pfn(get_first_page(zspage)));
 
 	next = page = get_first_page(zspage);
 	do {
@@ -1417,6 +1421,8 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 		init_growing_zspage(class, zspage);
 	else
 		init_zspage(class, zspage);
+	trace_zs_zspage_alloc(pool->name, class->index, class->size, nr_pages,
+			      page_to_pfn(pages[0]));
 
 	return zspage;
 }
@@ -2348,6 +2354,8 @@ static int migrate_zspage(struct zs_pool *pool, struct size_class *class,
 		record_obj(handle, free_obj);
 		unpin_tag(handle);
 		obj_free(class, used_obj);
+		trace_zs_obj_move(pool->name, class->index, handle,
+				  page_to_pfn(s_page), page_to_pfn(d_page));
 		cc->moved++;
 	}
 
@@ -2795,7 +2803,7 @@ unsigned long zs_compact(struct zs_pool *pool)
 {
 	int i;
 	struct size_class *class;
-	unsigned long pages_freed = 0;
+	unsigned long pages_freed = 0, freed;
 
 	if (zs_pool_bad(pool, false))
 		return 0;
@@ -2810,7 +2818,9 @@ unsigned long zs_compact(struct zs_pool *pool)
 		class = pool->size_class[i];
 		if (class->index != (unsigned int)i)
 			continue;
-		pages_freed += __zs_compact(pool, class);
+		freed = __zs_compact(pool, class);
+		trace_zs_compact_class(pool->name, class->index, class->size, freed);
+		pages_freed += freed;
 	}
 	atomic_long_add(pages_freed, &pool->pages_compacted);
 	atomic_set(&pool->compaction_in_progress, 0);
@@ -3005,6 +3015,8 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	}
 
 	replace_sub_page(zspage, newpage, page);
+	trace_zs_page_migrate(pool->name, class->index, page_to_pfn(page),
+			      page_to_pfn(newpage));
 	/* our own reference: the migration core drops the one it took */
 	get_page(newpage);
 

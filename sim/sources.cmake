@@ -11,6 +11,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/kernel/workqueue.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/shrinker.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/fault_inject.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/trace.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/seq_file.c
 	# mm/: memory
 	${PROJECT_SOURCE_DIR}/sim/mm/memmap.c

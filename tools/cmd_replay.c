@@ -39,6 +39,7 @@ struct replay {
 	struct machine_opts mo;		/* mem 0: from the trace */
 	int json;
 	int classes;			/* print the classes table at each stats line */
+	const char *trace_path;		/* --trace: tracepoints written here at the end */
 	struct zsim_fault_stats faults;	/* at the start of the run */
 
 	/* per slot */
@@ -354,6 +355,47 @@ static int boot_zsmalloc(struct replay *r)
 	return 0;
 }
 
+/* --trace: start recording once the pool is there. */
+static int trace_begin(const struct replay *r)
+{
+	const char *events = getenv("ZSIM_TRACE");
+
+	(void)r;
+	if (!events || !*events)
+		events = "all";
+	if (zsim_trace_start(events)) {
+		fprintf(stderr, "zsim replay: --trace: %s\n", zsim_last_error());
+		return -1;
+	}
+	return 0;
+}
+
+/* --trace: stop and write the buffers out, before the machine goes. */
+static int trace_end(const struct replay *r)
+{
+	bool to_stdout = !strcmp(r->trace_path, "-");
+	FILE *out;
+	int err;
+
+	zsim_trace_stop();
+	fflush(stdout);
+	out = to_stdout ? stdout : fopen(r->trace_path, "w");
+	if (!out) {
+		fprintf(stderr, "zsim replay: --trace: cannot write %s: %s\n",
+			r->trace_path, strerror(errno));
+		return -1;
+	}
+	err = zsim_trace_print(out);
+	if (to_stdout ? fflush(out) : fclose(out))
+		err = err ? err : -EIO;
+	if (err) {
+		fprintf(stderr, "zsim replay: --trace: writing %s failed: %s\n",
+			r->trace_path, strerror(-err));
+		return -1;
+	}
+	return 0;
+}
+
 static void report_alloc_failure(const struct replay *r, const struct trace_op *op, int err)
 {
 	const struct trace *t = &r->t;
@@ -483,6 +525,11 @@ static const struct opt replay_table[] = {
 	{ .kind = OPT_FLAG, .name = "classes", .flag = 1, .offset = R(classes),
 	  .help = "zsmalloc: print the debugfs classes table after each\n"
 		  "stats line (not with --json)" },
+	{ .kind = OPT_STRING, .name = "trace", .metavar = "FILE", .offset = R(trace_path),
+	  .help = "zsmalloc: record tracepoints (the events of ZSIM_TRACE,\n"
+		  "default all) and write the ring buffers to FILE in ftrace's\n"
+		  "text format at the end ('-': standard output); each CPU's\n"
+		  "buffer keeps the newest ZSIM_TRACE_BUF_KB KiB (default 1408)" },
 	{ OPT_SECTION, "Machine options (zsmalloc; --mem default: from the trace's peak)",
 	  0, NULL, NULL, 0, 0, 0, NULL, 0, NULL },
 };
@@ -550,6 +597,11 @@ int cmd_replay(int argc, char **argv)
 		opts_error("--classes does not go with --json (the table is not JSON)");
 		return OPTS_EXIT_USAGE;
 	}
+	if (r.kind != ALLOC_ZSMALLOC && r.trace_path) {
+		opts_error("--trace records the simulated machine's tracepoints: it is for"
+			   " --allocator zsmalloc only");
+		return OPTS_EXIT_USAGE;
+	}
 	if (r.kind != ALLOC_ZSMALLOC && (r.mo.mem || r.mo.pageblock_order || r.classes ||
 					 r.access != ACCESS_OBJ)) {
 		opts_error("--mem, --pageblock-order, --classes and --access are for"
@@ -589,6 +641,12 @@ int cmd_replay(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	if (r.trace_path && trace_begin(&r)) {
+		zs_destroy_pool(r.pool);
+		zsim_exit();
+		ret = 1;
+		goto out;
+	}
 	if (!r.json) {
 		char desc[128];
 		char ver[96];
@@ -612,6 +670,8 @@ int cmd_replay(int argc, char **argv)
 
 	ret = run(&r) ? 1 : 0;
 
+	if (r.trace_path && trace_end(&r))
+		ret = 1;
 	if (r.kind == ALLOC_ZSMALLOC) {
 		long leaked;
 

@@ -80,7 +80,21 @@ struct zsim_config {
 	struct zsim_fault_config fault;
 	bool compaction;		/* zone compaction and page migration (default on) */
 	bool kcompactd;			/* start the background compactor (default off) */
+	/* tracepoints and fault injection by target (appended) */
+	const char *trace_events;	/* events on from boot, as zsim_trace_start()
+					 * takes them; NULL or "" none (the default).
+					 * The machine keeps a copy. */
+	uint32_t trace_buf_kb;		/* each CPU's trace ring buffer, KiB:
+					 * ZSIM_TRACE_BUF_KB_MIN..ZSIM_TRACE_BUF_KB_MAX;
+					 * default ZSIM_TRACE_BUF_KB_DEFAULT (0 is -EINVAL) */
+	const char *fault_targets;	/* fault injection by target from boot, as
+					 * zsim_fault_parse() takes it; NULL or "" none.
+					 * The machine keeps a copy. */
 };
+
+#define ZSIM_TRACE_BUF_KB_MIN		1u
+#define ZSIM_TRACE_BUF_KB_MAX		1048576u	/* 1 GiB per CPU */
+#define ZSIM_TRACE_BUF_KB_DEFAULT	1408u		/* ftrace's buffer_size_kb */
 
 /*
  * Fill @cfg with the defaults, size included: 256 MiB, pageblock order 9,
@@ -105,6 +119,9 @@ ZSIM_API void zsim_fault_config_default(struct zsim_fault_config *fault);
  *   ZSIM_FAIL_PAGE_PPM, ZSIM_FAIL_SLAB_PPM     0..1000000
  *   ZSIM_FAIL_PAGE_ORDER  -1..10
  *   ZSIM_MADVISE, ZSIM_COMPACTION, ZSIM_KCOMPACTD   on or off (or 1 or 0)
+ *   ZSIM_TRACE            trace_events: events to trace from boot
+ *   ZSIM_TRACE_BUF_KB     trace_buf_kb: 1..1048576
+ *   ZSIM_FAULT            fault_targets: fault injection by target
  * Numbers are decimal or 0x hexadecimal.  -EINVAL for a bad value or a
  * wrong cfg->size; zsim_last_error() then names the variable, its value
  * and what was expected, e.g.
@@ -163,6 +180,153 @@ struct zsim_fault_stats {
 	uint64_t slab_injected;
 };
 ZSIM_API int zsim_fault_stats(struct zsim_fault_stats *stats);
+
+/*
+ * Fault injection by target, with the kernel's fault-injection
+ * attributes (Documentation/fault-injection/fault-injection.rst):
+ * each site has one zsim_fault_attr.  A call at a site "passes the
+ * filters" when it matches order, gfp and name; of those, the nth one
+ * fails (like /proc/self/fail-nth, then nth disarms), and otherwise one
+ * fails when, in the kernel's order: times is not used up, space is
+ * used up (each call spends its size: 4096 << order for a page
+ * allocation, the object size for a slab object, 1 elsewhere), the
+ * call is the interval-th since the last one that got this far, and a
+ * draw from the seeded stream falls under probability.  Allocations
+ * with __GFP_NOFAIL are never failed.
+ */
+enum zsim_fault_site {
+	ZSIM_FAULT_PAGE_ALLOC = 0,	/* alloc_pages() returns NULL (fail_page_alloc) */
+	ZSIM_FAULT_SLAB,		/* kmem_cache_alloc()/kmalloc() return NULL (failslab) */
+	ZSIM_FAULT_MIGRATE,		/* one page's move in migrate_pages() is -EAGAIN,
+					 * as from a driver that is busy */
+	ZSIM_FAULT_TRYLOCK,		/* spin_trylock(), write_trylock(), read_trylock()
+					 * or trylock_page() fails */
+	ZSIM_NR_FAULT_SITES
+};
+
+/* gfp bits for zsim_fault_attr.gfp_mask/gfp_match (the simulator's values) */
+#define ZSIM_GFP_MOVABLE		0x08u
+#define ZSIM_GFP_RECLAIMABLE		0x10u
+#define ZSIM_GFP_HIGH			0x20u
+#define ZSIM_GFP_IO			0x40u
+#define ZSIM_GFP_FS			0x80u
+#define ZSIM_GFP_ZERO			0x100u
+#define ZSIM_GFP_DIRECT_RECLAIM		0x400u
+#define ZSIM_GFP_KSWAPD_RECLAIM		0x800u
+#define ZSIM_GFP_NOWARN			0x2000u
+
+struct zsim_fault_attr {
+	uint32_t size;			/* sizeof(struct zsim_fault_attr) */
+	uint32_t probability;		/* percent, 0..100 (0: only nth fails) */
+	uint64_t interval;		/* fail only every interval-th call; 0 or 1 every one */
+	int64_t times;			/* fail at most this often; -1 no limit */
+	uint64_t space;			/* let this many bytes' worth of calls through first */
+	uint64_t nth;			/* fail the nth call that passes the filters
+					 * (1 = the next), then disarm; 0 off */
+	int order;			/* page allocations: only this order; -1 any */
+	int min_order;			/* page allocations: never below this order
+					 * (fail_page_alloc's min-order), 0..10 */
+	uint32_t gfp_mask;		/* only calls whose (gfp & gfp_mask) == gfp_match; */
+	uint32_t gfp_match;		/* ZSIM_GFP_* bits; both 0: any gfp */
+	bool ignore_gfp_wait;		/* never fail a call that may sleep
+					 * (ZSIM_GFP_DIRECT_RECLAIM: ignore-gfp-wait) */
+	char name[32];			/* slab: only the cache of this name ("zs_handle");
+					 * trylock: only "spin", "write", "read" or
+					 * "page"; "" any.  Other sites: "" */
+	uint64_t seed;			/* for the probability draws */
+};
+
+/* Off: no probability, nth 0, times -1, order -1, everything else 0. */
+ZSIM_API void zsim_fault_attr_default(struct zsim_fault_attr *attr);
+
+/*
+ * Replace one site's setting (NULL: switch the site off), booting the
+ * default machine first if none runs, and zero its counters.  -EINVAL,
+ * with the field, its value and the range in zsim_last_error(), for a
+ * bad site, size or field.
+ */
+ZSIM_API int zsim_fault_set_attr(enum zsim_fault_site site,
+				 const struct zsim_fault_attr *attr);
+ZSIM_API int zsim_fault_get_attr(enum zsim_fault_site site,
+				 struct zsim_fault_attr *attr);
+
+/*
+ * Set sites from text, as ZSIM_FAULT and cfg.fault_targets give it:
+ * "SITE:ATTR=VALUE,ATTR=VALUE;SITE:..." with SITE page, slab, migrate or
+ * trylock, and ATTR probability, interval, times, space, nth, order,
+ * min_order, gfp (ZSIM_GFP_* names without the prefix, lower case,
+ * "|"-joined: the call must have them all), nogfp (must have none of
+ * them), ignore_gfp_wait (0 or 1), cache (slab), lock (trylock: spin,
+ * write, read or page) and seed.  Each site named is replaced (its
+ * unnamed attributes at their defaults), the others are left alone;
+ * "off" switches every site off.  For example
+ *   slab:cache=zs_handle,nth=1
+ *   page:order=0,gfp=movable,probability=100,interval=3,times=2
+ * -EINVAL for bad text, naming the part that is wrong; nothing changes.
+ */
+ZSIM_API int zsim_fault_parse(const char *spec);
+
+/* Calls seen at @site while it was armed, and failures injected there. */
+ZSIM_API int zsim_fault_site_stats(enum zsim_fault_site site,
+				   uint64_t *attempts, uint64_t *injected);
+
+/* "page", "slab", "migrate", "trylock"; NULL beyond. */
+ZSIM_API const char *zsim_fault_site_name(enum zsim_fault_site site);
+
+/* --- tracepoints -------------------------------------------------------- */
+
+/*
+ * Events with the kernel's names and formats, recorded into a ring
+ * buffer per simulated CPU (oldest entries overwritten when full) and
+ * printed as ftrace prints /sys/kernel/tracing/trace.  kmem:
+ * mm_page_alloc, mm_page_free, mm_page_alloc_extfrag; compaction:
+ * mm_compaction_begin, _end, _isolate_migratepages, _isolate_freepages,
+ * _suitable, _finished, _deferred, _defer_compaction, _defer_reset;
+ * migrate: mm_migrate_pages; zsmalloc (not in the kernel):
+ * zs_zspage_alloc, zs_zspage_free, zs_obj_move, zs_page_migrate,
+ * zs_compact_class.  zsim_trace_list() prints them.
+ *
+ * Start recording @events: a comma-separated list of "all", systems
+ * (kmem, compaction, migrate, zsmalloc), event names, or "system:event"
+ * and "system:*" as tracefs's set_event takes them.  The set replaces
+ * the one before; buffers of cfg.trace_buf_kb per CPU are allocated on
+ * first use and kept.  Boots the default machine if none runs.  -EINVAL
+ * for an empty list or a name that is no event (zsim_last_error() names
+ * it), -ENOMEM if the buffers cannot be had.
+ */
+ZSIM_API int zsim_trace_start(const char *events);
+
+/* Stop recording (what was recorded stays); -ENODEV without a machine. */
+ZSIM_API int zsim_trace_stop(void);
+
+/* Forget what was recorded; -ENODEV without a machine. */
+ZSIM_API int zsim_trace_clear(void);
+
+/*
+ * Each CPU's buffer from now on, KiB: ZSIM_TRACE_BUF_KB_MIN..MAX, else
+ * -EINVAL naming the value and the range.  Buffers already allocated
+ * are replaced, and what they held is lost.
+ */
+ZSIM_API int zsim_trace_set_buffer_kb(uint32_t kb);
+
+/* Is @event (a name such as "mm_page_alloc") being recorded? */
+ZSIM_API bool zsim_trace_enabled(const char *event);
+
+/*
+ * Print the buffers in ftrace's text format, oldest first, merged by
+ * timestamp: a "# tracer: nop" header with the entries-in-buffer/
+ * entries-written line, then one line per event:
+ *   TASK-PID [CPU] FLAGS SECONDS.MICROS: EVENT: FIELDS
+ *   zsim-4242    [001] .....    12.345678: mm_page_free: page=0x7f.. pfn=0x1234 order=0
+ * The printers' rules (see below) apply.  -ENODEV without a machine:
+ * the buffers go with zsim_exit().
+ */
+ZSIM_API int zsim_trace_print(FILE *out);
+ZSIM_API int zsim_trace_print_cb(void (*fn)(void *arg, const char *text),
+				 void *arg);
+
+/* "system:event" per line, every event there is. */
+ZSIM_API int zsim_trace_list(FILE *out);
 
 /* --- raw page frames (demos and teaching) -------------------------------- */
 

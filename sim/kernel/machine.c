@@ -108,6 +108,7 @@ void zsim_config_default(struct zsim_config *cfg)
 	zsim_fault_config_default(&cfg->fault);
 	cfg->compaction = true;
 	cfg->kcompactd = false;
+	cfg->trace_buf_kb = ZSIM_TRACE_BUF_KB_DEFAULT;
 }
 
 static int check_config_size(const struct zsim_config *cfg, const char *caller)
@@ -307,7 +308,22 @@ int zsim_config_from_env(struct zsim_config *cfg)
 	ENV_FIELD("ZSIM_FAIL_SLAB_PPM", fault.slab_fail_ppm, ENV_NUMBER, 0, 1000000, uint32_t);
 	ENV_FIELD("ZSIM_COMPACTION", compaction, ENV_SWITCH, 0, 1, bool);
 	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, ENV_SWITCH, 0, 1, bool);
+	ENV_FIELD("ZSIM_TRACE_BUF_KB", trace_buf_kb, ENV_NUMBER, ZSIM_TRACE_BUF_KB_MIN, ZSIM_TRACE_BUF_KB_MAX, uint32_t);
 #undef ENV_FIELD
+	/* Tracepoints and fault targets: the text, checked here to name the variable. */
+	if (getenv("ZSIM_TRACE") && *getenv("ZSIM_TRACE")) {
+		err = sim_trace_check_config("ZSIM_TRACE", getenv("ZSIM_TRACE"),
+					     "ZSIM_TRACE_BUF_KB", cfg->trace_buf_kb);
+		if (err)
+			return err;
+		cfg->trace_events = getenv("ZSIM_TRACE");
+	}
+	if (getenv("ZSIM_FAULT") && *getenv("ZSIM_FAULT")) {
+		err = sim_fault_check_targets("ZSIM_FAULT", getenv("ZSIM_FAULT"));
+		if (err)
+			return err;
+		cfg->fault_targets = getenv("ZSIM_FAULT");
+	}
 	if (getenv("ZSIM_MEM") && *getenv("ZSIM_MEM")) {
 		char what[64];
 
@@ -356,6 +372,10 @@ static int validate_config(const struct zsim_config *cfg)
 		sim_set_error("fault probabilities are per million: at most 1000000");
 		return -EINVAL;
 	}
+	if (sim_trace_check_config("trace_events", cfg->trace_events,
+				   "trace buffer size", cfg->trace_buf_kb) ||
+	    sim_fault_check_targets("fault_targets", cfg->fault_targets))
+		return -EINVAL;
 	return 0;
 }
 
@@ -425,7 +445,9 @@ static int machine_boot(const struct zsim_config *cfg)
 
 	err = sim_printk_init(cfg);
 	if (!err)
-		err = sim_fault_init(&cfg->fault);
+		err = sim_fault_init(cfg);
+	if (!err)
+		err = sim_trace_init(cfg);
 	if (!err && !(err = sim_percpu_init(cfg)))
 		stage = 1;
 	if (!err && !(err = sim_memmap_init(cfg)))
@@ -448,6 +470,7 @@ static int machine_boot(const struct zsim_config *cfg)
 		if (!last_error[0])
 			sim_set_error("boot failed at stage %d: %s", stage, strerror(-err));
 		machine_teardown(stage);
+		sim_trace_exit();
 		return err;
 	}
 	__atomic_store_n(&sim_machine_booted, 1, __ATOMIC_RELEASE);
@@ -456,6 +479,7 @@ static int machine_boot(const struct zsim_config *cfg)
 		sim_run_exitcalls();
 		__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
 		machine_teardown(stage);
+		sim_trace_exit();
 	}
 	return err;
 }
@@ -542,6 +566,7 @@ long zsim_exit(void)
 	leaked += sim_buddy_exit();
 	sim_memmap_exit();
 	sim_percpu_exit();
+	sim_trace_exit();
 	__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&machine_lock);
 	return leaked;

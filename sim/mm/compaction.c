@@ -39,6 +39,7 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 #include <sim/internal.h>
+#include <trace/events/compaction.h>
 #include "internal.h"
 
 int sysctl_extfrag_threshold = 500;
@@ -134,6 +135,7 @@ void defer_compaction(struct zone *zone, int order)
 			   READ_ONCE(zone->compact_defer_shift) + 1);
 	if (order < READ_ONCE(zone->compact_order_failed))
 		WRITE_ONCE(zone->compact_order_failed, order);
+	trace_mm_compaction_defer_compaction(zone, order);
 }
 
 bool compaction_deferred(struct zone *zone, int order)
@@ -147,7 +149,10 @@ bool compaction_deferred(struct zone *zone, int order)
 	if (considered > defer_limit)
 		considered = defer_limit;
 	WRITE_ONCE(zone->compact_considered, considered);
-	return considered < defer_limit;
+	if (considered >= defer_limit)
+		return false;
+	trace_mm_compaction_deferred(zone, order);
+	return true;
 }
 
 void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
@@ -158,6 +163,7 @@ void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
 	}
 	if (order >= READ_ONCE(zone->compact_order_failed))
 		WRITE_ONCE(zone->compact_order_failed, order + 1);
+	trace_mm_compaction_defer_reset(zone, order);
 }
 
 /* Deferred as far as it goes: time for a full rescan, skip hints too. */
@@ -271,6 +277,7 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 {
 	struct zone *zone = cc->zone;
 	unsigned long blockpfn = *start_pfn, nr_scanned = 0, total_isolated = 0;
+	const unsigned long scan_start = *start_pfn;
 	unsigned long isolated;
 	struct page *page, *valid_page = NULL;
 	unsigned int order;
@@ -325,6 +332,7 @@ static unsigned long isolate_freepages_block(struct compact_control *cc,
 	if (blockpfn == end_pfn)
 		update_pageblock_skip(cc, valid_page, total_isolated, false);
 
+	trace_mm_compaction_isolate_freepages(scan_start, blockpfn, nr_scanned, total_isolated);
 	count_vm_events(COMPACTFREE_SCANNED, nr_scanned);
 	if (total_isolated)
 		count_vm_events(COMPACTISOLATED, total_isolated);
@@ -476,6 +484,7 @@ static unsigned long isolate_migratepages_block(struct compact_control *cc,
 {
 	struct zone *zone = cc->zone;
 	unsigned long nr_scanned = 0, nr_isolated = 0, next_skip_pfn = 0;
+	const unsigned long start_pfn = low_pfn;
 	struct page *page, *valid_page = NULL;
 	bool skip_on_failure = false;
 	unsigned int order;
@@ -557,6 +566,7 @@ isolate_fail:
 	if (low_pfn == end_pfn)
 		update_pageblock_skip(cc, valid_page, nr_isolated, true);
 
+	trace_mm_compaction_isolate_migratepages(start_pfn, low_pfn, nr_scanned, nr_isolated);
 	count_vm_events(COMPACTMIGRATE_SCANNED, nr_scanned);
 	if (nr_isolated)
 		count_vm_events(COMPACTISOLATED, nr_isolated);
@@ -706,15 +716,16 @@ static enum compact_result compact_finished(struct zone *zone,
 {
 	enum compact_result ret = __compact_finished(zone, cc, migratetype);
 
+	trace_mm_compaction_finished(zone, cc->order, ret);
 	/* Watermark met but no block yet: keep compacting. */
 	if (ret == COMPACT_NO_SUITABLE_PAGE)
 		ret = COMPACT_CONTINUE;
 	return ret;
 }
 
-enum compact_result compaction_suitable(struct zone *zone, int order,
-					unsigned int alloc_flags,
-					int classzone_idx)
+static enum compact_result __compaction_suitable(struct zone *zone, int order,
+						 unsigned int alloc_flags,
+						 int classzone_idx)
 {
 	unsigned long watermark;
 	bool high_ok, base_ok = false;
@@ -749,6 +760,17 @@ enum compact_result compaction_suitable(struct zone *zone, int order,
 	if (fragindex >= 0 && fragindex <= READ_ONCE(sysctl_extfrag_threshold))
 		return COMPACT_SKIPPED;
 	return COMPACT_CONTINUE;
+}
+
+enum compact_result compaction_suitable(struct zone *zone, int order,
+					unsigned int alloc_flags,
+					int classzone_idx)
+{
+	enum compact_result ret = __compaction_suitable(zone, order, alloc_flags,
+							classzone_idx);
+
+	trace_mm_compaction_suitable(zone, order, ret);
+	return ret;
 }
 
 static enum compact_result compact_zone(struct zone *zone,
@@ -791,6 +813,7 @@ static enum compact_result compact_zone(struct zone *zone,
 	}
 	if (cc->migrate_pfn == start_pfn)
 		cc->whole_zone = true;
+	trace_mm_compaction_begin(start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync);
 
 	while ((ret = compact_finished(zone, cc, migratetype)) == COMPACT_CONTINUE) {
 		switch (isolate_migratepages(zone, cc)) {
@@ -837,6 +860,7 @@ out:
 		if (free_pfn > READ_ONCE(zone->compact_cached_free_pfn))
 			WRITE_ONCE(zone->compact_cached_free_pfn, free_pfn);
 	}
+	trace_mm_compaction_end(start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync, ret);
 	return ret;
 }
 

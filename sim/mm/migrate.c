@@ -25,6 +25,8 @@
 #include <linux/pagemap.h>
 #include <linux/sched.h>
 #include <linux/vmstat.h>
+#include <sim/internal.h>
+#include <trace/events/migrate.h>
 #include "internal.h"
 
 __thread unsigned int sim_current_flags;
@@ -204,6 +206,8 @@ static int move_to_new_page(struct page *newpage, struct page *page,
 		return MIGRATEPAGE_SUCCESS;
 	}
 
+	if (sim_should_fail_migrate())
+		return -EAGAIN;
 	mapping = page_mapping(page);
 	rc = mapping->a_ops->migratepage(mapping, newpage, page, mode);
 	/* The driver must not clear the VM's flag. */
@@ -376,6 +380,7 @@ int migrate_pages(struct list_head *from, new_page_t get_new_page,
 	nr_failed += retry;
 	rc = nr_failed;
 out:
+	trace_mm_migrate_pages(nr_succeeded, nr_failed, mode, reason);
 	if (nr_succeeded)
 		count_vm_events(PGMIGRATE_SUCCESS, nr_succeeded);
 	if (nr_failed)

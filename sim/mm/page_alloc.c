@@ -31,6 +31,7 @@
 #include <linux/sched.h>
 #include <sim/internal.h>
 #include <linux/page-isolation.h>
+#include <trace/events/kmem.h>
 #include "internal.h"
 
 struct zone sim_zone;
@@ -403,6 +404,7 @@ static struct page *__rmqueue_fallback(struct zone *zone, unsigned int order,
 					struct page, lru);
 		if (can_steal)
 			steal_suitable_fallback(zone, page, start_migratetype);
+		trace_mm_page_alloc_extfrag(page, (int)order, (int)current_order, start_migratetype, fallback_mt, get_pageblock_migratetype(zone, page_to_pfn(page)) == start_migratetype);
 
 		reported = PageReported(page);
 		list_del(&page->lru);
@@ -853,15 +855,16 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 		WARN_ON_ONCE(!(gfp_mask & __GFP_NOWARN));
 		return NULL;
 	}
-	if (!(gfp_mask & __GFP_NOFAIL) && sim_should_fail_page(order))
+	if (!(gfp_mask & __GFP_NOFAIL) && sim_should_fail_page(gfp_mask, order))
 		return NULL;
 
 	migratetype = gfpflags_to_migratetype(gfp_mask);
 	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW,
 				      migratetype);
-	if (likely(page))
-		return page;
-	return __alloc_pages_slowpath(gfp_mask, order, migratetype);
+	if (unlikely(!page))
+		page = __alloc_pages_slowpath(gfp_mask, order, migratetype);
+	trace_mm_page_alloc(page, order, gfp_mask, migratetype);
+	return page;
 }
 
 unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order)
@@ -963,6 +966,7 @@ static void __free_pages_ok(struct page *page, unsigned int order)
 {
 	if (unlikely(!free_pages_prepare(page, order)))
 		return;
+	trace_mm_page_free(page, order);
 	free_one_page(page_zone(page), page, page_to_pfn(page), order);
 	count_vm_events(PGFREE, 1L << order);
 }

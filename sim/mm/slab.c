@@ -626,7 +626,7 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	void *obj;
 
 	might_sleep_if(gfpflags_allow_blocking(gfp));
-	if (!(gfp & __GFP_NOFAIL) && unlikely(sim_should_fail_slab()))
+	if (!(gfp & __GFP_NOFAIL) && unlikely(sim_should_fail_slab(s->name, s->object_size, gfp)))
 		goto failed;
 
 	c = this_cpu_slab(s);

@@ -23,3 +23,10 @@ add_test(NAME cli_messages COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/cli_m
 	$<TARGET_FILE:zsim>)
 set_tests_properties(cli_messages PROPERTIES LABELS replay TIMEOUT 300
 	ENVIRONMENT "ZSIM_LOGLEVEL=3")
+
+# zsim replay --trace: tracepoints in ftrace's text format, ZSIM_TRACE,
+# and the errors for a trace buffer size of 0 and an unknown event.
+add_test(NAME replay_trace COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/replay_trace.sh
+	$<TARGET_FILE:zsim>)
+set_tests_properties(replay_trace PROPERTIES LABELS replay TIMEOUT 300
+	ENVIRONMENT "ZSIM_LOGLEVEL=3")

@@ -8,3 +8,6 @@ zsmalloc_add_test(test_percpu SOURCES sim/test_percpu.c LABELS sim LIB zsim_inte
 zsmalloc_add_test(test_rcu SOURCES sim/test_rcu.c LABELS sim LIB zsim_internal)
 zsmalloc_add_test(test_workqueue SOURCES sim/test_workqueue.c LABELS "sim;threads" LIB zsim_internal)
 zsmalloc_add_test(test_shrinker SOURCES sim/test_shrinker.c LABELS sim LIB zsim_internal)
+
+# Tracepoints and the per-CPU ring buffer (sim/kernel/trace.c).
+zsmalloc_add_test(test_trace SOURCES sim/test_trace.c LABELS "sim;threads")

@@ -4,7 +4,9 @@
  * allocation fails exactly, probabilistic failures are reproducible from
  * the seed and close to the asked rate, the order filter holds, every
  * attempt and injection is counted, bad configs are refused, and the
- * ZSIM_FAIL_* environment variables arm it at boot.
+ * ZSIM_FAIL_* environment variables arm it at boot.  By target: the
+ * kernel's attributes (interval, times, space), the order, gfp and
+ * slab cache filters, trylocks, the text form and ZSIM_FAULT.
  */
 #include "test_helpers.h"
 
@@ -14,6 +16,9 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/rwlock.h>
+#include <linux/pagemap.h>
 #include <sim/internal.h>
 
 static struct zsim_fault_stats fault_stats(void)
@@ -353,8 +358,8 @@ static void *fault_thread_fn(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < t->n; i++) {
-		t->page_fails += sim_should_fail_page(i % 4);
-		t->slab_fails += sim_should_fail_slab();
+		t->page_fails += sim_should_fail_page(GFP_KERNEL, i % 4);
+		t->slab_fails += sim_should_fail_slab("any", 32, GFP_KERNEL);
 	}
 	return NULL;
 }
@@ -472,6 +477,341 @@ static void test_fault_env(void **state)
 	assert_false(zsim_running());
 }
 
+/* --- fault injection by target ------------------------------------------ */
+
+static void set_attr(enum zsim_fault_site site, const struct zsim_fault_attr *a)
+{
+	int err = zsim_fault_set_attr(site, a);
+
+	if (err)
+		fprintf(stderr, "zsim_fault_set_attr: %s\n", zsim_last_error());
+	assert_int_equal(err, 0);
+}
+
+/* probability 100, interval 3, times 2: the 3rd and 6th calls fail, no more. */
+static void test_fault_attr_interval_times(void **state)
+{
+	struct zsim_fault_attr a;
+	uint64_t attempts, injected;
+	int i;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.interval = 3;
+	a.times = 2;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	for (i = 1; i <= 12; i++)
+		assert_int_equal(page_alloc_fails(0), i == 3 || i == 6);
+	assert_int_equal(zsim_fault_site_stats(ZSIM_FAULT_PAGE_ALLOC, &attempts,
+					       &injected), 0);
+	assert_int_equal(attempts, 12);
+	assert_int_equal(injected, 2);
+	/* times is used up, and says so */
+	assert_int_equal(zsim_fault_get_attr(ZSIM_FAULT_PAGE_ALLOC, &a), 0);
+	assert_int_equal(a.times, 0);
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, NULL);
+	assert_false(page_alloc_fails(0));
+}
+
+/* space: failures wait until that many bytes of calls went through. */
+static void test_fault_attr_space(void **state)
+{
+	struct zsim_fault_attr a;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.times = 1;
+	a.space = 3 * 4096;	/* one order-1 and one order-0 allocation */
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	assert_false(page_alloc_fails(1));
+	assert_false(page_alloc_fails(0));
+	assert_true(page_alloc_fails(0));
+	assert_false(page_alloc_fails(0));
+}
+
+/* order, min_order, gfp mask/match and ignore_gfp_wait filter the calls. */
+static void test_fault_attr_order_gfp_filters(void **state)
+{
+	struct zsim_fault_attr a;
+	struct page *page;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.min_order = 2;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	assert_false(page_alloc_fails(0));
+	assert_false(page_alloc_fails(1));
+	assert_true(page_alloc_fails(2));
+	assert_true(page_alloc_fails(5));
+
+	/* only movable allocations */
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.gfp_mask = a.gfp_match = ZSIM_GFP_MOVABLE;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	assert_false(page_alloc_fails(0));
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_MOVABLE | __GFP_NOWARN, 0));
+	/* __GFP_NOFAIL is never failed */
+	page = alloc_pages(GFP_KERNEL | __GFP_MOVABLE | __GFP_NOFAIL, 0);
+	assert_non_null(page);
+	__free_pages(page, 0);
+
+	/* ignore-gfp-wait: what may sleep is left alone */
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.ignore_gfp_wait = true;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	assert_false(page_alloc_fails(0));		/* GFP_KERNEL sleeps */
+	assert_null(alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0));
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, NULL);
+}
+
+/* A slab cache by name: the others are not touched, nor counted as matches. */
+static void test_fault_slab_by_cache(void **state)
+{
+	struct kmem_cache *target, *other;
+	struct zsim_fault_attr a;
+	void *o[4], *t1, *t2, *t3;
+	uint64_t injected;
+
+	(void)state;
+	target = kmem_cache_create("fault_target", 64, 0, 0, NULL);
+	other = kmem_cache_create("fault_other", 64, 0, 0, NULL);
+	assert_non_null(target);
+	assert_non_null(other);
+	zsim_fault_attr_default(&a);
+	a.nth = 2;
+	strcpy(a.name, "fault_target");
+	set_attr(ZSIM_FAULT_SLAB, &a);
+	for (int i = 0; i < 4; i++) {
+		o[i] = kmem_cache_alloc(other, GFP_KERNEL);
+		assert_non_null(o[i]);
+	}
+	t1 = kmem_cache_alloc(target, GFP_KERNEL);
+	t2 = kmem_cache_alloc(target, GFP_KERNEL);	/* the 2nd of fault_target */
+	t3 = kmem_cache_alloc(target, GFP_KERNEL);
+	assert_non_null(t1);
+	assert_null(t2);
+	assert_non_null(t3);
+	assert_int_equal(zsim_fault_site_stats(ZSIM_FAULT_SLAB, NULL, &injected), 0);
+	assert_int_equal(injected, 1);
+	for (int i = 0; i < 4; i++)
+		kmem_cache_free(other, o[i]);
+	kmem_cache_free(target, t1);
+	kmem_cache_free(target, t3);
+	kmem_cache_destroy(target);
+	kmem_cache_destroy(other);
+}
+
+/* Trylocks fail as if held, by kind; the lock itself is untouched. */
+static DEFINE_SPINLOCK(lock);
+static DEFINE_RWLOCK(rw);
+
+static void test_fault_trylock(void **state)
+{
+	struct zsim_fault_attr a;
+	struct page *page;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.nth = 1;
+	strcpy(a.name, "spin");
+	set_attr(ZSIM_FAULT_TRYLOCK, &a);
+	assert_true(write_trylock(&rw));	/* another kind: not failed */
+	write_unlock(&rw);
+	assert_false(spin_trylock(&lock));
+	assert_true(spin_trylock(&lock));	/* nth disarmed */
+	spin_unlock(&lock);
+
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.times = 2;
+	strcpy(a.name, "page");
+	set_attr(ZSIM_FAULT_TRYLOCK, &a);
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(page);
+	assert_false(trylock_page(page));
+	assert_false(PageLocked(page));
+	assert_false(trylock_page(page));
+	assert_true(trylock_page(page));	/* times used up */
+	unlock_page(page);
+	__free_pages(page, 0);
+	set_attr(ZSIM_FAULT_TRYLOCK, NULL);
+}
+
+/* The text form: what it sets, and bad text named and refused whole. */
+static void test_fault_parse(void **state)
+{
+	struct zsim_fault_attr a;
+
+	(void)state;
+	assert_int_equal(zsim_fault_parse("slab:cache=zs_handle,nth=3;page:order=0,gfp=movable|high,nogfp=zero,probability=50,interval=2,times=7,space=4096,seed=9"), 0);
+	assert_int_equal(zsim_fault_get_attr(ZSIM_FAULT_SLAB, &a), 0);
+	assert_string_equal(a.name, "zs_handle");
+	assert_int_equal(a.nth, 3);
+	assert_int_equal(zsim_fault_get_attr(ZSIM_FAULT_PAGE_ALLOC, &a), 0);
+	assert_int_equal(a.order, 0);
+	assert_int_equal(a.gfp_mask, ZSIM_GFP_MOVABLE | ZSIM_GFP_HIGH | ZSIM_GFP_ZERO);
+	assert_int_equal(a.gfp_match, ZSIM_GFP_MOVABLE | ZSIM_GFP_HIGH);
+	assert_int_equal(a.probability, 50);
+	assert_int_equal(a.interval, 2);
+	assert_int_equal(a.times, 7);
+	assert_int_equal(a.space, 4096);
+	assert_int_equal(a.seed, 9);
+
+	/* bad text: -EINVAL naming the bad part, and nothing changes */
+	assert_int_equal(zsim_fault_parse("slab:nth=1;pages:nth=1"), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "\"pages\" is no fault site"));
+	assert_int_equal(zsim_fault_get_attr(ZSIM_FAULT_SLAB, &a), 0);
+	assert_int_equal(a.nth, 3);
+	assert_int_equal(zsim_fault_parse("page:probability=101"), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "probability=101"));
+	assert_int_equal(zsim_fault_parse("page:often=1"), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "\"often\" is no fault attribute"));
+	assert_int_equal(zsim_fault_parse("trylock:lock=mutex,nth=1"), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "lock \"mutex\""));
+	assert_int_equal(zsim_fault_parse("migrate:order=1"), -EINVAL);
+	assert_int_equal(zsim_fault_parse("page:gfp=sleepy"), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "\"sleepy\""));
+	assert_int_equal(zsim_fault_parse("page:cache=x"), -EINVAL);
+
+	assert_int_equal(zsim_fault_parse("off"), 0);
+	assert_int_equal(zsim_fault_get_attr(ZSIM_FAULT_SLAB, &a), 0);
+	assert_int_equal(a.nth, 0);
+	assert_false(page_alloc_fails(0));
+}
+
+/* Bad attributes through the function: named, with the range. */
+static void test_fault_attr_rejects_bad(void **state)
+{
+	struct zsim_fault_attr a;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 101;
+	assert_int_equal(zsim_fault_set_attr(ZSIM_FAULT_PAGE_ALLOC, &a), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "probability 101"));
+	zsim_fault_attr_default(&a);
+	a.times = -2;
+	assert_int_equal(zsim_fault_set_attr(ZSIM_FAULT_PAGE_ALLOC, &a), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "times -2"));
+	zsim_fault_attr_default(&a);
+	a.order = 11;
+	assert_int_equal(zsim_fault_set_attr(ZSIM_FAULT_PAGE_ALLOC, &a), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "order 11"));
+	zsim_fault_attr_default(&a);
+	a.gfp_match = ZSIM_GFP_MOVABLE;
+	assert_int_equal(zsim_fault_set_attr(ZSIM_FAULT_PAGE_ALLOC, &a), -EINVAL);
+	zsim_fault_attr_default(&a);
+	a.size = 3;
+	assert_int_equal(zsim_fault_set_attr(ZSIM_FAULT_SLAB, &a), -EINVAL);
+	zsim_fault_attr_default(&a);
+	assert_int_equal(zsim_fault_set_attr((enum zsim_fault_site)7, &a), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "fault site 7"));
+	assert_null(zsim_fault_site_name(ZSIM_NR_FAULT_SITES));
+	assert_string_equal(zsim_fault_site_name(ZSIM_FAULT_MIGRATE), "migrate");
+	assert_false(page_alloc_fails(0));
+}
+
+/* ZSIM_FAULT arms targets at boot; bad text names the variable. */
+static void test_fault_env_targets(void **state)
+{
+	struct zsim_config cfg;
+	struct kmem_cache *s;
+	void *a, *b;
+
+	(void)state;
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 16ULL << 20;
+	cfg.pageblock_order = 7;
+	setenv("ZSIM_FAULT", "slab:cache=env_target,nth=2", 1);
+	assert_int_equal(zsim_config_from_env(&cfg), 0);
+	assert_string_equal(cfg.fault_targets, "slab:cache=env_target,nth=2");
+	assert_int_equal(zsim_init(&cfg), 0);
+	/* the machine's copy, not the environment's string */
+	assert_int_equal(zsim_get_config(&cfg), 0);
+	assert_string_equal(cfg.fault_targets, "slab:cache=env_target,nth=2");
+	assert_true(cfg.fault_targets != getenv("ZSIM_FAULT"));
+	s = kmem_cache_create("env_target", 16, 0, 0, NULL);
+	assert_non_null(s);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_non_null(a);
+	assert_null(b);
+	kmem_cache_free(s, a);
+	kmem_cache_destroy(s);
+	assert_int_equal(zsim_exit(), 0);
+
+	setenv("ZSIM_FAULT", "slab:nth=x", 1);
+	zsim_config_default(&cfg);
+	assert_int_equal(zsim_config_from_env(&cfg), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "ZSIM_FAULT"));
+	assert_non_null(strstr(zsim_last_error(), "nth=x"));
+	unsetenv("ZSIM_FAULT");
+
+	/* the config field is checked at boot too */
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 16ULL << 20;
+	cfg.pageblock_order = 7;
+	cfg.fault_targets = "page:times=-5";
+	assert_int_equal(zsim_init(&cfg), -EINVAL);
+	assert_non_null(strstr(zsim_last_error(), "fault_targets"));
+	assert_false(zsim_running());
+}
+
+/*
+ * times is shared by every thread: with probability 100 and times 50,
+ * four threads racing through the page site see exactly 50 failures
+ * between them, and the stats say so.
+ */
+struct times_thread {
+	unsigned int n, fails;
+};
+
+static void *times_thread_fn(void *arg)
+{
+	struct times_thread *t = arg;
+
+	for (unsigned int i = 0; i < t->n; i++)
+		t->fails += sim_should_fail_page(GFP_KERNEL, 0);
+	return NULL;
+}
+
+static void test_fault_times_threads(void **state)
+{
+	enum { THREADS = 4 };
+	struct times_thread t[THREADS];
+	pthread_t tid[THREADS];
+	struct zsim_fault_attr a;
+	uint64_t attempts, injected;
+	unsigned int total = 0;
+
+	(void)state;
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	a.times = 50;
+	a.interval = 2;
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, &a);
+	for (int i = 0; i < THREADS; i++) {
+		t[i].n = 20000;
+		t[i].fails = 0;
+		assert_int_equal(pthread_create(&tid[i], NULL, times_thread_fn, &t[i]), 0);
+	}
+	for (int i = 0; i < THREADS; i++) {
+		assert_int_equal(pthread_join(tid[i], NULL), 0);
+		total += t[i].fails;
+	}
+	assert_int_equal(total, 50);
+	assert_int_equal(zsim_fault_site_stats(ZSIM_FAULT_PAGE_ALLOC, &attempts,
+					       &injected), 0);
+	assert_int_equal(attempts, THREADS * 20000);
+	assert_int_equal(injected, 50);
+	set_attr(ZSIM_FAULT_PAGE_ALLOC, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +832,23 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_fault_counts_threads,
 			test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_teardown(test_fault_env, env_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_attr_interval_times,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_attr_space,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_attr_order_gfp_filters,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_slab_by_cache,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_trylock,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_parse,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_fault_attr_rejects_bad,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_teardown(test_fault_env_targets, env_teardown),
+		cmocka_unit_test_setup_teardown(test_fault_times_threads,
+			test_setup_small_machine, test_teardown_machine),
 	};
 
 	test_parse_args(argc, argv);

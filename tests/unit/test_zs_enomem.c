@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /*
- * Every -ENOMEM path of zs_malloc() driven by the simulator's fault
- * injection: the handle slot, the struct zspage, each page of a new
- * zspage's chain, and random failures over a long run.  After each: the
- * pool is consistent, earlier objects read back intact, nothing leaks.
+ * Every -ENOMEM path of zs_malloc() driven by fault injection by target,
+ * each named by what it fails: kmem_cache_alloc() on the zs_handle cache
+ * (the handle slot), on the zspage cache (the struct zspage), the kth
+ * page allocation of a new zspage's chain (movable order-0 pages), and
+ * random page and slab failures over a long run; pool creation failing
+ * at each of its slab allocations.  Then the migration paths that the
+ * same injection reaches: a zspage page's move answering -EAGAIN (as a
+ * busy driver would) and the zspage's migrate lock found taken
+ * (write_trylock()).  After each: the pool is consistent, earlier
+ * objects read back intact, nothing leaks.
  */
 #include "../../lib/zsmalloc.c"
 
@@ -50,31 +56,78 @@ static void verify_and_free_keepers(struct zs_pool *pool)
 	}
 }
 
-static void inject(uint64_t page_nth, int order, uint64_t slab_nth)
+static void set_site(enum zsim_fault_site site, const struct zsim_fault_attr *a)
 {
-	struct zsim_fault_config f = { .size = sizeof(f) };
+	int err = zsim_fault_set_attr(site, a);
 
-	f.page_fail_nth = page_nth;
-	f.page_fail_order = order;
-	f.slab_fail_nth = slab_nth;
-	f.seed = test_seed;
-	assert_int_equal(zsim_fault_set(&f), 0);
+	if (err)
+		fprintf(stderr, "zsim_fault_set_attr: %s\n", zsim_last_error());
+	assert_int_equal(err, 0);
 }
 
-/* The handle's slab slot cannot be had: -ENOMEM, nothing else changes. */
+/* Fail the @nth kmem_cache_alloc() on the slab cache called @cache. */
+static void fail_kmem_cache_alloc(const char *cache, uint64_t nth)
+{
+	struct zsim_fault_attr a;
+
+	zsim_fault_attr_default(&a);
+	a.nth = nth;
+	snprintf(a.name, sizeof(a.name), "%s", cache);
+	set_site(ZSIM_FAULT_SLAB, &a);
+}
+
+/* Fail the @nth slab allocation from any cache (kmalloc included). */
+static void fail_any_slab_alloc(uint64_t nth)
+{
+	struct zsim_fault_attr a;
+
+	zsim_fault_attr_default(&a);
+	a.nth = nth;
+	set_site(ZSIM_FAULT_SLAB, &a);
+}
+
+/*
+ * Fail the @k-th page allocation of the next zspage's chain: zspages
+ * take movable order-0 pages, which nothing else in zs_malloc() does
+ * (slab pages are unmovable).
+ */
+static void fail_zspage_page_alloc(uint64_t k)
+{
+	struct zsim_fault_attr a;
+
+	zsim_fault_attr_default(&a);
+	a.nth = k;
+	a.order = 0;
+	a.gfp_mask = a.gfp_match = ZSIM_GFP_MOVABLE;
+	set_site(ZSIM_FAULT_PAGE_ALLOC, &a);
+}
+
+static void faults_off(void)
+{
+	assert_int_equal(zsim_fault_parse("off"), 0);
+}
+
+static uint64_t injected_at(enum zsim_fault_site site)
+{
+	uint64_t n;
+
+	assert_int_equal(zsim_fault_site_stats(site, NULL, &n), 0);
+	return n;
+}
+
+/* kmem_cache_alloc on zs_handle fails: -ENOMEM, nothing else changes. */
 static void test_handle_alloc_fails(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("enomem");
-	struct zsim_fault_stats fs;
 	unsigned long pages, h;
 
 	store_keepers(pool);
 	pages = zs_get_total_pages(pool);
-	inject(0, -1, 1);
+	fail_kmem_cache_alloc("zs_handle", 1);
 	h = zs_malloc(pool, 100, GFP_KERNEL, -1);
 	assert_int_equal((long)h, -ENOMEM);
-	assert_int_equal(zsim_fault_stats(&fs), 0);
-	assert_true(fs.slab_injected >= 1);
+	assert_int_equal(injected_at(ZSIM_FAULT_SLAB), 1);
+	faults_off();
 	assert_int_equal(zs_get_total_pages(pool), pages);
 	check_pool(pool);
 	verify_and_free_keepers(pool);
@@ -101,7 +154,7 @@ static size_t fill_class(struct zs_pool *pool, struct size_class *class,
 	return nr;
 }
 
-/* The struct zspage cannot be had (second slab allocation of the call). */
+/* kmem_cache_alloc on zspage fails: the new zspage's struct cannot be had. */
 static void test_zspage_struct_alloc_fails(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("enomem");
@@ -113,19 +166,20 @@ static void test_zspage_struct_alloc_fails(void **state)
 	class = pool->size_class[get_size_class_index(3008)];
 	nr = fill_class(pool, class, 3000, extra, nr);
 	pages = zs_get_total_pages(pool);
-	inject(0, -1, 2);
+	fail_kmem_cache_alloc("zspage", 1);
 	h = zs_malloc(pool, 3000, GFP_KERNEL, -1);
 	assert_int_equal((long)h, -ENOMEM);
+	assert_int_equal(injected_at(ZSIM_FAULT_SLAB), 1);
 	assert_int_equal(zs_get_total_pages(pool), pages);
 	check_pool(pool);
-	inject(0, -1, 0);
+	faults_off();
 	while (nr)
 		zs_free(pool, extra[--nr]);
 	verify_and_free_keepers(pool);
 	zs_destroy_pool(pool);
 }
 
-/* Page k of a new zspage's chain fails: the k-1 pages taken go back. */
+/* The zspage's kth page allocation fails: the k-1 pages taken go back. */
 static void test_each_chain_page_fails(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("enomem");
@@ -143,10 +197,11 @@ static void test_each_chain_page_fails(void **state)
 	for (k = 1; k <= class->pages_per_zspage; k++) {
 		pages = zs_get_total_pages(pool);
 		assert_int_equal(zsim_vmstat_get("nr_zspages", &zspages), 0);
-		inject(k, 0, 0);
+		fail_zspage_page_alloc((uint64_t)k);
 		h = zs_malloc(pool, 1128, GFP_KERNEL, -1);
 		assert_int_equal((long)h, -ENOMEM);
-		inject(0, -1, 0);
+		assert_int_equal(injected_at(ZSIM_FAULT_PAGE_ALLOC), 1);
+		faults_off();
 		assert_int_equal(zs_get_total_pages(pool), pages);
 		assert_int_equal(zsim_vmstat_get("nr_zspages", &nr_now), 0);
 		assert_int_equal(nr_now, zspages);
@@ -158,12 +213,12 @@ static void test_each_chain_page_fails(void **state)
 	zs_destroy_pool(pool);
 }
 
-/* Random page and slab failures through a long run. */
+/* Random page (10%) and slab (5%) failures through a long run. */
 static void test_random_failures(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("enomem");
-	struct zsim_fault_config f = { .size = sizeof(f) };
-	struct zsim_fault_stats fs;
+	struct zsim_fault_attr a;
+	uint64_t page_injected, slab_injected;
 	struct test_rng r;
 	unsigned long *live;
 	unsigned int *sizes;
@@ -175,11 +230,13 @@ static void test_random_failures(void **state)
 	sizes = calloc(ops, sizeof(*sizes));
 	test_rng_init(&r, test_seed);
 	store_keepers(pool);
-	f.page_fail_ppm = 100000;	/* 10% */
-	f.page_fail_order = -1;
-	f.slab_fail_ppm = 50000;	/* 5% */
-	f.seed = test_seed;
-	assert_int_equal(zsim_fault_set(&f), 0);
+	zsim_fault_attr_default(&a);
+	a.probability = 10;
+	a.seed = test_seed;
+	set_site(ZSIM_FAULT_PAGE_ALLOC, &a);
+	a.probability = 5;
+	a.seed = test_seed ^ 0x5a5a;
+	set_site(ZSIM_FAULT_SLAB, &a);
 
 	for (int op = 0; op < ops; op++) {
 		if (n && test_rng_below(&r, 100) < 40) {
@@ -207,12 +264,12 @@ static void test_random_failures(void **state)
 			sizes[n++] = size;
 		}
 	}
-	zsim_fault_config_default(&f);
-	assert_int_equal(zsim_fault_set(&f), 0);
-	assert_int_equal(zsim_fault_stats(&fs), 0);
+	page_injected = injected_at(ZSIM_FAULT_PAGE_ALLOC);
+	slab_injected = injected_at(ZSIM_FAULT_SLAB);
+	faults_off();
 	printf("# %zu zs_malloc failures; %llu page and %llu slab failures injected\n",
-	       failures, (unsigned long long)fs.page_injected,
-	       (unsigned long long)fs.slab_injected);
+	       failures, (unsigned long long)page_injected,
+	       (unsigned long long)slab_injected);
 	assert_true(failures > 0);
 	check_pool(pool);
 	while (n--)
@@ -224,7 +281,7 @@ static void test_random_failures(void **state)
 	free(sizes);
 }
 
-/* Pool creation itself under slab failures: NULL and nothing leaked. */
+/* Pool creation with its nth slab allocation failed, for every n: NULL and nothing leaked. */
 static void test_create_pool_fails_cleanly(void **state)
 {
 	int created = 0;
@@ -235,9 +292,9 @@ static void test_create_pool_fails_cleanly(void **state)
 		struct zs_pool_config cfg;
 
 		zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
-		inject(0, -1, nth);
+		fail_any_slab_alloc(nth);
 		pool = zs_create_pool_config("fails", &cfg, &err);
-		inject(0, -1, 0);
+		faults_off();
 		if (pool) {
 			created++;
 			zs_destroy_pool(pool);
@@ -249,6 +306,96 @@ static void test_create_pool_fails_cleanly(void **state)
 	assert_true(created > 0);
 }
 
+/* Objects in a zspage whose first page is migrated by hand below. */
+static unsigned long store_on_one_page(struct zs_pool *pool, uint64_t *pfn)
+{
+	unsigned char buf[200];
+	unsigned long h = zs_malloc(pool, sizeof(buf), GFP_KERNEL, -1);
+
+	assert_false(IS_ERR_VALUE(h));
+	fill(buf, sizeof(buf), 77);
+	zs_obj_write(pool, h, buf, sizeof(buf));
+	assert_int_equal(zs_handle_pfn(pool, h, pfn), 0);
+	return h;
+}
+
+static void verify_one(struct zs_pool *pool, unsigned long h)
+{
+	unsigned char buf[200], copy[200];
+	void *p = zs_obj_read_begin(pool, h, sizeof(buf), copy);
+
+	fill(buf, sizeof(buf), 77);
+	assert_memory_equal(p, buf, sizeof(buf));
+	zs_obj_read_end(pool, h, sizeof(buf), p);
+}
+
+/*
+ * The zspage page's move fails with -EAGAIN on every pass: the page stays
+ * isolated and whole; one failure only: the next pass moves it.
+ */
+static void test_migrate_eagain(void **state)
+{
+	struct zs_pool *pool = zs_create_pool("enomem");
+	struct zsim_fault_attr a;
+	uint64_t pfn, new_pfn, now;
+	unsigned long h;
+
+	store_keepers(pool);
+	h = store_on_one_page(pool, &pfn);
+	assert_int_equal(zsim_isolate_page(pfn), 0);
+
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	set_site(ZSIM_FAULT_MIGRATE, &a);
+	assert_int_equal(zsim_migrate_page(pfn, 0, &new_pfn), -EAGAIN);
+	assert_true(injected_at(ZSIM_FAULT_MIGRATE) >= 2);	/* every pass */
+	assert_int_equal(zs_handle_pfn(pool, h, &now), 0);
+	assert_int_equal(now, pfn);
+
+	zsim_fault_attr_default(&a);
+	a.nth = 1;
+	set_site(ZSIM_FAULT_MIGRATE, &a);
+	assert_int_equal(zsim_migrate_page(pfn, 0, &new_pfn), 0);
+	assert_int_equal(injected_at(ZSIM_FAULT_MIGRATE), 1);
+	faults_off();
+	assert_int_equal(zs_handle_pfn(pool, h, &now), 0);
+	assert_int_equal(now, new_pfn);
+	assert_true(new_pfn != pfn);
+	verify_one(pool, h);
+	check_pool(pool);
+	zs_free(pool, h);
+	verify_and_free_keepers(pool);
+	zs_destroy_pool(pool);
+}
+
+/* The zspage's migrate lock is found taken (write_trylock fails): -EAGAIN. */
+static void test_migrate_lock_busy(void **state)
+{
+	struct zs_pool *pool = zs_create_pool("enomem");
+	struct zsim_fault_attr a;
+	uint64_t pfn, new_pfn, now;
+	unsigned long h;
+
+	store_keepers(pool);
+	h = store_on_one_page(pool, &pfn);
+	assert_int_equal(zsim_isolate_page(pfn), 0);
+	zsim_fault_attr_default(&a);
+	a.probability = 100;
+	strcpy(a.name, "write");
+	set_site(ZSIM_FAULT_TRYLOCK, &a);
+	assert_int_equal(zsim_migrate_page(pfn, 0, &new_pfn), -EAGAIN);
+	assert_true(injected_at(ZSIM_FAULT_TRYLOCK) >= 1);
+	faults_off();
+	assert_int_equal(zs_handle_pfn(pool, h, &now), 0);
+	assert_int_equal(now, pfn);
+	assert_int_equal(zsim_putback_page(pfn), 0);
+	verify_one(pool, h);
+	check_pool(pool);
+	zs_free(pool, h);
+	verify_and_free_keepers(pool);
+	zs_destroy_pool(pool);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +404,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_each_chain_page_fails, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_random_failures, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_create_pool_fails_cleanly, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_migrate_eagain, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_migrate_lock_busy, test_setup_small_machine, test_teardown_machine),
 	};
 
 	test_parse_args(argc, argv);

@@ -29,6 +29,8 @@ extern __attribute__((__visibility__("hidden")))
 /* Returns true if the page lock was taken. */
 static inline bool trylock_page(struct page *page)
 {
+	if (sim_fail_trylock(SIM_TRYLOCK_PAGE))
+		return false;
 	if (unlikely(test_and_set_bit_lock(PG_locked, &page->flags)))
 		return false;
 	lock_acquire(page, &sim_page_lock_key, "page lock", SIM_LOCKDEP_TRY);

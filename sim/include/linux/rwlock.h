@@ -13,6 +13,7 @@
 #include <linux/bug.h>
 #include <linux/spinlock_types.h>
 #include <linux/lockdep.h>
+#include <linux/fault-inject.h>
 
 #define SIM_RW_WRITER		0x80000000u	/* a writer holds it */
 #define SIM_RW_WRITER_WAITING	0x40000000u	/* a writer waits: readers hold back */
@@ -44,6 +45,9 @@ static inline void __rwlock_init(rwlock_t *lock,
 static __always_inline int read_trylock(rwlock_t *lock)
 {
 	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+
+	if (sim_fail_trylock(SIM_TRYLOCK_READ))
+		return 0;
 
 	while (!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) {
 		if (__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, true,
@@ -94,6 +98,9 @@ static __always_inline void read_unlock(rwlock_t *lock)
 static __always_inline int write_trylock(rwlock_t *lock)
 {
 	unsigned int c = 0;
+
+	if (sim_fail_trylock(SIM_TRYLOCK_WRITE))
+		return 0;
 
 	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))

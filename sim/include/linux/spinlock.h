@@ -23,6 +23,7 @@
 #include <linux/bug.h>
 #include <linux/spinlock_types.h>
 #include <linux/lockdep.h>
+#include <linux/fault-inject.h>
 
 #ifndef cpu_relax
 #if defined(__x86_64__) || defined(__i386__)
@@ -88,6 +89,8 @@ static __always_inline void spin_lock(spinlock_t *lock)
 
 static __always_inline int spin_trylock(spinlock_t *lock)
 {
+	if (sim_fail_trylock(SIM_TRYLOCK_SPIN))
+		return 0;
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
 	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", SIM_LOCKDEP_TRY);

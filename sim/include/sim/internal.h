@@ -7,6 +7,7 @@
 #define _SIM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <zsmalloc/zsim.h>
 
@@ -35,7 +36,9 @@ void sim_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int sim_printk_init(const struct zsim_config *cfg);		/* kernel/bug.c */
 int sim_percpu_init(const struct zsim_config *cfg);		/* kernel/percpu.c */
 void sim_percpu_exit(void);
-int sim_fault_init(const struct zsim_fault_config *fault);	/* kernel/fault_inject.c */
+int sim_fault_init(const struct zsim_config *cfg);		/* kernel/fault_inject.c */
+int sim_trace_init(const struct zsim_config *cfg);		/* kernel/trace.c */
+void sim_trace_exit(void);
 int sim_memmap_init(const struct zsim_config *cfg);		/* mm/memmap.c */
 void sim_memmap_exit(void);
 int sim_buddy_init(const struct zsim_config *cfg);		/* mm/page_alloc.c */
@@ -61,8 +64,45 @@ void sim_run_exitcalls(void);
  * Fault injection decisions (kernel/fault_inject.c): true means "fail
  * this one".  Each call counts an attempt; each true counts an injection.
  */
-bool sim_should_fail_page(unsigned int order);
-bool sim_should_fail_slab(void);
+bool __sim_should_fail_page(unsigned int gfp, unsigned int order);
+bool __sim_should_fail_slab(const char *cache, size_t size, unsigned int gfp);
+bool __sim_should_fail_migrate(void);
+
+/* Non-zero while a site is armed: the only cost of a site switched off. */
+extern int sim_fault_site_armed[ZSIM_NR_FAULT_SITES];
+
+static inline bool sim_fault_armed(enum zsim_fault_site site)
+{
+	return __builtin_expect(__atomic_load_n(&sim_fault_site_armed[site],
+						__ATOMIC_RELAXED), 0);
+}
+
+static inline bool sim_should_fail_page(unsigned int gfp, unsigned int order)
+{
+	return sim_fault_armed(ZSIM_FAULT_PAGE_ALLOC) &&
+	       __sim_should_fail_page(gfp, order);
+}
+
+static inline bool sim_should_fail_slab(const char *cache, size_t size,
+					unsigned int gfp)
+{
+	return sim_fault_armed(ZSIM_FAULT_SLAB) &&
+	       __sim_should_fail_slab(cache, size, gfp);
+}
+
+static inline bool sim_should_fail_migrate(void)
+{
+	return sim_fault_armed(ZSIM_FAULT_MIGRATE) && __sim_should_fail_migrate();
+}
+
+/*
+ * Is @spec good text for zsim_fault_parse() / @events and @buf_kb a good
+ * trace setting?  0, or -EINVAL with the reason, naming @what, in
+ * zsim_last_error().
+ */
+int sim_fault_check_targets(const char *what, const char *spec);
+int sim_trace_check_config(const char *what_events, const char *events,
+			   const char *what_size, uint32_t buf_kb);
 
 /*
  * Direct reclaim for the buddy allocator: run the shrinkers once
