@@ -390,7 +390,7 @@ static void test_rss_falls_after_compaction(void **state)
 
 struct race {
 	struct zs_pool *pool;
-	volatile int stop;
+	int stop;	/* __atomic: the threads poll it */
 	unsigned long failures, walked;
 	uint64_t seed;
 };
@@ -453,9 +453,9 @@ static void *walker(void *arg)
 	struct zsim_page_info info = { .size = sizeof(info) };
 	uint64_t start, end, pfn;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		assert_int_equal(zsim_pfn_range(&start, &end), 0);
-		for (pfn = start; pfn < end && !r->stop; pfn += 7) {
+		for (pfn = start; pfn < end && !__atomic_load_n(&r->stop, __ATOMIC_RELAXED); pfn += 7) {
 			if (zsim_page_info(pfn, &info) != 0 || info.pfn != pfn)
 				r->failures++;
 			if (!pfn_valid(pfn) || page_to_pfn(pfn_to_page(pfn)) != pfn)
@@ -470,7 +470,7 @@ static void *compactor(void *arg)
 {
 	struct race *r = arg;
 
-	while (!r->stop) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_RELAXED)) {
 		zsim_compact_memory();
 		zs_compact(r->pool);
 		zsim_report_free_pages();
@@ -504,7 +504,7 @@ static void test_growth_races(void **state)
 		assert_int_equal(pthread_join(threads[i], NULL), 0);
 		assert_int_equal(workers[i].failures, 0);
 	}
-	race.stop = 1;
+	__atomic_store_n(&race.stop, 1, __ATOMIC_RELAXED);
 	assert_int_equal(pthread_join(threads[NR_ALLOC], NULL), 0);
 	assert_int_equal(pthread_join(threads[NR_ALLOC + 1], NULL), 0);
 	printf("# zone %llu -> %llu pages; %lu frames walked\n",
