@@ -138,42 +138,50 @@ static int page_reporting_flush(struct page_reporting_dev_info *prdev,
 /*
  * Gather the unreported blocks of one free list into the batch, which
  * carries over from list to list; report it each time it fills, letting
- * allocators in after each batch.  zone->lock held.
+ * allocators in after each batch.  As the kernel's cycle does, the walk
+ * goes once round the list (a budget of the area's free blocks), and
+ * after each batch the list is rotated so that the block after the last
+ * one taken comes first: the next batch starts there instead of walking
+ * the reported blocks again (which made a pass quadratic in the free
+ * blocks when unreported ones sat behind many reported ones).
+ * zone->lock held.
  */
 static int page_reporting_cycle(struct page_reporting_dev_info *prdev,
 				struct zone *zone, unsigned int order, int mt,
 				unsigned int *nents)
 {
 	struct list_head *list = &zone->free_area[order].free_list[mt];
-	struct page *page;
-	bool full;
+	unsigned long budget = zone->free_area[order].nr_free;
+	struct page *page, *next;
 	int err;
 
-	do {
-		full = false;
-		/* Unreported blocks are at the head, reported ones at the tail. */
-		list_for_each_entry(page, list, lru) {
-			if (PageReported(page))
-				continue;
+	page = list_first_entry_or_null(list, struct page, lru);
+	while (page && budget) {
+		budget--;
+		next = page->lru.next == list ? NULL : list_next_entry(page, lru);
+		if (!PageReported(page)) {
 			pr_batch[*nents].page = page;
 			pr_batch[*nents].order = order;
 			pr_batch_mt[*nents] = mt;
 			if (++*nents == PAGE_REPORTING_CAPACITY) {
-				full = true;
-				break;
+				err = page_reporting_flush(prdev, zone, *nents);
+				*nents = 0;
+				if (err)
+					return err;
+				if (!next)
+					return 0;
+				/* Go on from @next: it becomes the list's first. */
+				list_move_tail(list, &next->lru);
+				spin_unlock(&zone->lock);
+				cond_resched();
+				spin_lock(&zone->lock);
+				/* The list may have changed meanwhile. */
+				next = list_first_entry_or_null(list, struct page, lru);
 			}
 		}
-		if (!full)
-			return 0;
-		err = page_reporting_flush(prdev, zone, *nents);
-		*nents = 0;
-		if (err)
-			return err;
-		/* The lists may change meanwhile: this one is walked again. */
-		spin_unlock(&zone->lock);
-		cond_resched();
-		spin_lock(&zone->lock);
-	} while (true);
+		page = next;
+	}
+	return 0;
 }
 
 static int page_reporting_process_zone(struct page_reporting_dev_info *prdev,
