@@ -11,8 +11,8 @@
  *     call, then after zsim_report_free_pages().
  *  3. The RSS target on a machine that grows (the default machine):
  *     after zs_compact(), RSS growth <= pool bytes + 4 MiB + metadata
- *     (zsmalloc's handles and zspages, and the struct pages of the
- *     memory online), read at once, 100 ms and 1 s later with no other call.
+ *     (the slab pages of zsmalloc's handles and zspages, and the struct
+ *     pages of the memory online), read at once, 100 ms and 1 s later with no other call.
  *     On a churn (fill, free half, refill, free half, compact) always,
  *     and on a trace with --trace FILE (each `c` of it).
  *  4. --big [GIB]: a program that never calls zsim_init() stores GIB
@@ -165,17 +165,28 @@ static void boot_growing(void)
 	rss_base = util_rss_bytes();
 }
 
-/* zsmalloc's metadata and the struct pages of the memory online, in bytes. */
+/*
+ * The memory metadata takes, in bytes: zsmalloc's handles and zspages
+ * as the slab pages that hold them (freed slots included), or as the
+ * snapshot counts them if that is more, and the struct pages of the
+ * memory online.
+ */
 static uint64_t metadata_bytes(struct zs_pool *pool, uint64_t *memmap)
 {
 	static struct zs_pool_snapshot snap;
 	struct zsim_zoneinfo zi;
+	uint64_t slab = 0, v, zs;
 
 	snap.size = sizeof(snap);
 	if (zs_pool_snapshot(pool, &snap) || zsim_get_zoneinfo(&zi))
 		exit(1);
+	if (!zsim_vmstat_get("nr_slab_unreclaimable", &v))
+		slab += v * 4096;
+	if (!zsim_vmstat_get("nr_slab_reclaimable", &v))
+		slab += v * 4096;
+	zs = snap.handle_bytes + snap.zspage_bytes;
 	*memmap = zi.spanned_pages * 64;
-	return snap.handle_bytes + snap.zspage_bytes + *memmap;
+	return (slab > zs ? slab : zs) + *memmap;
 }
 
 /* zs_compact(), then RSS against the target at once and 100 ms later. */
