@@ -310,7 +310,8 @@ static int replay_trace(const char *path)
 			h[op->slot] = 0;
 			break;
 		case TRACE_COMPACT:
-			snprintf(what, sizeof(what), "%s, compaction %d (line %u)", path, ++nth,
+			snprintf(what, sizeof(what), "%s, compaction %d (line %u)",
+				 strrchr(path, '/') ? strrchr(path, '/') + 1 : path, ++nth,
 				 (unsigned int)op->line);
 			missed |= compact_and_check(pool, what);
 			break;
@@ -375,12 +376,13 @@ static int big(double gib)
 			h[i] = 0;
 		}
 	rss_base = base;
-	i = compact_and_check(pool, "big: freed 60 %");
-	for (unsigned long j = 0; j < nr; j++)
-		zs_free(pool, h[j]);
+	/* printed, met or missed; only a leak fails the run */
+	compact_and_check(pool, "big: freed 60 %");
+	for (i = 0; i < nr; i++)
+		zs_free(pool, h[i]);
 	zs_destroy_pool(pool);
 	free(h);
-	return zsim_exit() ? 1 : (int)i;
+	return zsim_exit() ? 1 : 0;
 }
 
 int main(int argc, char **argv)
