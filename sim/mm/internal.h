@@ -81,6 +81,8 @@ struct sim_reservation {
 	size_t reserved, committed;
 };
 int sim_reserve(struct sim_reservation *res, size_t bytes, const char *what);
+/* Fault injection of sim_commit() (mm/memory_hotplug.c, sim_hotplug_fail_nth). */
+bool sim_hotplug_should_fail(void);
 int sim_commit(struct sim_reservation *res, size_t bytes);
 void sim_unreserve(struct sim_reservation *res);
 

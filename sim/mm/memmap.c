@@ -52,6 +52,10 @@ int sim_commit(struct sim_reservation *res, size_t bytes)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
 
+	if (sim_hotplug_should_fail()) {
+		errno = ENOMEM;
+		return -ENOMEM;
+	}
 	end = (bytes + page - 1) & ~(page - 1);
 	if (end > res->reserved)
 		end = res->reserved;
@@ -102,12 +106,10 @@ int sim_memmap_online(unsigned long end_pfn)
 		return 0;
 	if (nr > arena_res.reserved >> PAGE_SHIFT)
 		return -ENOMEM;
+	/* errno says why; the caller reports it (not zsim_last_error()). */
 	if (sim_commit(&arena_res, nr << PAGE_SHIFT) ||
-	    sim_commit(&mem_map_res, nr * sizeof(struct page))) {
-		sim_set_error("cannot commit memory up to pfn %#lx: %s",
-			      end_pfn, strerror(errno));
+	    sim_commit(&mem_map_res, nr * sizeof(struct page)))
 		return -ENOMEM;
-	}
 	/* The mapping is zeroed; only the "unmapped" mapcount is not 0. */
 	for (pfn = memmap_end_pfn; pfn < end_pfn; pfn++)
 		page_mapcount_reset(pfn_to_page(pfn));

@@ -31,6 +31,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -52,35 +53,63 @@ static pthread_mutex_t hotplug_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned long limit_pfn;		/* one past the last pfn the limit allows */
 static unsigned long hotplug_generation; /* sections onlined since boot */
 static bool limit_warned;
-unsigned long sim_hotplug_fail_nth;	/* fault injection: fail the Nth onlining */
+/*
+ * Fault injection (sim/internal.h): the Nth commit of address space from
+ * now fails as mprotect() would without memory.  Each onlining commits
+ * four times: the frames, their struct pages (sim_memmap_online()), the
+ * pageblock labels and skip hints (sim_zone_online_pages()).
+ */
+unsigned long sim_hotplug_fail_nth;
+static bool hotplug_injected;
 
-/* Add [start, end) to the machine: the struct pages, then the zone. */
+bool sim_hotplug_should_fail(void)
+{
+	if (!sim_hotplug_fail_nth || --sim_hotplug_fail_nth)
+		return false;
+	hotplug_injected = true;
+	return true;
+}
+
+/*
+ * Add [start, end) to the machine: the struct pages, then the zone.  A
+ * failure leaves the zone as it was; struct pages set up already stay
+ * and are reused by the next try.
+ */
 static int add_memory(unsigned long start_pfn, unsigned long end_pfn)
 {
+	const char *what = "the frames and their struct pages";
 	int err;
 
-	if (sim_hotplug_fail_nth && !--sim_hotplug_fail_nth) {
-		pr_warn("zsim: memory hotplug: onlining pfns %#lx-%#lx failed (fault injection)\n",
-			start_pfn, end_pfn - 1);
-		return -ENOMEM;
-	}
+	hotplug_injected = false;
 	err = sim_memmap_online(end_pfn);
-	if (!err)
+	if (!err) {
+		what = "the pageblock arrays";
 		err = sim_zone_online_pages(&sim_zone, start_pfn, end_pfn - start_pfn);
-	if (err)
-		pr_warn("zsim: memory hotplug: cannot online pfns %#lx-%#lx: %s\n",
-			start_pfn, end_pfn - 1, zsim_last_error());
+	}
+	if (err) {
+		int saved = errno;
+
+		pr_warn("zsim: memory hotplug: cannot online pfns %#lx-%#lx: committing %s failed: %s%s\n",
+			start_pfn, end_pfn - 1, what, strerror(saved),
+			hotplug_injected ? " (fault injection)" : "");
+		errno = saved;
+	}
 	return err;
 }
 
 int sim_memory_hotplug_init(const struct zsim_config *cfg)
 {
 	unsigned long initial = cfg->mem_initial_bytes >> PAGE_SHIFT;
+	int err;
 
 	limit_pfn = ARCH_PFN_OFFSET + (cfg->mem_bytes >> PAGE_SHIFT);
 	hotplug_generation = 0;
 	limit_warned = false;
-	return add_memory(ARCH_PFN_OFFSET, ARCH_PFN_OFFSET + initial);
+	err = add_memory(ARCH_PFN_OFFSET, ARCH_PFN_OFFSET + initial);
+	if (err)
+		sim_set_error("cannot commit the %lu MiB of boot memory: %s; lower the initial size (ZSIM_MEM_INITIAL or zsim_config.mem_initial_bytes)",
+			      initial >> (20 - PAGE_SHIFT), strerror(errno));
+	return err;
 }
 
 void sim_memory_hotplug_exit(void)

@@ -1083,12 +1083,10 @@ int sim_zone_online_pages(struct zone *zone, unsigned long start_pfn,
 	BUG_ON(start_pfn != zone_end_pfn(zone) || (start_pfn & (pageblock_nr_pages - 1)) ||
 	       (nr_pages & (pageblock_nr_pages - 1)) || !nr_pages);
 	nr_blocks = (end - pageblock_start_pfn(zone->zone_start_pfn)) >> pageblock_order;
+	/* errno says why; the caller reports it. */
 	if (sim_commit(&pageblock_mt_res, nr_blocks) ||
-	    sim_commit(&pageblock_skip_res, nr_blocks)) {
-		sim_set_error("cannot commit the pageblock arrays for %lu pageblocks",
-			      nr_blocks);
+	    sim_commit(&pageblock_skip_res, nr_blocks))
 		return -ENOMEM;
-	}
 	/*
 	 * The labels first: a walker that finds a pfn valid reads its
 	 * pageblock's.  New memory is MOVABLE, as at boot.

@@ -306,47 +306,75 @@ static void test_compaction_across_sections(void **state)
 	test_shutdown();
 }
 
-/* A failed onlining (the host had nothing to give) leaves a working machine. */
+/*
+ * A failed onlining (the host had nothing to give) leaves a working
+ * machine, whichever of the four commits of a section fails: the frames,
+ * the struct pages, the pageblock labels, the skip hints.
+ */
 static void test_onlining_fails(void **state)
 {
 	enum { NR = 12000 };
 	unsigned long *h = calloc(NR, sizeof(*h)), i, bad = 0, n;
+	unsigned long nth;
 	struct captured cap;
 	char text[8192];
 	struct page *page;
 	struct zs_pool *pool;
 
 	(void)state;
-	boot_growing(64ULL << 20, 16ULL << 20, 9);
-	pool = zs_create_pool("fault");
-	assert_non_null(pool);
-	/*
-	 * The first onlining from now fails: the allocation that needed it
-	 * goes on (compaction, reclaim, a second try), the zone stays whole.
-	 */
-	capture_stderr(&cap);
-	sim_hotplug_fail_nth = 1;
-	for (n = 0; spanned() == SECTION_PAGES && n < NR; n++)
-		store(pool, h, n);
-	release_stderr(&cap, text, sizeof(text));
-	printf("# grew after %lu objects; said:\n%s", n, text);
-	assert_true(n < NR);
-	assert_int_equal(sim_hotplug_fail_nth, 0);
-	assert_non_null(strstr(text, "onlining pfns"));
-	assert_non_null(strstr(text, "fault injection"));
-	/* A page allocation with no reclaim still gets memory. */
-	page = alloc_pages(GFP_NOWAIT, 0);
-	assert_non_null(page);
-	__free_pages(page, 0);
-	for (i = n; i < NR; i++)
-		store(pool, h, i);
-	for (i = 0; i < NR; i++)
-		bad += !intact(pool, h, i);
-	assert_int_equal(bad, 0);
-	for (i = 0; i < NR; i++)
-		zs_free(pool, h[i]);
-	zs_destroy_pool(pool);
+	for (nth = 1; nth <= 4; nth++) {
+		boot_growing(64ULL << 20, 16ULL << 20, 9);
+		pool = zs_create_pool("fault");
+		assert_non_null(pool);
+		/*
+		 * The first onlining from now fails: the allocation that needed
+		 * it goes on (compaction, reclaim, a second try that onlines the
+		 * section), the zone stays whole.
+		 */
+		capture_stderr(&cap);
+		sim_hotplug_fail_nth = nth;
+		for (n = 0; spanned() == SECTION_PAGES && n < NR; n++)
+			store(pool, h, n);
+		release_stderr(&cap, text, sizeof(text));
+		printf("# commit %lu failed: grew after %lu objects; said:\n%s", nth, n, text);
+		assert_true(n < NR);
+		assert_int_equal(sim_hotplug_fail_nth, 0);
+		assert_non_null(strstr(text, "cannot online pfns"));
+		assert_non_null(strstr(text, nth <= 2 ? "the frames and their struct pages"
+					       : "the pageblock arrays"));
+		assert_non_null(strstr(text, "(fault injection)"));
+		/* A page allocation with no reclaim still gets memory. */
+		page = alloc_pages(GFP_NOWAIT, 0);
+		assert_non_null(page);
+		__free_pages(page, 0);
+		for (i = n; i < NR; i++)
+			store(pool, h, i);
+		for (i = 0; i < NR; i++)
+			bad += !intact(pool, h, i);
+		assert_int_equal(bad, 0);
+		assert_int_equal(sim_zone.nr_pageblocks, spanned() >> 9);
+		for (i = 0; i < NR; i++)
+			zs_free(pool, h[i]);
+		zs_destroy_pool(pool);
+		test_shutdown();
+	}
 	free(h);
+
+	/* At boot: the machine does not come up, and says why. */
+	for (nth = 1; nth <= 4; nth++) {
+		struct zsim_config cfg;
+
+		zsim_config_default(&cfg);
+		cfg.loglevel = 3;
+		sim_hotplug_fail_nth = nth;
+		assert_int_equal(zsim_init(&cfg), -ENOMEM);
+		printf("# boot, commit %lu failed: %s\n", nth, zsim_last_error());
+		assert_non_null(strstr(zsim_last_error(),
+				       "cannot commit the 16 MiB of boot memory: Cannot allocate memory"));
+		assert_false(zsim_running());
+		assert_int_equal(sim_hotplug_fail_nth, 0);
+	}
+	boot_growing(64ULL << 20, 16ULL << 20, 9);
 	test_shutdown();
 }
 

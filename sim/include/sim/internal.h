@@ -32,8 +32,9 @@ const char *sim_config_limit_source(void);
 
 /*
  * Fault injection for memory hotplug (mm/memory_hotplug.c): N > 0 fails
- * the Nth onlining of a section from now, as if the host had no memory
- * to give; tests set it.  Reset at shutdown.
+ * the Nth commit of address space from now (four per section onlined:
+ * frames, struct pages, pageblock labels, skip hints), as if the host
+ * had no memory to give; tests set it.  Reset at shutdown.
  */
 extern unsigned long sim_hotplug_fail_nth;
 
