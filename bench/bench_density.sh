@@ -10,7 +10,12 @@
 # and mimalloc.  Writes
 # OUTDIR/density.csv and prints a table.  Every allocator replays the
 # same trace; the huge rule (stored as 4096 from 3625 bytes) is the
-# newest kernel's, whichever pool replays it.
+# newest kernel's, whichever pool replays it.  A second table compares
+# every allocator on RSS, the measure a program sees: live bytes / RSS
+# growth per phase, and zsmalloc's RSS beside its pool pages (the phase
+# line after a compaction is read as zs_compact() returns, with free
+# page reporting still catching up; see bench_reporting for the same
+# read 100 ms later).
 set -eu
 
 quick=0
@@ -114,6 +119,34 @@ awk -F, '
 			printf "%-13s %-17s %7s %7s %7s %7s %9s\n", k[1], k[2],
 				d[order[i], "fill"], d[order[i], "free60"],
 				d[order[i], "compact"], d[order[i], "refill"], meta[order[i]]
+		}
+	}' "$csv"
+
+# The second table: on RSS.  RSS density = live bytes / RSS growth; for
+# zsmalloc, its RSS beside its pool pages (MiB) at each phase.
+echo
+awk -F, '
+	NR == 1 { next }
+	$3 == "end" { next }
+	{
+		key = $1 SUBSEP $2
+		if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+		r[key, $3] = ($10 > 0) ? sprintf("%.4f", $5 / $10) : "n/a"
+		if ($2 ~ /^zsmalloc/)
+			m[key, $3] = sprintf("%.1f/%.1f", $10 / 1048576, $6 * 4096 / 1048576)
+	}
+	END {
+		printf "%-13s %-17s %7s %7s %7s %7s  %s\n", "trace", "allocator (RSS)", "fill",
+			"free60", "compact", "refill", "RSS/pool MiB: fill free60 compact refill"
+		for (i = 1; i <= n; i++) {
+			split(order[i], k, SUBSEP)
+			o = order[i]
+			printf "%-13s %-17s %7s %7s %7s %7s", k[1], k[2],
+				r[o, "fill"], r[o, "free60"], r[o, "compact"], r[o, "refill"]
+			if ((o, "fill") in m)
+				printf "  %s %s %s %s", m[o, "fill"], m[o, "free60"],
+					m[o, "compact"], m[o, "refill"]
+			printf "\n"
 		}
 	}' "$csv"
 echo "bench_density: results in $csv" >&2

@@ -26,6 +26,11 @@ export BENCH_TRACES="$build/bench-traces"
 sh "$here/bench_density.sh" "$bin/zsim" "$res" | tee "$res/density.txt"
 # where zsmalloc's memory goes after compaction, class by class
 "$bin/zsim" replay --classes "$BENCH_TRACES/files-lz4.trace.gz" > "$res/classes-files-lz4.txt"
+# RSS after compaction and growth with demand (2 GiB stored; about a minute)
+{
+	"$bin/bench_reporting" --trace "$BENCH_TRACES/files-lz4.trace.gz"
+	"$bin/bench_reporting" --big 2
+} | tee "$res/memory.txt"
 
 step "2/6 speed (about a minute; one process per allocator)"
 "$bin/bench_speed" --csv "$res/speed.csv" | tee "$res/speed.txt"

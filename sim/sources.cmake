@@ -15,6 +15,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/kernel/seq_file.c
 	# mm/: memory
 	${PROJECT_SOURCE_DIR}/sim/mm/memmap.c
+	${PROJECT_SOURCE_DIR}/sim/mm/memory_hotplug.c
 	${PROJECT_SOURCE_DIR}/sim/mm/filemap.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_alloc.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_reporting.c

@@ -70,7 +70,7 @@ struct zsim_config {
 	 * size the library does not know is -EINVAL.
 	 */
 	uint32_t size;
-	uint64_t mem_bytes;		/* machine memory; a multiple of a pageblock */
+	uint64_t mem_bytes;		/* the memory limit; 0: half the host's (below) */
 	unsigned int pageblock_order;	/* 1..10; default 9 (2 MiB) */
 	unsigned int nr_cpus;		/* simulated CPUs, 1..ZSIM_MAX_CPUS */
 	uint64_t seed;			/* for every random choice the machine makes */
@@ -90,6 +90,8 @@ struct zsim_config {
 	const char *fault_targets;	/* fault injection by target from boot, as
 					 * zsim_fault_parse() takes it; NULL or "" none.
 					 * The machine keeps a copy. */
+	/* memory online at boot; see "How the machine's memory grows" below */
+	uint64_t mem_initial_bytes;
 };
 
 #define ZSIM_TRACE_BUF_KB_MIN		1u
@@ -97,8 +99,47 @@ struct zsim_config {
 #define ZSIM_TRACE_BUF_KB_DEFAULT	1408u		/* ftrace's buffer_size_kb */
 
 /*
- * Fill @cfg with the defaults, size included: 256 MiB, pageblock order 9,
- * 4 CPUs, compaction on, kcompactd off.  Start every config from this.
+ * How the machine's memory grows.  Memory is added in sections of
+ * ZSIM_SECTION_SIZE (16 MiB) as demand needs it, the way Linux's memory
+ * hotplug onlines memory: when an allocation finds the zone short of
+ * free pages (or, after compaction, without a block of its order), the
+ * next section joins the zone (its pageblocks, free pages, struct pages
+ * and watermarks), up to the memory limit, mem_bytes.  At the limit an
+ * allocation fails the kernel's way: direct compaction, reclaim by the
+ * shrinkers, then NULL / -ENOMEM, with a warning that names the limit
+ * and how to raise it (printed once per machine, unless the request
+ * said __GFP_NOWARN).  Sections stay online until zsim_exit(); the
+ * memory in them that is free goes back to the OS by free page
+ * reporting (below), so the process's RSS follows the machine's use.
+ *
+ * The address space for the limit is reserved at boot (PROT_NONE,
+ * MAP_NORESERVE: no memory, no commit charge) and committed section by
+ * section, so the fixed costs (struct pages, 64 bytes a frame: 1.6 %;
+ * pageblock labels) follow what is online, not the limit.
+ *
+ *   mem_bytes          the limit: a multiple of a pageblock, at least 4
+ *                      pageblocks and 4 MiB, at most 1 TiB and what
+ *                      RLIMIT_AS leaves.  0 (zsim_config_default()): half
+ *                      of the host's physical memory (sysconf), as tmpfs
+ *                      sizes itself, rounded down to a section.
+ *   mem_initial_bytes  online at boot: a multiple of a pageblock, at
+ *                      least the minimum machine, at most mem_bytes.
+ *                      0 (zsim_config_default()): one section (16 MiB,
+ *                      or the limit if smaller) when mem_bytes is 0, all
+ *                      of mem_bytes otherwise: a caller that sizes the
+ *                      machine gets a fixed machine of that size, as in
+ *                      versions before growth.
+ * ZSIM_MEM sets the limit of a machine that grows (its initial size is
+ * ZSIM_MEM_INITIAL, or one section); zsim_get_config() shows both as
+ * the running machine resolved them.
+ */
+#define ZSIM_SECTION_SIZE	(16u << 20)
+
+/*
+ * Fill @cfg with the defaults, size included: memory that grows from 16
+ * MiB up to half of the host's (mem_bytes and mem_initial_bytes 0),
+ * pageblock order 9, 4 CPUs, compaction on, kcompactd off.  Start every
+ * config from this.
  */
 ZSIM_API void zsim_config_default(struct zsim_config *cfg);
 
@@ -108,9 +149,12 @@ ZSIM_API void zsim_fault_config_default(struct zsim_fault_config *fault);
 /*
  * Override @cfg from the environment (unset or empty variables leave
  * their field alone):
- *   ZSIM_MEM              bytes, or with a K, M or G suffix (256M); at
- *                         least 4 pageblocks and 4M, at most 1024G, a
- *                         multiple of the pageblock
+ *   ZSIM_MEM              the memory limit: bytes, or with a K, M or G
+ *                         suffix (256M); at least 4 pageblocks and 4M, at
+ *                         most 1024G, a multiple of the pageblock; the
+ *                         machine starts smaller and grows (above)
+ *   ZSIM_MEM_INITIAL      memory online at boot, the same form; at most
+ *                         the limit (default: one section, 16M)
  *   ZSIM_PAGEBLOCK_ORDER  1..10
  *   ZSIM_CPUS             1..ZSIM_MAX_CPUS
  *   ZSIM_SEED             any 64-bit number
@@ -132,8 +176,10 @@ ZSIM_API int zsim_config_from_env(struct zsim_config *cfg);
 /*
  * Boot the machine (@cfg NULL: the defaults, without the environment).
  * -EINVAL for an impossible config or a wrong cfg->size (the reason is in
- * zsim_last_error()), -EBUSY if a machine is running, -ENOMEM if the
- * arena cannot be mapped, -EPERM in a fork() child (see above).
+ * zsim_last_error(), naming the value and its range), -EBUSY if a
+ * machine is running, -ENOMEM if the address space for the limit cannot
+ * be reserved or the boot memory committed, -EPERM in a fork() child
+ * (see above).
  */
 ZSIM_API int zsim_init(const struct zsim_config *cfg);
 

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <linux/module.h>
 #include <linux/mmzone.h>
@@ -99,7 +101,9 @@ void zsim_config_default(struct zsim_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->size = sizeof(*cfg);
-	cfg->mem_bytes = 256ULL << 20;
+	/* 0 and 0: memory that grows from one section to half the host's */
+	cfg->mem_bytes = 0;
+	cfg->mem_initial_bytes = 0;
 	cfg->pageblock_order = 9;
 	cfg->nr_cpus = 4;
 	cfg->seed = 1;
@@ -140,6 +144,37 @@ static const char *format_size(uint64_t bytes, char *buf, size_t len)
 #define MIN_MEM_BYTES		(4ULL << 20)
 #define MAX_MEM_BYTES		(1ULL << 40)
 #define MIN_MEM_PAGEBLOCKS	4u
+#define DEFAULT_INITIAL_BYTES	((uint64_t)ZSIM_SECTION_SIZE)
+
+/* Where the running machine's limit came from (messages at the limit). */
+static char limit_source[128];
+
+const char *sim_config_limit_source(void)
+{
+	return limit_source;
+}
+
+/*
+ * The largest limit the address space allows: the arena and its struct
+ * pages (a 64th more) are reserved at boot, and with an RLIMIT_AS they
+ * may take half of it, leaving the rest to the program.  0 if even the
+ * minimum machine does not fit.
+ */
+static uint64_t address_space_max(void)
+{
+	uint64_t max = MAX_MEM_BYTES;
+	struct rlimit rl;
+
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY) {
+		uint64_t room = (uint64_t)rl.rlim_cur / 2 / 65 * 64;
+
+		if (room < max)
+			max = room & ~((1ULL << 20) - 1);
+	}
+	if (sizeof(void *) < 8 && max > (1ULL << 30))
+		max = 1ULL << 30;
+	return max;
+}
 
 /* The smallest machine for a pageblock order: 4 pageblocks and 4M. */
 static uint64_t min_mem_bytes(unsigned int pageblock_order)
@@ -172,6 +207,9 @@ static bool mem_size_problem(const char *what, uint64_t mem_bytes,
 	else if (mem_bytes > MAX_MEM_BYTES)
 		snprintf(buf, len, "%s is too large: at most %s",
 			 what, format_size(MAX_MEM_BYTES, a, sizeof(a)));
+	else if (mem_bytes > address_space_max())
+		snprintf(buf, len, "%s is larger than the address space allows: at most %s (half of RLIMIT_AS, less the struct pages)",
+			 what, format_size(address_space_max(), a, sizeof(a)));
 	else if (mem_bytes % block)
 		snprintf(buf, len, "%s is not a multiple of a pageblock (%s at pageblock order %u)",
 			 what, format_size(block, a, sizeof(a)), pageblock_order);
@@ -297,6 +335,7 @@ int zsim_config_from_env(struct zsim_config *cfg)
 
 	ENV_FIELD("ZSIM_PAGEBLOCK_ORDER", pageblock_order, ENV_NUMBER, 1, MAX_ORDER - 1, unsigned int);
 	ENV_FIELD("ZSIM_MEM", mem_bytes, ENV_SIZE, 0, UINT64_MAX, uint64_t);
+	ENV_FIELD("ZSIM_MEM_INITIAL", mem_initial_bytes, ENV_SIZE, 0, UINT64_MAX, uint64_t);
 	ENV_FIELD("ZSIM_CPUS", nr_cpus, ENV_NUMBER, 1, ZSIM_MAX_CPUS, unsigned int);
 	ENV_FIELD("ZSIM_SEED", seed, ENV_NUMBER, 0, UINT64_MAX, uint64_t);
 	ENV_FIELD("ZSIM_LOGLEVEL", loglevel, ENV_NUMBER, 0, 8, int);
@@ -333,9 +372,80 @@ int zsim_config_from_env(struct zsim_config *cfg)
 			sim_set_error("%s", why);
 			return -EINVAL;
 		}
+		/* ZSIM_MEM is the limit of a machine that grows. */
+		if (!(getenv("ZSIM_MEM_INITIAL") && *getenv("ZSIM_MEM_INITIAL")) &&
+		    !cfg->mem_initial_bytes)
+			cfg->mem_initial_bytes = cfg->mem_bytes < DEFAULT_INITIAL_BYTES ?
+						 cfg->mem_bytes : DEFAULT_INITIAL_BYTES;
+	}
+	if (getenv("ZSIM_MEM_INITIAL") && *getenv("ZSIM_MEM_INITIAL")) {
+		char what[80], a[32];
+
+		snprintf(what, sizeof(what), "ZSIM_MEM_INITIAL=\"%s\"",
+			 getenv("ZSIM_MEM_INITIAL"));
+		if (mem_size_problem(what, cfg->mem_initial_bytes, cfg->pageblock_order,
+				     why, sizeof(why))) {
+			sim_set_error("%s", why);
+			return -EINVAL;
+		}
+		if (cfg->mem_bytes && cfg->mem_initial_bytes > cfg->mem_bytes) {
+			sim_set_error("%s is larger than the memory limit %s: at most the limit",
+				      what, format_size(cfg->mem_bytes, a, sizeof(a)));
+			return -EINVAL;
+		}
 	}
 	cfg->fault.seed = cfg->seed;
 	return 0;
+}
+
+/*
+ * The default limit: half of the host's physical memory, as tmpfs sizes
+ * itself, within what the address space allows, rounded down to a
+ * section; at least the minimum machine.
+ */
+static uint64_t default_mem_limit(unsigned int pageblock_order, uint64_t *host)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+	uint64_t limit;
+
+	*host = pages > 0 && page_size > 0 ? (uint64_t)pages * (uint64_t)page_size
+					   : 2ULL << 30;
+	limit = *host / 2;
+	if (limit > address_space_max())
+		limit = address_space_max();
+	limit &= ~((uint64_t)ZSIM_SECTION_SIZE - 1);
+	if (limit < min_mem_bytes(pageblock_order))
+		limit = min_mem_bytes(pageblock_order);
+	return limit;
+}
+
+/*
+ * The sizes the machine runs with, from what the caller asked for (0
+ * means "choose"): the limit, and the memory online at boot.
+ */
+static void resolve_mem_sizes(struct zsim_config *cfg)
+{
+	uint64_t host;
+	char a[32], b[32];
+
+	if (cfg->pageblock_order < 1 || cfg->pageblock_order > MAX_ORDER - 1)
+		return;		/* validate_config() says why */
+	if (!cfg->mem_bytes) {
+		cfg->mem_bytes = default_mem_limit(cfg->pageblock_order, &host);
+		snprintf(limit_source, sizeof(limit_source),
+			 "the default: half of this host's %s of memory",
+			 format_size(host & ~((1ULL << 20) - 1), a, sizeof(a)));
+		if (!cfg->mem_initial_bytes)
+			cfg->mem_initial_bytes = cfg->mem_bytes < DEFAULT_INITIAL_BYTES ?
+						 cfg->mem_bytes : DEFAULT_INITIAL_BYTES;
+	} else {
+		snprintf(limit_source, sizeof(limit_source),
+			 "set by ZSIM_MEM or zsim_config.mem_bytes, %s online at boot",
+			 format_size(cfg->mem_initial_bytes ? cfg->mem_initial_bytes
+							    : cfg->mem_bytes, b, sizeof(b)));
+		if (!cfg->mem_initial_bytes)
+			cfg->mem_initial_bytes = cfg->mem_bytes;
+	}
 }
 
 static int validate_config(const struct zsim_config *cfg)
@@ -352,6 +462,20 @@ static int validate_config(const struct zsim_config *cfg)
 	if (mem_size_problem(what, cfg->mem_bytes, cfg->pageblock_order,
 			     why, sizeof(why))) {
 		sim_set_error("%s", why);
+		return -EINVAL;
+	}
+	snprintf(what, sizeof(what), "initial memory %s",
+		 format_size(cfg->mem_initial_bytes, a, sizeof(a)));
+	if (mem_size_problem(what, cfg->mem_initial_bytes, cfg->pageblock_order,
+			     why, sizeof(why))) {
+		sim_set_error("%s", why);
+		return -EINVAL;
+	}
+	if (cfg->mem_initial_bytes > cfg->mem_bytes) {
+		char b[32];
+
+		sim_set_error("initial memory %s is larger than the memory limit %s: at most the limit",
+			      a, format_size(cfg->mem_bytes, b, sizeof(b)));
 		return -EINVAL;
 	}
 	if (cfg->nr_cpus < 1 || cfg->nr_cpus > ZSIM_MAX_CPUS) {
@@ -427,17 +551,20 @@ static void machine_teardown(int stage)
 		sim_percpu_exit();
 }
 
-static int machine_boot(const struct zsim_config *cfg)
+static int machine_boot(const struct zsim_config *asked)
 {
+	struct zsim_config resolved, *cfg = &resolved;
 	int err, stage = 0;
 
 	if (machine_forked) {
 		sim_set_error("%s", FORKED_CHILD_ERROR);
 		return -EPERM;
 	}
-	err = check_config_size(cfg, "zsim_init");
+	err = check_config_size(asked, "zsim_init");
 	if (err)
 		return err;
+	resolved = *asked;
+	resolve_mem_sizes(cfg);
 	err = validate_config(cfg);
 	if (err)
 		return err;

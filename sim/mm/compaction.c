@@ -212,7 +212,7 @@ static void __reset_isolation_suitable(struct zone *zone)
 
 	reset_cached_positions(zone);
 	WRITE_ONCE(zone->compact_blockskip_flush, false);
-	for (i = 0; i < zone->nr_pageblocks; i++)
+	for (i = 0; i < READ_ONCE(zone->nr_pageblocks); i++)
 		WRITE_ONCE(zone->pageblock_skip[i], 0);
 }
 
@@ -685,7 +685,7 @@ static enum compact_result __compact_finished(struct zone *zone,
 		return COMPACT_CONTINUE;
 
 	spin_lock(&zone->lock);
-	watermark = zone->watermark[cc->alloc_flags & ALLOC_WMARK_MASK];
+	watermark = READ_ONCE(zone->watermark[cc->alloc_flags & ALLOC_WMARK_MASK]);
 	if (!zone_watermark_ok(zone, cc->order, watermark, cc->classzone_idx,
 			       cc->alloc_flags)) {
 		ret = COMPACT_CONTINUE;
@@ -734,7 +734,7 @@ static enum compact_result __compaction_suitable(struct zone *zone, int order,
 	if (is_via_compact_memory(order))
 		return COMPACT_CONTINUE;
 
-	watermark = zone->watermark[alloc_flags & ALLOC_WMARK_MASK];
+	watermark = READ_ONCE(zone->watermark[alloc_flags & ALLOC_WMARK_MASK]);
 	spin_lock(&zone->lock);
 	high_ok = zone_watermark_ok(zone, order, watermark, classzone_idx,
 				    alloc_flags);

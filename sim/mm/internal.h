@@ -71,6 +71,56 @@ unsigned long isolate_migratepages_range(struct zone *zone,
 void sim_page_isolation_exit(void);
 
 /*
+ * Address space reserved for the memory limit and committed as memory
+ * is onlined (sim/mm/memmap.c): PROT_NONE and MAP_NORESERVE until
+ * sim_commit() makes its first @bytes (rounded up to host pages)
+ * readable and writable.  The base never moves.
+ */
+struct sim_reservation {
+	char *base;
+	size_t reserved, committed;
+};
+int sim_reserve(struct sim_reservation *res, size_t bytes, const char *what);
+/* Fault injection of sim_commit() (mm/memory_hotplug.c, sim_hotplug_fail_nth). */
+bool sim_hotplug_should_fail(void);
+int sim_commit(struct sim_reservation *res, size_t bytes);
+void sim_unreserve(struct sim_reservation *res);
+
+/*
+ * Make the frames and struct pages of pfns up to @end_pfn usable and set
+ * the new struct pages up (sim/mm/memmap.c).  Does not touch max_pfn.
+ * Memory hotplug's lock held (or boot).  0 or -ENOMEM.
+ */
+int sim_memmap_online(unsigned long end_pfn);
+
+/*
+ * online_pages() for the zone (sim/mm/page_alloc.c): [@start_pfn,
+ * @start_pfn + @nr_pages) joins the zone at its end, with set-up struct
+ * pages: spanned, present and managed pages, max_pfn and the pageblock
+ * labels cover it, its pages go on the free lists (marked reported with
+ * the reporting device: never touched, they are not resident), and the
+ * watermarks follow the new size.  Memory hotplug's lock held.  0 or
+ * -ENOMEM (the pageblock arrays could not be committed).
+ */
+int sim_zone_online_pages(struct zone *zone, unsigned long start_pfn,
+			  unsigned long nr_pages);
+
+/*
+ * Memory hotplug (sim/mm/memory_hotplug.c): called by the allocator's
+ * slow path.  Online the next section, if the machine is below its
+ * limit and, unless @any, the zone is short of free pages for a request
+ * of 2^@order (another thread having just onlined one counts).  True if
+ * the caller should retry.  Never called under zone->lock.
+ */
+bool sim_memory_grow(unsigned int order, bool any);
+
+/* Is the machine at its memory limit (nothing left to online)? */
+bool sim_memory_at_limit(void);
+
+/* The warning after a failed allocation at the limit: which limit, and how to raise it. */
+void sim_memory_limit_warn(void);
+
+/*
  * current->flags for the simulator's threads: only PF_MEMALLOC, set while
  * a thread is in direct compaction, so that migration does not sleep on
  * a page lock under it (__unmap_and_move()).

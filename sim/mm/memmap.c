@@ -3,21 +3,129 @@
  * Page frames: the simulated machine's physical memory is one anonymous
  * mapping (the arena), and mem_map holds one struct page per frame, as
  * FLATMEM does.  pfn N lives at sim_arena + (N - ARCH_PFN_OFFSET) pages.
+ *
+ * Both are reserved at boot for the machine's memory limit, PROT_NONE
+ * and MAP_NORESERVE, so they never move and cost nothing but address
+ * space; sim_memmap_online() makes a range of frames and their struct
+ * pages readable and writable as memory hotplug adds it
+ * (mm/memory_hotplug.c), and initialises those struct pages.  So the
+ * struct page array costs what is online (64 bytes a frame), not what
+ * the limit allows.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <sim/internal.h>
+#include "internal.h"
 
 struct page *mem_map;
 char *sim_arena;
 unsigned long max_pfn;
 
-static size_t arena_bytes, mem_map_bytes;
+static struct sim_reservation arena_res, mem_map_res;
+/* pfns whose struct pages are set up: ARCH_PFN_OFFSET .. memmap_end_pfn */
+static unsigned long memmap_end_pfn;
+
+int sim_reserve(struct sim_reservation *res, size_t bytes, const char *what)
+{
+	void *base;
+
+	memset(res, 0, sizeof(*res));
+	base = mmap(NULL, bytes, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		sim_set_error("cannot reserve %zu bytes of address space for %s: %s; lower the memory limit (ZSIM_MEM or zsim_config.mem_bytes)",
+			      bytes, what, strerror(errno));
+		return -ENOMEM;
+	}
+	res->base = base;
+	res->reserved = bytes;
+	return 0;
+}
+
+int sim_commit(struct sim_reservation *res, size_t bytes)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+
+	if (sim_hotplug_should_fail()) {
+		errno = ENOMEM;
+		return -ENOMEM;
+	}
+	end = (bytes + page - 1) & ~(page - 1);
+	if (end > res->reserved)
+		end = res->reserved;
+	if (end <= res->committed)
+		return 0;
+	if (mprotect(res->base + res->committed, end - res->committed,
+		     PROT_READ | PROT_WRITE))
+		return -ENOMEM;
+	res->committed = end;
+	return 0;
+}
+
+void sim_unreserve(struct sim_reservation *res)
+{
+	if (res->base)
+		munmap(res->base, res->reserved);
+	memset(res, 0, sizeof(*res));
+}
+
+int sim_memmap_init(const struct zsim_config *cfg)
+{
+	unsigned long limit_pages = cfg->mem_bytes >> PAGE_SHIFT;
+	int err;
+
+	err = sim_reserve(&arena_res, limit_pages << PAGE_SHIFT,
+			  "the simulated memory");
+	if (err)
+		return err;
+	err = sim_reserve(&mem_map_res, limit_pages * sizeof(struct page),
+			  "the struct page array");
+	if (err) {
+		sim_unreserve(&arena_res);
+		return err;
+	}
+	sim_arena = arena_res.base;
+	mem_map = (struct page *)mem_map_res.base;
+	memmap_end_pfn = ARCH_PFN_OFFSET;
+	/* No pfn is valid until memory hotplug onlines the first range. */
+	max_pfn = ARCH_PFN_OFFSET;
+	return 0;
+}
+
+int sim_memmap_online(unsigned long end_pfn)
+{
+	unsigned long pfn, nr = end_pfn - ARCH_PFN_OFFSET;
+
+	if (end_pfn <= memmap_end_pfn)
+		return 0;
+	if (nr > arena_res.reserved >> PAGE_SHIFT)
+		return -ENOMEM;
+	/* errno says why; the caller reports it (not zsim_last_error()). */
+	if (sim_commit(&arena_res, nr << PAGE_SHIFT) ||
+	    sim_commit(&mem_map_res, nr * sizeof(struct page)))
+		return -ENOMEM;
+	/* The mapping is zeroed; only the "unmapped" mapcount is not 0. */
+	for (pfn = memmap_end_pfn; pfn < end_pfn; pfn++)
+		page_mapcount_reset(pfn_to_page(pfn));
+	memmap_end_pfn = end_pfn;
+	return 0;
+}
+
+void sim_memmap_exit(void)
+{
+	sim_unreserve(&mem_map_res);
+	sim_unreserve(&arena_res);
+	mem_map = NULL;
+	sim_arena = NULL;
+	max_pfn = 0;
+	memmap_end_pfn = 0;
+}
 
 const char *const pageflag_names[__NR_PAGEFLAGS] = {
 	[PG_locked]		= "locked",
@@ -43,50 +151,6 @@ const char *const pageflag_names[__NR_PAGEFLAGS] = {
 	[PG_unevictable]	= "unevictable",
 	[PG_buddy]		= "buddy",
 };
-
-int sim_memmap_init(const struct zsim_config *cfg)
-{
-	unsigned long nr_pages = cfg->mem_bytes >> PAGE_SHIFT, i;
-	void *arena, *map;
-
-	arena_bytes = nr_pages << PAGE_SHIFT;
-	arena = mmap(NULL, arena_bytes, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (arena == MAP_FAILED) {
-		sim_set_error("cannot map %zu bytes of simulated memory: %s",
-			      arena_bytes, strerror(errno));
-		return -ENOMEM;
-	}
-	/* mmap, not calloc: a large machine's mem_map is large too. */
-	mem_map_bytes = nr_pages * sizeof(struct page);
-	map = mmap(NULL, mem_map_bytes, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (map == MAP_FAILED) {
-		sim_set_error("cannot map the struct page array (%zu bytes): %s",
-			      mem_map_bytes, strerror(errno));
-		munmap(arena, arena_bytes);
-		return -ENOMEM;
-	}
-	sim_arena = arena;
-	mem_map = map;
-	max_pfn = ARCH_PFN_OFFSET + nr_pages;
-
-	/* The mapping is zeroed; only the "unmapped" mapcount is not 0. */
-	for (i = 0; i < nr_pages; i++)
-		page_mapcount_reset(&mem_map[i]);
-	return 0;
-}
-
-void sim_memmap_exit(void)
-{
-	if (mem_map)
-		munmap(mem_map, mem_map_bytes);
-	if (sim_arena)
-		munmap(sim_arena, arena_bytes);
-	mem_map = NULL;
-	sim_arena = NULL;
-	max_pfn = 0;
-}
 
 struct address_space *page_mapping(struct page *page)
 {
@@ -153,7 +217,8 @@ void dump_page(struct page *page, const char *reason)
 			 reason ? reason : "(no reason)");
 		return;
 	}
-	if (!mem_map || page < mem_map || page >= mem_map + (max_pfn - ARCH_PFN_OFFSET)) {
+	if (!mem_map || page < mem_map ||
+	    page >= mem_map + (READ_ONCE(max_pfn) - ARCH_PFN_OFFSET)) {
 		pr_emerg("page:%p is not in mem_map\npage dumped because: %s\n",
 			 (void *)page, reason ? reason : "(no reason)");
 		return;

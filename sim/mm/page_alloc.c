@@ -507,9 +507,10 @@ static void setup_zone_watermarks(struct zone *zone)
 	min = (min_kbytes >> (PAGE_SHIFT - 10)) / 8;
 	if (min < 4)
 		min = 4;
-	zone->watermark[WMARK_MIN] = min;
-	zone->watermark[WMARK_LOW] = min + (min >> 2);
-	zone->watermark[WMARK_HIGH] = min + (min >> 1);
+	/* Lockless readers: the zone grows (memory hotplug). */
+	WRITE_ONCE(zone->watermark[WMARK_MIN], min);
+	WRITE_ONCE(zone->watermark[WMARK_LOW], min + (min >> 2));
+	WRITE_ONCE(zone->watermark[WMARK_HIGH], min + (min >> 1));
 }
 
 /* --- allocation ------------------------------------------------------- */
@@ -726,6 +727,7 @@ static void warn_alloc_failed(gfp_t gfp, unsigned int order)
 	pr_warn("zsim: page allocation failure: order:%u, mode:%#x, free:%lu min:%lu\n",
 		order, gfp, zone_page_state(&sim_zone, NR_FREE_PAGES),
 		min_wmark_pages(&sim_zone));
+	sim_memory_limit_warn();
 }
 
 /*
@@ -788,11 +790,14 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	if (order && (gfp & __GFP_KSWAPD_RECLAIM))
 		wakeup_kcompactd(order, 0);
 retry:
+	/* SIM: below its limit the machine grows before it reclaims. */
+	if (sim_memory_grow(order, false))
+		goto retry;
 	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
 	if (page)
 		return page;
 	if (!(gfp & __GFP_DIRECT_RECLAIM))
-		goto nopage;
+		goto grow;
 
 	/* Often enough pages are free, only scattered: compact first. */
 	page = __alloc_pages_direct_compact(gfp, order, alloc_flags, migratetype,
@@ -813,6 +818,15 @@ retry:
 					    migration_mode);
 	if (page)
 		return page;
+grow:
+	/*
+	 * SIM: enough free pages, but no block of the order: compaction
+	 * (when allowed) could not make one, so a new section gives one.
+	 */
+	if (sim_memory_grow(order, true))
+		goto retry;
+	if (!(gfp & __GFP_DIRECT_RECLAIM))
+		goto nopage;
 
 	if (gfp & __GFP_NOFAIL) {
 		/*
@@ -999,11 +1013,19 @@ void free_pages(unsigned long addr, unsigned int order)
 
 /* --- boot and shutdown -------------------------------------------------- */
 
+/*
+ * The pageblock arrays, one byte per pageblock, are reserved for the
+ * memory limit and committed as the zone grows: they never move under
+ * their lockless readers.
+ */
+static struct sim_reservation pageblock_mt_res, pageblock_skip_res;
+
 int sim_buddy_init(const struct zsim_config *cfg)
 {
 	struct zone *zone = &sim_zone;
-	unsigned long pfn, end, nr_pages;
+	unsigned long limit_blocks;
 	unsigned int order, mt;
+	int err;
 
 	memset(zone, 0, sizeof(*zone));
 	memset(vm_event_states, 0, sizeof(vm_event_states));
@@ -1011,64 +1033,111 @@ int sim_buddy_init(const struct zsim_config *cfg)
 
 	BUILD_BUG_ON(NR_ZONE_MOVABLE - NR_ZONE_UNMOVABLE != MIGRATE_MOVABLE ||
 		     NR_ZONE_RECLAIMABLE - NR_ZONE_UNMOVABLE != MIGRATE_RECLAIMABLE);
-	nr_pages = max_pfn - ARCH_PFN_OFFSET;
 	zone->name = "Normal";
 	zone->node = 0;
 	zone->zone_start_pfn = ARCH_PFN_OFFSET;
-	zone->spanned_pages = nr_pages;
-	zone->present_pages = nr_pages;
-	zone->managed_pages = nr_pages;
-	zone->nr_pageblocks = DIV_ROUND_UP(zone_end_pfn(zone) -
-					   pageblock_start_pfn(zone->zone_start_pfn),
-					   pageblock_nr_pages);
-	zone->pageblock_mt = malloc(zone->nr_pageblocks);
-	zone->pageblock_skip = calloc(zone->nr_pageblocks, 1);
-	if (!zone->pageblock_mt || !zone->pageblock_skip) {
-		free(zone->pageblock_mt);
-		free(zone->pageblock_skip);
-		memset(zone, 0, sizeof(*zone));
-		sim_set_error("cannot allocate the pageblock arrays");
-		return -ENOMEM;
+	/* Empty until memory hotplug onlines the boot memory. */
+	limit_blocks = DIV_ROUND_UP(cfg->mem_bytes >> PAGE_SHIFT, pageblock_nr_pages);
+	err = sim_reserve(&pageblock_mt_res, limit_blocks, "the pageblock labels");
+	if (!err) {
+		err = sim_reserve(&pageblock_skip_res, limit_blocks,
+				  "the pageblock skip hints");
+		if (err)
+			sim_unreserve(&pageblock_mt_res);
 	}
-	/* As at boot: every pageblock MOVABLE; the fresh arena holds nothing. */
-	memset(zone->pageblock_mt, MIGRATE_MOVABLE, zone->nr_pageblocks);
+	if (err) {
+		memset(zone, 0, sizeof(*zone));
+		return err;
+	}
+	zone->pageblock_mt = (unsigned char *)pageblock_mt_res.base;
+	zone->pageblock_skip = (unsigned char *)pageblock_skip_res.base;
+	/*
+	 * From the boot memory, as the kernel decides from the memory it
+	 * boots with; at least 4 pageblocks (MIGRATE_TYPES) boot, so this is
+	 * never set in practice.
+	 */
 	page_group_by_mobility_disabled =
-		nr_pages < pageblock_nr_pages * MIGRATE_TYPES;
-	if (page_group_by_mobility_disabled)
-		memset(zone->pageblock_mt, MIGRATE_UNMOVABLE, zone->nr_pageblocks);
+		(cfg->mem_initial_bytes >> PAGE_SHIFT) < pageblock_nr_pages * MIGRATE_TYPES;
 
 	spin_lock_init(&zone->lock);
 	for (order = 0; order < MAX_ORDER; order++)
 		for (mt = 0; mt < MIGRATE_FREE_LISTS; mt++)
 			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
-	setup_zone_watermarks(zone);
-	zone->compact_cached_free_pfn = pageblock_start_pfn(zone_end_pfn(zone) - 1);
 	zone->compact_cached_migrate_pfn[0] = zone->zone_start_pfn;
 	zone->compact_cached_migrate_pfn[1] = zone->zone_start_pfn;
 
-	/* Free all memory in the largest aligned blocks, lowest pfn first. */
-	end = zone_end_pfn(zone);
-	for (pfn = zone->zone_start_pfn; pfn < end; pfn += 1UL << order) {
+	err = sim_memory_hotplug_init(cfg);
+	if (err) {
+		sim_unreserve(&pageblock_skip_res);
+		sim_unreserve(&pageblock_mt_res);
+		memset(zone, 0, sizeof(*zone));
+	}
+	return err;
+}
+
+/* --- memory hotplug: the zone grows (mm/memory_hotplug.c) ---------------- */
+
+int sim_zone_online_pages(struct zone *zone, unsigned long start_pfn,
+			  unsigned long nr_pages)
+{
+	unsigned long end = start_pfn + nr_pages, pfn, merged_pfn, nr_blocks, i;
+	unsigned int order, merged_order;
+	int mt;
+
+	BUG_ON(start_pfn != zone_end_pfn(zone) || (start_pfn & (pageblock_nr_pages - 1)) ||
+	       (nr_pages & (pageblock_nr_pages - 1)) || !nr_pages);
+	nr_blocks = (end - pageblock_start_pfn(zone->zone_start_pfn)) >> pageblock_order;
+	/* errno says why; the caller reports it. */
+	if (sim_commit(&pageblock_mt_res, nr_blocks) ||
+	    sim_commit(&pageblock_skip_res, nr_blocks))
+		return -ENOMEM;
+	/*
+	 * The labels first: a walker that finds a pfn valid reads its
+	 * pageblock's.  New memory is MOVABLE, as at boot.
+	 */
+	mt = page_group_by_mobility_disabled ? MIGRATE_UNMOVABLE : MIGRATE_MOVABLE;
+	for (i = READ_ONCE(zone->nr_pageblocks); i < nr_blocks; i++)
+		WRITE_ONCE(zone->pageblock_mt[i], (unsigned char)mt);
+
+	spin_lock(&zone->lock);
+	WRITE_ONCE(zone->nr_pageblocks, nr_blocks);
+	WRITE_ONCE(zone->present_pages, zone->present_pages + nr_pages);
+	WRITE_ONCE(zone->managed_pages, zone->managed_pages + nr_pages);
+	__atomic_store_n(&zone->spanned_pages, zone->spanned_pages + nr_pages,
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&max_pfn, end, __ATOMIC_RELEASE);
+
+	/* Largest aligned blocks, lowest pfn first, as at boot. */
+	for (pfn = start_pfn; pfn < end; pfn += 1UL << order) {
 		struct page *page = pfn_to_page(pfn);
 
 		order = MAX_ORDER - 1;
 		while (order && ((pfn & ((1UL << order) - 1)) ||
 				 pfn + (1UL << order) > end))
 			order--;
-		set_page_order(page, order);
-		/*
-		 * The fresh arena's frames were never touched: with the
-		 * reporting device (cfg->madvise) they count as given back.
-		 */
-		if (cfg->madvise) {
-			__SetPageReported(page);
-			zone->reported_pages += 1UL << order;
-		}
 		mt = get_pageblock_migratetype(zone, pfn);
-		list_add_tail(&page->lru, &zone->free_area[order].free_list[mt]);
-		zone->free_area[order].nr_free++;
+		merged_pfn = pfn;
+		merged_order = __free_one_page(page, &merged_pfn, zone, order, mt);
+		if (merged_pfn != pfn || merged_order != order) {
+			/* Merged with free memory below: a pass reports it. */
+			page_reporting_notify_free(merged_order);
+			continue;
+		}
+		/*
+		 * Never touched, so not resident: with the reporting device
+		 * (cfg.madvise) it counts as reported already.  At the tail:
+		 * allocations take the lowest resident pfns first.
+		 */
+		if (sim_config.madvise)
+			page_reporting_mark(zone, page, order, mt);
+		else
+			list_move_tail(&page->lru, &zone->free_area[order].free_list[mt]);
 	}
-	atomic_long_set(&zone->vm_stat[NR_FREE_PAGES], (long)nr_pages);
+	__mod_zone_page_state(zone, NR_FREE_PAGES, (long)nr_pages);
+	setup_zone_watermarks(zone);
+	/* The free scanner starts again from the new end. */
+	WRITE_ONCE(zone->compact_cached_free_pfn, pageblock_start_pfn(end - 1));
+	spin_unlock(&zone->lock);
 	return 0;
 }
 
@@ -1101,8 +1170,9 @@ long sim_buddy_exit(void)
 		fprintf(stderr, "\n");
 	}
 	kasan_exit_pages();
-	free(zone->pageblock_mt);
-	free(zone->pageblock_skip);
+	sim_memory_hotplug_exit();
+	sim_unreserve(&pageblock_skip_res);
+	sim_unreserve(&pageblock_mt_res);
 	memset(zone, 0, sizeof(*zone));
 	return leaked;
 }
@@ -1170,7 +1240,7 @@ int zsim_free_pages(unsigned long pfn, unsigned int order)
 
 	sim_machine_get();
 	if (order >= MAX_ORDER || !pfn_valid(pfn) ||
-	    (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > max_pfn)
+	    (pfn & ((1UL << order) - 1)) || pfn + (1UL << order) > sim_max_pfn())
 		return -EINVAL;
 	page = pfn_to_page(pfn);
 	/* Under zone->lock, so two racing frees of one block cannot both pass. */

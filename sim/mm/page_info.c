@@ -147,7 +147,7 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 		return 0;
 	}
 	info->buddy_order = -1;
-	info->alloc_mt = (int)((page->flags & ALLOC_MT_MASK) >> ALLOC_MT_PGSHIFT);
+	info->alloc_mt = (int)((READ_ONCE(page->flags) & ALLOC_MT_MASK) >> ALLOC_MT_PGSHIFT);
 	if (info->flags & ZSIM_PF_SLAB) {
 		info->owner = ZSIM_PAGE_SLAB;
 	} else if (info->flags & ZSIM_PF_MOVABLE) {
@@ -158,7 +158,7 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 			info->owner = ZSIM_PAGE_PINNED;
 			info->block_pfn = head;
 			/* the requested migratetype is kept on the first frame */
-			info->alloc_mt = (int)((pfn_to_page(head)->flags & ALLOC_MT_MASK) >>
+			info->alloc_mt = (int)((READ_ONCE(pfn_to_page(head)->flags) & ALLOC_MT_MASK) >>
 					       ALLOC_MT_PGSHIFT);
 		} else {
 			info->owner = ZSIM_PAGE_OTHER;

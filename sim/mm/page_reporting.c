@@ -55,9 +55,26 @@ enum {
 /* No device: no order is reported, and the free path returns at once. */
 unsigned int page_reporting_order = ~0U;
 bool page_reporting_requested;
+/* SIM: the expedited pass is queued and has not started. */
+bool page_reporting_expedited;
+long page_reporting_free_base;
+unsigned long page_reporting_expedite_pages = PAGE_REPORTING_EXPEDITE_PAGES;
+unsigned long page_reporting_expedites;
 
 static struct page_reporting_dev_info *pr_dev_info;	/* __rcu */
 static DEFINE_MUTEX(page_reporting_mutex);
+
+/*
+ * SIM: the expedited pass (linux/page_reporting.h) is a second work
+ * item beside the device's delayed one; pr_pass_mutex keeps the two
+ * passes from running at once (they share the batch), and pr_stopping,
+ * set by unregistering under it, makes a pass that still starts do
+ * nothing and arm nothing.
+ */
+static struct work_struct pr_expedite_work;
+static struct page_reporting_dev_info *pr_expedite_dev;
+static DEFINE_MUTEX(pr_pass_mutex);
+static bool pr_stopping;
 
 /* The batch; only the work item fills it, and it never runs twice at once. */
 static struct page_reporting_entry pr_batch[PAGE_REPORTING_CAPACITY];
@@ -121,42 +138,50 @@ static int page_reporting_flush(struct page_reporting_dev_info *prdev,
 /*
  * Gather the unreported blocks of one free list into the batch, which
  * carries over from list to list; report it each time it fills, letting
- * allocators in after each batch.  zone->lock held.
+ * allocators in after each batch.  As the kernel's cycle does, the walk
+ * goes once round the list (a budget of the area's free blocks), and
+ * after each batch the list is rotated so that the block after the last
+ * one taken comes first: the next batch starts there instead of walking
+ * the reported blocks again (which made a pass quadratic in the free
+ * blocks when unreported ones sat behind many reported ones).
+ * zone->lock held.
  */
 static int page_reporting_cycle(struct page_reporting_dev_info *prdev,
 				struct zone *zone, unsigned int order, int mt,
 				unsigned int *nents)
 {
 	struct list_head *list = &zone->free_area[order].free_list[mt];
-	struct page *page;
-	bool full;
+	unsigned long budget = zone->free_area[order].nr_free;
+	struct page *page, *next;
 	int err;
 
-	do {
-		full = false;
-		/* Unreported blocks are at the head, reported ones at the tail. */
-		list_for_each_entry(page, list, lru) {
-			if (PageReported(page))
-				continue;
+	page = list_first_entry_or_null(list, struct page, lru);
+	while (page && budget) {
+		budget--;
+		next = page->lru.next == list ? NULL : list_next_entry(page, lru);
+		if (!PageReported(page)) {
 			pr_batch[*nents].page = page;
 			pr_batch[*nents].order = order;
 			pr_batch_mt[*nents] = mt;
 			if (++*nents == PAGE_REPORTING_CAPACITY) {
-				full = true;
-				break;
+				err = page_reporting_flush(prdev, zone, *nents);
+				*nents = 0;
+				if (err)
+					return err;
+				if (!next)
+					return 0;
+				/* Go on from @next: it becomes the list's first. */
+				list_move_tail(list, &next->lru);
+				spin_unlock(&zone->lock);
+				cond_resched();
+				spin_lock(&zone->lock);
+				/* The list may have changed meanwhile. */
+				next = list_first_entry_or_null(list, struct page, lru);
 			}
 		}
-		if (!full)
-			return 0;
-		err = page_reporting_flush(prdev, zone, *nents);
-		*nents = 0;
-		if (err)
-			return err;
-		/* The lists may change meanwhile: this one is walked again. */
-		spin_unlock(&zone->lock);
-		cond_resched();
-		spin_lock(&zone->lock);
-	} while (true);
+		page = next;
+	}
+	return 0;
 }
 
 static int page_reporting_process_zone(struct page_reporting_dev_info *prdev,
@@ -172,24 +197,68 @@ static int page_reporting_process_zone(struct page_reporting_dev_info *prdev,
 	/* The last, partial batch: its blocks are still free (lock held). */
 	if (!err && nents)
 		err = page_reporting_flush(prdev, zone, nents);
+	/* SIM: bulk frees count from here (linux/page_reporting.h). */
+	page_reporting_free_base = atomic_long_read(&zone->vm_stat[NR_FREE_PAGES]);
 	spin_unlock(&zone->lock);
 	return err;
+}
+
+static void page_reporting_pass(struct page_reporting_dev_info *prdev)
+{
+	int state = PAGE_REPORTING_ACTIVE;
+	bool expedite;
+
+	mutex_lock(&pr_pass_mutex);
+	if (pr_stopping) {
+		mutex_unlock(&pr_pass_mutex);
+		return;
+	}
+	/* Frees from now on request another pass. */
+	WRITE_ONCE(page_reporting_requested, false);
+	WRITE_ONCE(page_reporting_expedited, false);
+	atomic_set(&prdev->state, state);
+	page_reporting_process_zone(prdev, &sim_zone);
+	state = atomic_cmpxchg(&prdev->state, state, PAGE_REPORTING_IDLE);
+	if (state == PAGE_REPORTING_REQUESTED) {
+		/* SIM: bulk frees during the pass: the next one at once. */
+		spin_lock(&sim_zone.lock);
+		expedite = page_reporting_bulk_freed(&sim_zone);
+		spin_unlock(&sim_zone.lock);
+		arm_pass(prdev, PAGE_REPORTING_DELAY);
+		if (expedite) {
+			WRITE_ONCE(page_reporting_expedited, true);
+			__atomic_fetch_add(&page_reporting_expedites, 1, __ATOMIC_RELAXED);
+			schedule_work(&pr_expedite_work);
+		}
+	}
+	mutex_unlock(&pr_pass_mutex);
 }
 
 static void page_reporting_process(struct work_struct *work)
 {
 	struct delayed_work *d_work = to_delayed_work(work);
-	struct page_reporting_dev_info *prdev =
-		container_of(d_work, struct page_reporting_dev_info, work);
-	int state = PAGE_REPORTING_ACTIVE;
 
-	/* Frees from now on request another pass. */
-	WRITE_ONCE(page_reporting_requested, false);
-	atomic_set(&prdev->state, state);
-	page_reporting_process_zone(prdev, &sim_zone);
-	state = atomic_cmpxchg(&prdev->state, state, PAGE_REPORTING_IDLE);
-	if (state == PAGE_REPORTING_REQUESTED)
-		arm_pass(prdev, PAGE_REPORTING_DELAY);
+	page_reporting_pass(container_of(d_work, struct page_reporting_dev_info, work));
+}
+
+static void page_reporting_expedite_process(struct work_struct *work)
+{
+	(void)work;
+	page_reporting_pass(READ_ONCE(pr_expedite_dev));
+}
+
+void __page_reporting_expedite(void)
+{
+	struct page_reporting_dev_info *prdev;
+
+	rcu_read_lock();
+	prdev = rcu_dereference(pr_dev_info);
+	if (likely(prdev)) {
+		WRITE_ONCE(page_reporting_expedited, true);
+		__atomic_fetch_add(&page_reporting_expedites, 1, __ATOMIC_RELAXED);
+		schedule_work(&pr_expedite_work);
+	}
+	rcu_read_unlock();
 }
 
 int page_reporting_register(struct page_reporting_dev_info *prdev)
@@ -208,7 +277,13 @@ int page_reporting_register(struct page_reporting_dev_info *prdev)
 	}
 	atomic_set(&prdev->state, PAGE_REPORTING_IDLE);
 	WRITE_ONCE(page_reporting_requested, false);
+	WRITE_ONCE(page_reporting_expedited, false);
 	INIT_DELAYED_WORK(&prdev->work, page_reporting_process);
+	INIT_WORK(&pr_expedite_work, page_reporting_expedite_process);
+	WRITE_ONCE(pr_expedite_dev, prdev);
+	mutex_lock(&pr_pass_mutex);
+	pr_stopping = false;
+	mutex_unlock(&pr_pass_mutex);
 	WRITE_ONCE(page_reporting_order, prdev->order);
 	/* As the kernel: a first pass for what is free already. */
 	__page_reporting_request(prdev);
@@ -227,8 +302,13 @@ void page_reporting_unregister(struct page_reporting_dev_info *prdev)
 		RCU_INIT_POINTER(pr_dev_info, NULL);
 		/* No free path is inside __page_reporting_request() now... */
 		synchronize_rcu();
+		/* ...and a pass that starts from now on arms nothing... */
+		mutex_lock(&pr_pass_mutex);
+		pr_stopping = true;
+		mutex_unlock(&pr_pass_mutex);
 		/* ...so nothing arms the work once it is cancelled. */
 		cancel_delayed_work_sync(&prdev->work);
+		cancel_work_sync(&pr_expedite_work);
 	}
 	mutex_unlock(&page_reporting_mutex);
 }
@@ -289,6 +369,8 @@ int sim_page_reporting_init(const struct zsim_config *cfg)
 {
 	int err;
 
+	page_reporting_expedite_pages = PAGE_REPORTING_EXPEDITE_PAGES;
+	page_reporting_expedites = 0;
 	if (!cfg->madvise)
 		return 0;
 	sim_balloon.order = SIM_PAGE_REPORTING_ORDER;

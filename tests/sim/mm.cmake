@@ -4,3 +4,4 @@ zsmalloc_add_test(test_memmap SOURCES sim/test_memmap.c LABELS sim LIB zsim_inte
 zsmalloc_add_test(test_buddy SOURCES sim/test_buddy.c LABELS sim LIB zsim_internal)
 zsmalloc_add_test(test_vmstat SOURCES sim/test_vmstat.c LABELS sim LIB zsim_internal)
 zsmalloc_add_test(test_page_reporting SOURCES sim/test_page_reporting.c LABELS "sim;threads" LIB zsim_internal)
+zsmalloc_add_test(test_memory_hotplug SOURCES sim/test_memory_hotplug.c LABELS "sim;threads" LIB zsmalloc_internal)

@@ -22,9 +22,11 @@ static void test_bad_configs(void **state)
 	zsim_config_default(&cfg);
 	cfg.mem_bytes = (64ULL << 20) + 4096;
 	expect_refused(&cfg, "multiple of a pageblock");
+	/* mem_bytes 0 is the default limit; an initial size above a limit is refused */
 	zsim_config_default(&cfg);
-	cfg.mem_bytes = 0;
-	expect_refused(&cfg, "pageblock");
+	cfg.mem_bytes = 32ULL << 20;
+	cfg.mem_initial_bytes = 64ULL << 20;
+	expect_refused(&cfg, "larger than the memory limit 32M");
 	zsim_config_default(&cfg);
 	cfg.nr_cpus = 0;
 	expect_refused(&cfg, "CPUs");

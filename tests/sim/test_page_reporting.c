@@ -100,6 +100,7 @@ static void test_free_path_and_delay(void **state)
 
 	(void)state;
 	zsim_report_free_pages();	/* the boot pass, out of the way */
+	page_reporting_expedite_pages = 0;	/* only the delayed pass */
 	page = alloc_touched(PB_ORDER);
 	pfn = page_to_pfn(page);
 	before = counts_now();
@@ -152,6 +153,8 @@ static void test_batches(void **state)
 	int mt;
 
 	(void)state;
+	/* Counted batches: no expedited pass during the burst of frees. */
+	page_reporting_expedite_pages = 0;
 	n = fill_pageblocks(blocks, MAX_BLOCKS);
 	assert_true(n >= 100);
 	zsim_report_free_pages();	/* what the fill split off */
@@ -333,6 +336,47 @@ static void test_alloc_free_loop(void **state)
 	assert_true(c1.madvise - c0.madvise < cycles / 100);
 }
 
+/*
+ * A bulk free (zs_compact() emptying zspages, a pool destroyed) queues
+ * the pass at once, from the free path, without waiting for the delay;
+ * an alloc/free loop, however long, is no bulk free.
+ */
+static void test_bulk_free_expedited(void **state)
+{
+	enum { NR = 16 };	/* 16 blocks of 128 pages: 4 times the threshold */
+	struct page *blocks[NR];
+	unsigned long e0, i;
+	uint64_t t0;
+	struct counts c0;
+
+	(void)state;
+	zsim_report_free_pages();
+	for (i = 0; i < NR; i++)
+		blocks[i] = alloc_touched(PB_ORDER);
+	zsim_report_free_pages();
+	e0 = __atomic_load_n(&page_reporting_expedites, __ATOMIC_RELAXED);
+	for (i = 0; i < 20000; i++)
+		__free_pages(alloc_touched(0), 0);
+	assert_int_equal(__atomic_load_n(&page_reporting_expedites, __ATOMIC_RELAXED), e0);
+	zsim_report_free_pages();
+	c0 = counts_now();
+	t0 = now_ms();
+	for (i = 0; i < NR; i++)
+		__free_pages(blocks[i], PB_ORDER);
+	assert_true(__atomic_load_n(&page_reporting_expedites, __ATOMIC_RELAXED) > e0);
+	/* Waits for every block: a pass may be half way when it is first seen. */
+	for (i = 0; i < NR && now_ms() - t0 < 10000;)
+		if (frame_given_back(page_to_pfn(blocks[i])))
+			i++;
+		else
+			usleep(1000);
+	printf("# %u blocks freed: reported %llu ms later\n", (unsigned int)NR,
+	       (unsigned long long)(now_ms() - t0));
+	assert_true(counts_now().pages - c0.pages >= (uint64_t)NR << PB_ORDER);
+	for (i = 0; i < NR; i++)
+		assert_true(frame_given_back(page_to_pfn(blocks[i])));
+}
+
 /* zsim_exit() with a pass armed: cancelled, nothing leaks, boots again. */
 static void test_exit_with_pending_pass(void **state)
 {
@@ -476,6 +520,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_rss_falls,
 			test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_alloc_free_loop,
+			test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_bulk_free_expedited,
 			test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_exit_with_pending_pass,
 			test_setup_small_machine, test_teardown_machine),

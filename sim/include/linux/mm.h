@@ -25,6 +25,16 @@ extern struct page *mem_map;
 extern char *sim_arena;			/* frame of pfn ARCH_PFN_OFFSET */
 extern unsigned long max_pfn;		/* one past the last valid pfn */
 
+/*
+ * SIM: max_pfn grows while the machine runs (memory hotplug onlines
+ * sections, mm/memory_hotplug.c); it is published after the new struct
+ * pages are set up, so a pfn found valid has an initialised page.
+ */
+static inline unsigned long sim_max_pfn(void)
+{
+	return __atomic_load_n(&max_pfn, __ATOMIC_ACQUIRE);
+}
+
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
 	return mem_map + (pfn - ARCH_PFN_OFFSET);
@@ -37,7 +47,7 @@ static inline unsigned long page_to_pfn(const struct page *page)
 
 static inline bool pfn_valid(unsigned long pfn)
 {
-	return pfn >= ARCH_PFN_OFFSET && pfn < max_pfn;
+	return pfn >= ARCH_PFN_OFFSET && pfn < sim_max_pfn();
 }
 
 static inline void *page_address(const struct page *page)
@@ -50,7 +60,7 @@ static inline bool virt_addr_valid(const void *addr)
 	unsigned long off = (unsigned long)((const char *)addr - sim_arena);
 
 	return (const char *)addr >= sim_arena &&
-	       (off >> PAGE_SHIFT) < max_pfn - ARCH_PFN_OFFSET;
+	       (off >> PAGE_SHIFT) < sim_max_pfn() - ARCH_PFN_OFFSET;
 }
 
 static inline struct page *virt_to_page(const void *addr)

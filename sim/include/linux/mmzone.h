@@ -69,7 +69,11 @@ struct zone {
 	const char *name;
 	int node;
 
-	/* pageblocks from pageblock_start_pfn(zone_start_pfn) */
+	/*
+	 * pageblocks from pageblock_start_pfn(zone_start_pfn); grows with
+	 * the zone (READ_ONCE without zone->lock).  The two arrays are
+	 * reserved for the memory limit, so they never move.
+	 */
 	unsigned long nr_pageblocks;
 	/* migratetype of each pageblock, one byte per block */
 	unsigned char *pageblock_mt;
@@ -92,9 +96,15 @@ struct zone {
 	atomic_long_t vm_stat[NR_VM_ZONE_STAT_ITEMS];
 };
 
+/*
+ * SIM: spanned_pages grows while the machine runs (memory hotplug,
+ * sim/mm/memory_hotplug.c), written under zone->lock after the new
+ * pages are set up; lockless pfn walkers read it with acquire.
+ */
 static inline unsigned long zone_end_pfn(const struct zone *zone)
 {
-	return zone->zone_start_pfn + zone->spanned_pages;
+	return zone->zone_start_pfn +
+	       __atomic_load_n(&zone->spanned_pages, __ATOMIC_ACQUIRE);
 }
 
 static inline bool zone_spans_pfn(const struct zone *zone, unsigned long pfn)
@@ -146,9 +156,10 @@ static inline void __mod_zone_page_state(struct zone *zone,
 
 #define mod_zone_page_state	__mod_zone_page_state
 
-#define min_wmark_pages(z)	((z)->watermark[WMARK_MIN])
-#define low_wmark_pages(z)	((z)->watermark[WMARK_LOW])
-#define high_wmark_pages(z)	((z)->watermark[WMARK_HIGH])
+/* Lockless: memory hotplug raises the watermarks as the zone grows. */
+#define min_wmark_pages(z)	__atomic_load_n(&(z)->watermark[WMARK_MIN], __ATOMIC_RELAXED)
+#define low_wmark_pages(z)	__atomic_load_n(&(z)->watermark[WMARK_LOW], __ATOMIC_RELAXED)
+#define high_wmark_pages(z)	__atomic_load_n(&(z)->watermark[WMARK_HIGH], __ATOMIC_RELAXED)
 
 /*
  * alloc_flags of the allocator's internals (the kernel keeps them in

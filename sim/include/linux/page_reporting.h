@@ -18,6 +18,7 @@
 #include <linux/atomic.h>
 #include <linux/compiler.h>
 #include <linux/mm_types.h>
+#include <linux/mmzone.h>
 #include <linux/sched.h>
 #include <linux/workqueue.h>
 
@@ -69,12 +70,57 @@ void __page_reporting_notify(void);
  */
 extern bool page_reporting_requested;
 
+/*
+ * SIM: bulk frees are reported without the delay.  Once this much more
+ * memory is free than at the last pass and not reported (zs_compact()
+ * freeing zspage after zspage, a pool destroyed), the free path queues
+ * the pass at once instead of
+ * leaving it to the armed delayed work: RSS stays within 2 MiB of the
+ * machine's use, as a program sees it right after zs_compact() returns.
+ * The kernel has no such trigger (its pass comes 2 seconds after the
+ * first free).
+ */
+#define PAGE_REPORTING_EXPEDITE_PAGES	512
+/* The threshold in use (tests set 0: off, only the delayed pass). */
+extern unsigned long page_reporting_expedite_pages;
+extern bool page_reporting_expedited;
+/* Expedited passes queued since boot (for tests). */
+extern unsigned long page_reporting_expedites;
+/*
+ * The fewest free pages seen since the last pass (it ends by setting it
+ * to the count then, and frees lower it to what allocations left);
+ * zone->lock.
+ */
+extern long page_reporting_free_base;
+void __page_reporting_expedite(void);
+
+/*
+ * A bulk free: free pages grew by PAGE_REPORTING_EXPEDITE_PAGES above
+ * the lowest count since the last pass (net of allocations, so an
+ * alloc/free loop is none), and as many are not reported.  zone->lock
+ * held.
+ */
+static inline bool page_reporting_bulk_freed(const struct zone *zone)
+{
+	long free = atomic_long_read(&zone->vm_stat[NR_FREE_PAGES]);
+	long bulk = (long)READ_ONCE(page_reporting_expedite_pages);
+
+	if (free < page_reporting_free_base)
+		page_reporting_free_base = free;
+	return bulk && free - page_reporting_free_base >= bulk &&
+	       free - (long)zone->reported_pages >= bulk;
+}
+
 static inline void page_reporting_notify_free(unsigned int order)
 {
 	if (order < READ_ONCE(page_reporting_order))
 		return;
-	if (READ_ONCE(page_reporting_requested))
+	if (READ_ONCE(page_reporting_requested)) {
+		if (unlikely(page_reporting_bulk_freed(&sim_zone)) &&
+		    !READ_ONCE(page_reporting_expedited))
+			__page_reporting_expedite();
 		return;
+	}
 	__page_reporting_notify();
 }
 

@@ -25,6 +25,20 @@ static inline void sim_machine_get(void)
 		sim_machine_ensure();
 }
 
+/*
+ * Where the running machine's memory limit came from, for messages:
+ * "ZSIM_MEM=128M", "zsim_config.mem_bytes", or the default's rule.
+ */
+const char *sim_config_limit_source(void);
+
+/*
+ * Fault injection for memory hotplug (mm/memory_hotplug.c): N > 0 fails
+ * the Nth commit of address space from now (four per section onlined:
+ * frames, struct pages, pageblock labels, skip hints), as if the host
+ * had no memory to give; tests set it.  Reset at shutdown.
+ */
+extern unsigned long sim_hotplug_fail_nth;
+
 /* Record why a config or boot failed; zsim_last_error() returns it. */
 void sim_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -42,6 +56,8 @@ void sim_trace_exit(void);
 int sim_memmap_init(const struct zsim_config *cfg);		/* mm/memmap.c */
 void sim_memmap_exit(void);
 int sim_buddy_init(const struct zsim_config *cfg);		/* mm/page_alloc.c */
+int sim_memory_hotplug_init(const struct zsim_config *cfg);	/* mm/memory_hotplug.c */
+void sim_memory_hotplug_exit(void);
 long sim_buddy_exit(void);					/* pages still allocated */
 int sim_slab_init(void);					/* mm/slab.c */
 long sim_slab_exit(void);					/* objects still allocated */
