@@ -805,7 +805,7 @@ static void free_pcppages_bulk(struct zone *zone, int count,
 			page = list_last_entry(list, struct page, lru);
 			list_del(&page->lru);
 			WRITE_ONCE(page->index, 0);
-			pcp->count--;
+			WRITE_ONCE(pcp->count, pcp->count - 1);
 			pfn = page_to_pfn(page);
 			pmt = get_pageblock_migratetype(zone, pfn);
 			if (!is_migrate_isolate(pmt))
@@ -847,7 +847,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, int migratetype,
 		int got = rmqueue_bulk(zone, pcp->batch, list, migratetype,
 				       alloc_flags);
 
-		pcp->count += got;
+		WRITE_ONCE(pcp->count, pcp->count + got);
 		if (got)
 			pset->pcp_refills++;
 		if (unlikely(list_empty(list))) {
@@ -858,7 +858,7 @@ static struct page *rmqueue_pcplist(struct zone *zone, int migratetype,
 	page = list_first_entry(list, struct page, lru);
 	list_del(&page->lru);
 	WRITE_ONCE(page->index, 0);
-	pcp->count--;
+	WRITE_ONCE(pcp->count, pcp->count - 1);
 	spin_unlock(&pcp->lock);
 	return page;
 }
@@ -893,7 +893,7 @@ static void free_unref_page(struct page *page)
 	spin_lock(&pcp->lock);
 	WRITE_ONCE(page->index, PCP_PAGE_MARK);
 	list_add(&page->lru, &pcp->lists[mt]);
-	pcp->count++;
+	WRITE_ONCE(pcp->count, pcp->count + 1);
 	if (unlikely(pcp->count >= pcp->high))
 		free_pcppages_bulk(zone, pcp->batch, pset);
 	spin_unlock(&pcp->lock);
