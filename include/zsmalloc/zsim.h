@@ -310,6 +310,13 @@ ZSIM_API int zsim_print_buddyinfo(FILE *out);
 ZSIM_API int zsim_print_buddyinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_pagetypeinfo(FILE *out);
 ZSIM_API int zsim_print_pagetypeinfo_cb(zsim_output_fn *fn, void *arg);
+/*
+ * /proc/zoneinfo: free pages, watermarks and counters of the zone, then
+ * for each CPU its page lists' count, high and batch (and, unlike the
+ * kernel, their refills and spills) and its vmstat threshold.
+ */
+ZSIM_API int zsim_print_zoneinfo(FILE *out);
+ZSIM_API int zsim_print_zoneinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_vmstat(FILE *out);
 ZSIM_API int zsim_print_vmstat_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_unusable_index(FILE *out);

@@ -451,6 +451,67 @@ static int vmstat_show(struct seq_file *m)
 	return 0;
 }
 
+/*
+ * /proc/zoneinfo as Linux 4.8 prints it, without what the simulator does
+ * not have (node_scanned, protection, node_inactive_ratio): the zone's
+ * free pages and watermarks, its counters, then each CPU's pageset (the
+ * count, high and batch of its page lists and its vmstat threshold).
+ * SIM: each CPU also shows its lists' refills and spills (the kernel
+ * counts neither).
+ */
+SIM_PRINTER(zoneinfo)
+static int zoneinfo_show(struct seq_file *m)
+{
+	struct zone *zone = &sim_zone;
+	struct zsim_zoneinfo zi;
+	unsigned int cpu;
+	int i;
+
+	sim_machine_get();
+	snapshot_zone(zone, &zi);
+	seq_printf(m, "Node %d, zone %8s", zone->node, zone->name);
+	seq_printf(m,
+		   "\n  pages free     %lu"
+		   "\n        min      %lu"
+		   "\n        low      %lu"
+		   "\n        high     %lu"
+		   "\n        spanned  %lu"
+		   "\n        present  %lu"
+		   "\n        managed  %lu",
+		   (unsigned long)zi.free_pages, (unsigned long)zi.watermark_min,
+		   (unsigned long)zi.watermark_low, (unsigned long)zi.watermark_high,
+		   zone->spanned_pages, zone->present_pages, zone->managed_pages);
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		seq_printf(m, "\n      %-12s %lu", zone_stat_names[i],
+			   zone_page_state(zone, i));
+	seq_printf(m, "\n  pagesets");
+	for (cpu = 0; cpu < zone->nr_pagesets; cpu++) {
+		struct per_cpu_pageset *pset = &zone->pageset[cpu];
+		int count, high, batch;
+		unsigned long refills, spills;
+
+		spin_lock(&pset->pcp.lock);
+		count = pset->pcp.count;
+		high = pset->pcp.high;
+		batch = pset->pcp.batch;
+		refills = pset->pcp_refills;
+		spills = pset->pcp_spills;
+		spin_unlock(&pset->pcp.lock);
+		seq_printf(m,
+			   "\n    cpu: %u"
+			   "\n              count: %d"
+			   "\n              high:  %d"
+			   "\n              batch: %d"
+			   "\n              refills: %lu"
+			   "\n              spills:  %lu",
+			   cpu, count, high, batch, refills, spills);
+		seq_printf(m, "\n  vm stats threshold: %d", pset->stat_threshold);
+	}
+	seq_printf(m, "\n  start_pfn:           %lu", zone->zone_start_pfn);
+	seq_putc(m, '\n');
+	return 0;
+}
+
 int zsim_vmstat_get(const char *name, uint64_t *value)
 {
 	int i;

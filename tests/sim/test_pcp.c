@@ -496,6 +496,105 @@ static void test_threaded_stress_with_faults(void **state)
 	run_stress(20000);
 }
 
+/*
+ * Threads sharing one simulated CPU: its page lists and every cache's
+ * magazine are contended, the magazine's trylock fails now and then and
+ * the object goes to or from the slabs directly.  Nothing is handed out
+ * twice, nothing is lost.
+ */
+struct shared_arg {
+	pthread_t thread;
+	struct kmem_cache *s;
+	uint64_t seed;
+	unsigned long ops, errors;
+};
+
+#define SHARED_LIVE	64
+
+static void *shared_cpu_thread(void *p)
+{
+	struct shared_arg *a = p;
+	unsigned long *objs[SHARED_LIVE] = { NULL };
+	struct page *pages[SHARED_LIVE] = { NULL };
+	struct test_rng rng;
+	unsigned long i;
+
+	test_rng_init(&rng, a->seed);
+	for (i = 0; i < a->ops; i++) {
+		unsigned int k = (unsigned int)test_rng_below(&rng, SHARED_LIVE);
+
+		if (objs[k]) {
+			if (*objs[k] != (unsigned long)objs[k] + a->seed)
+				a->errors++;
+			kmem_cache_free(a->s, objs[k]);
+			objs[k] = NULL;
+		} else {
+			objs[k] = kmem_cache_alloc(a->s, GFP_KERNEL);
+			if (!objs[k]) {
+				a->errors++;
+				continue;
+			}
+			*objs[k] = (unsigned long)objs[k] + a->seed;
+		}
+		if (pages[k]) {
+			if (*(unsigned long *)page_address(pages[k]) != a->seed)
+				a->errors++;
+			__free_page(pages[k]);
+			pages[k] = NULL;
+		} else if (!(i & 3)) {
+			pages[k] = alloc_page(GFP_KERNEL);
+			if (pages[k])
+				*(unsigned long *)page_address(pages[k]) = a->seed;
+		}
+	}
+	for (i = 0; i < SHARED_LIVE; i++) {
+		if (objs[i])
+			kmem_cache_free(a->s, objs[i]);
+		if (pages[i])
+			__free_page(pages[i]);
+	}
+	return NULL;
+}
+
+static void test_threads_share_one_cpu(void **state)
+{
+	struct zsim_config cfg;
+	struct shared_arg a[4];
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	int t;
+
+	(void)state;
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 64ULL << 20;
+	cfg.pageblock_order = 7;
+	cfg.nr_cpus = 1;
+	cfg.seed = test_seed;
+	cfg.loglevel = 3;
+	assert_int_equal(zsim_init(&cfg), 0);
+	assert_int_equal(sim_zone.nr_pagesets, 1);
+	s = kmem_cache_create("pcp_shared", 24, 0, 0, NULL);
+	assert_non_null(s);
+	for (t = 0; t < 4; t++) {
+		a[t] = (struct shared_arg){ .s = s, .seed = test_seed * 131 + (uint64_t)t,
+					     .ops = test_under_valgrind() ? 5000 : 200000 };
+		assert_int_equal(pthread_create(&a[t].thread, NULL, shared_cpu_thread, &a[t]), 0);
+	}
+	for (t = 0; t < 4; t++) {
+		assert_int_equal(pthread_join(a[t].thread, NULL), 0);
+		assert_int_equal(a[t].errors, 0);
+	}
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.active_objs, 0);
+	assert_int_equal(st.allocs, st.frees);
+	printf("# one CPU, 4 threads: %lu of %lu slab operations bypassed the busy magazine\n",
+	       st.bypassed, st.allocs + st.frees);
+	kmem_cache_destroy(s);
+	assert_int_equal(allocated(), 0);
+	assert_accounted();
+	assert_int_equal(zsim_exit(), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +623,7 @@ int main(int argc, char **argv)
 						test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_threaded_stress_with_faults,
 						test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test(test_threads_share_one_cpu),
 	};
 
 	test_parse_args(argc, argv);
