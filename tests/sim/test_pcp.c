@@ -506,7 +506,7 @@ struct shared_arg {
 	pthread_t thread;
 	struct kmem_cache *s;
 	uint64_t seed;
-	unsigned long ops, errors;
+	unsigned long ops, errors, failed;
 };
 
 #define SHARED_LIVE	64
@@ -531,7 +531,8 @@ static void *shared_cpu_thread(void *p)
 		} else {
 			objs[k] = kmem_cache_alloc(a->s, GFP_KERNEL);
 			if (!objs[k]) {
-				a->errors++;
+				/* injected: the magazine's, the bypass's or a new slab's refill */
+				a->failed++;
 				continue;
 			}
 			*objs[k] = (unsigned long)objs[k] + a->seed;
@@ -558,6 +559,8 @@ static void *shared_cpu_thread(void *p)
 
 static void test_threads_share_one_cpu(void **state)
 {
+	struct zsim_fault_config fc;
+	unsigned long failed = 0;
 	struct zsim_config cfg;
 	struct shared_arg a[4];
 	struct sim_slab_stats st;
@@ -575,6 +578,12 @@ static void test_threads_share_one_cpu(void **state)
 	assert_int_equal(sim_zone.nr_pagesets, 1);
 	s = kmem_cache_create("pcp_shared", 24, 0, 0, NULL);
 	assert_non_null(s);
+	/* objects and pages fail now and then, on every refill path */
+	zsim_fault_config_default(&fc);
+	fc.slab_fail_ppm = 2000;
+	fc.page_fail_ppm = 20000;
+	fc.seed = test_seed;
+	assert_int_equal(zsim_fault_set(&fc), 0);
 	for (t = 0; t < 4; t++) {
 		a[t] = (struct shared_arg){ .s = s, .seed = test_seed * 131 + (uint64_t)t,
 					     .ops = test_under_valgrind() ? 5000 : 200000 };
@@ -583,8 +592,13 @@ static void test_threads_share_one_cpu(void **state)
 	for (t = 0; t < 4; t++) {
 		assert_int_equal(pthread_join(a[t].thread, NULL), 0);
 		assert_int_equal(a[t].errors, 0);
+		failed += a[t].failed;
 	}
+	zsim_fault_config_default(&fc);
+	assert_int_equal(zsim_fault_set(&fc), 0);
+	assert_true(failed > 0);
 	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.failed, failed);
 	assert_int_equal(st.active_objs, 0);
 	assert_int_equal(st.allocs, st.frees);
 	printf("# one CPU, 4 threads: %lu of %lu slab operations bypassed the busy magazine\n",
