@@ -550,6 +550,61 @@ static void print_ratio(const char *what, double zs, double je)
 	printf("  %-44s zsmalloc %8.1f ns  jemalloc %8.1f ns  ratio %.2fx\n", what, zs, je, zs / je);
 }
 
+/* Pairs per second of two threads on one pool over one thread's, or -1. */
+static double scaling(const char *alloc, const char *set)
+{
+	double one = find(alloc, 1, set, "pair", "mix");
+	double a2 = find(alloc, 2, set, "malloc", "mix"), f2 = find(alloc, 2, set, "free", "mix");
+
+	if (one <= 0 || a2 < 0 || f2 < 0 || a2 + f2 <= 0)
+		return -1;
+	/* each of the two threads does a pair per (a2 + f2) ns */
+	return 2.0 * one / (a2 + f2);
+}
+
+static void print_target(const char *what, double value, const char *unit, int at_most,
+			 double target)
+{
+	if (value < 0 && strcmp(unit, "ns")) {
+		printf("  %-46s n/a\n", what);
+		return;
+	}
+	printf("  %-46s %7.2f%-3s target %s %.2f%s: %s\n", what, value, unit,
+	       at_most ? "<=" : ">=", target, unit,
+	       (at_most ? value <= target : value >= target) ? "met" : "missed");
+}
+
+/*
+ * The targets of the speed work, each from this one run: the pair
+ * against jemalloc's (hot and cold), two threads against one, and the
+ * reads against the memcpy of the same objects.
+ */
+static void report_targets(void)
+{
+	double zh = find("zsmalloc", 1, "hot", "pair", "mix");
+	double jh = find("jemalloc", 1, "hot", "pair", "mix");
+	double zc = find("zsmalloc", 1, "cold", "pair", "mix");
+	double jc = find("jemalloc", 1, "cold", "pair", "mix");
+	double ro = find("zsmalloc", 1, "hot", "read_obj_nonspan", "mix");
+	double rc = find("zsmalloc", 1, "hot", "read_copy_nonspan", "mix");
+	double so = find("zsmalloc", 1, "hot", "read_obj_span", "mix");
+	double sc = find("zsmalloc", 1, "hot", "read_copy_span", "mix");
+
+	printf("\nTargets (ratios from this run):\n");
+	print_target("pair / jemalloc pair, hot", zh > 0 && jh > 0 ? zh / jh : -1, "x", 1, 2.0);
+	print_target("pair / jemalloc pair, cold", zc > 0 && jc > 0 ? zc / jc : -1, "x", 1, 3.0);
+	print_target("2 threads / 1 thread pairs per second, hot", scaling("zsmalloc", "hot"),
+		     "x", 0, 1.8);
+	printf("  %-46s %7.2fx (jemalloc %.2fx)\n", "2 threads / 1 thread pairs per second, cold",
+	       scaling("zsmalloc", "cold"), scaling("jemalloc", "cold"));
+	printf("  %-46s %7.2fx\n", "jemalloc 2 threads / 1 thread, hot", scaling("jemalloc", "hot"));
+	if (ro >= 0 && rc >= 0)
+		print_target("non-spanning read beyond its memcpy, hot", ro - rc, "ns", 1, 15.0);
+	else
+		printf("  %-46s n/a\n", "non-spanning read beyond its memcpy, hot");
+	print_target("spanning read / its memcpy, hot", so > 0 && sc > 0 ? so / sc : -1, "x", 1, 1.3);
+}
+
 static void report(void)
 {
 	static const char *const allocs[] = { "zsmalloc", "jemalloc", "mimalloc", "glibc" };
@@ -627,6 +682,7 @@ static void report(void)
 	}
 	printf("  objects spanning two pages: %.1f%%\n",
 	       find("zsmalloc", 1, "hot", "spanning_share", "mix"));
+	report_targets();
 }
 
 static int quick_run(void *ctx, const struct opt *opt, const char *val)

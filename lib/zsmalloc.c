@@ -196,10 +196,19 @@ struct zs_pool {
 	struct kmem_cache *handle_cachep;
 	struct kmem_cache *zspage_cachep;
 
+	/*
+	 * Written by whichever CPU makes or frees a zspage: 64 bytes of
+	 * padding on either side keep them off the cache lines of the fields
+	 * above and below, which every zs_malloc() and zs_free() reads.
+	 * Padding rather than alignment: kmalloc() promises no 64-byte
+	 * alignment (the debug slab puts a word after each object).
+	 */
+	unsigned long pad_before_stats[64 / sizeof(unsigned long)];
 	atomic_long_t pages_allocated;
 	atomic_long_t pages_max;		/* high-water mark of the above */
 	atomic_long_t pages_compacted;		/* struct zs_pool_stats */
 	atomic_long_t objs_moved;		/* by compaction, ever */
+	unsigned long pad_after_stats[64 / sizeof(unsigned long)];
 
 	/* policy: see struct zs_pool_config */
 	unsigned int chain_size;
@@ -3408,8 +3417,13 @@ struct zs_pool *zs_create_pool_config(const char *name,
 
 	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
 						0, 0, NULL);
+	/*
+	 * Cache-line aligned (the kernel's is not): every zs_free() and read
+	 * writes its zspage's migrate lock, and two zspages of different
+	 * classes in one line would make those writes collide.
+	 */
 	pool->zspage_cachep = kmem_cache_create("zspage", sizeof(struct zspage),
-						0, 0, NULL);
+						0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!pool->handle_cachep || !pool->zspage_cachep)
 		goto err;
 

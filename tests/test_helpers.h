@@ -118,6 +118,18 @@ static inline void test_boot(uint64_t mem_bytes, unsigned int pageblock_order)
 	assert_int_equal(err, 0);
 }
 
+/*
+ * Free pages as a caller can count on them: on the buddy lists
+ * (free_pages, the kernel's NR_FREE_PAGES) and on the per-CPU lists.
+ */
+static inline unsigned long test_free_pages(void)
+{
+	struct zsim_zoneinfo zi;
+
+	assert_int_equal(zsim_get_zoneinfo(&zi), 0);
+	return (unsigned long)(zi.free_pages + zi.pcp_pages);
+}
+
 /* Shut the machine down and require that nothing leaked. */
 static inline void test_shutdown(void)
 {

@@ -482,6 +482,12 @@ struct zsim_zoneinfo {
 	uint64_t nr_blocks_type[ZSIM_NR_MIGRATETYPES];
 	/* pageblocks' worth of free memory given back to the OS (reported) */
 	uint64_t released_pageblocks;
+	/*
+	 * free order-0 pages on the per-CPU lists, summed over the CPUs;
+	 * not in free_pages, nr_free or nr_free_type (as /proc/zoneinfo's
+	 * "pagesets" count)
+	 */
+	uint64_t pcp_pages;
 };
 ZSIM_API int zsim_get_zoneinfo(struct zsim_zoneinfo *info);
 
@@ -514,6 +520,13 @@ ZSIM_API int zsim_print_buddyinfo(FILE *out);
 ZSIM_API int zsim_print_buddyinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_pagetypeinfo(FILE *out);
 ZSIM_API int zsim_print_pagetypeinfo_cb(zsim_output_fn *fn, void *arg);
+/*
+ * /proc/zoneinfo: free pages, watermarks and counters of the zone, then
+ * for each CPU its page lists' count, high and batch (and, unlike the
+ * kernel, their refills and spills) and its vmstat threshold.
+ */
+ZSIM_API int zsim_print_zoneinfo(FILE *out);
+ZSIM_API int zsim_print_zoneinfo_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_vmstat(FILE *out);
 ZSIM_API int zsim_print_vmstat_cb(zsim_output_fn *fn, void *arg);
 ZSIM_API int zsim_print_unusable_index(FILE *out);
@@ -537,7 +550,9 @@ ZSIM_API unsigned long zsim_shrink_all(unsigned long nr_to_scan);
 /*
  * Who owns a page frame, as far as the page allocator can tell.  A frame
  * inside a free buddy block is ZSIM_PAGE_FREE, whichever page of the block
- * it is; a frame of an allocated block takes the owner of the block.
+ * it is; a frame of an allocated block takes the owner of the block.  A
+ * free page on a CPU's list (the per-CPU page lists in front of the buddy
+ * lists) is ZSIM_PAGE_FREE too, with buddy_order 0 and no ZSIM_PF_BUDDY.
  */
 enum zsim_page_owner {
 	ZSIM_PAGE_FREE = 0,	/* in a free block of the buddy allocator */

@@ -781,7 +781,7 @@ static enum compact_result compact_zone(struct zone *zone,
 	unsigned long start_pfn = zone->zone_start_pfn;
 	unsigned long end_pfn = zone_end_pfn(zone);
 	enum compact_result ret;
-	unsigned long free_pfn;
+	unsigned long free_pfn, last_migrated_pfn = 0;
 	int err;
 
 	ret = compaction_suitable(zone, cc->order, cc->alloc_flags,
@@ -815,7 +815,29 @@ static enum compact_result compact_zone(struct zone *zone,
 		cc->whole_zone = true;
 	trace_mm_compaction_begin(start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync);
 
+	/*
+	 * SIM: a whole-zone run (zsim_compact_memory()) first brings the free
+	 * pages of the per-CPU lists back, so its free scanner sees every
+	 * free page, and gives back at the end the pages it freed to this
+	 * CPU's list; the kernel's compact_node() leaves the lists alone.
+	 */
+	if (is_via_compact_memory(cc->order))
+		drain_all_pages(zone);
+
 	while ((ret = compact_finished(zone, cc, migratetype)) == COMPACT_CONTINUE) {
+		unsigned long iteration_start_pfn = cc->migrate_pfn;
+
+		/*
+		 * As the kernel's compact_zone(): once the migrate scanner
+		 * has left the order-aligned block it last migrated from, the
+		 * pages freed there (on this CPU's list) go back to the buddy
+		 * lists, so they merge and compact_finished() sees the block.
+		 */
+		if (cc->order > 0 && last_migrated_pfn &&
+		    last_migrated_pfn < round_down(cc->migrate_pfn, 1UL << cc->order)) {
+			drain_local_pages(zone);
+			last_migrated_pfn = 0;
+		}
 		switch (isolate_migratepages(zone, cc)) {
 		case ISOLATE_ABORT:
 			ret = COMPACT_CONTENDED;
@@ -825,6 +847,7 @@ static enum compact_result compact_zone(struct zone *zone,
 		case ISOLATE_NONE:
 			continue;
 		case ISOLATE_SUCCESS:
+			last_migrated_pfn = iteration_start_pfn;
 			break;
 		}
 
@@ -860,6 +883,8 @@ out:
 		if (free_pfn > READ_ONCE(zone->compact_cached_free_pfn))
 			WRITE_ONCE(zone->compact_cached_free_pfn, free_pfn);
 	}
+	if (is_via_compact_memory(cc->order))
+		drain_local_pages(zone);
 	trace_mm_compaction_end(start_pfn, cc->migrate_pfn, cc->free_pfn, end_pfn, sync, ret);
 	return ret;
 }

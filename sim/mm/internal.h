@@ -10,8 +10,41 @@
 #include <linux/types.h>
 #include <linux/gfp.h>
 #include <linux/mmzone.h>
+#include <linux/smp.h>
 
 struct page;
+
+/*
+ * This CPU's struct per_cpu_pageset of @zone.  SIM: the pagesets are an
+ * array of the boot's CPUs; a thread always runs on one of them.
+ */
+static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *zone)
+{
+	unsigned int cpu = raw_smp_processor_id();
+
+	if (unlikely(cpu >= zone->nr_pagesets))
+		cpu %= zone->nr_pagesets;
+	return &zone->pageset[cpu];
+}
+
+/* mm/vmstat.c: the per-CPU vmstat differentials (struct per_cpu_pageset). */
+int calculate_normal_threshold(struct zone *zone);
+void fold_vm_zone_stats(struct zone *zone);
+
+/*
+ * page->index of a page on a per-CPU list (the kernel keeps the list's
+ * migratetype there): zsim_page_info() tells these free pages from
+ * allocated ones by it.
+ */
+#define PCP_PAGE_MARK	0x7063705f66726565UL	/* "pcp_free" */
+
+static inline bool page_on_pcp_list(const struct page *page)
+{
+	return READ_ONCE(page->index) == PCP_PAGE_MARK;
+}
+
+/* Pages on every CPU's lists of @zone (a racy sum: exact when quiet). */
+unsigned long nr_pcp_pages(struct zone *zone);
 
 /*
  * Take the free block of 2^@order at @page off the free lists for the

@@ -5,8 +5,11 @@
  * migratetype, pageblocks with a migratetype each, the 4.8 fallback
  * table with pageblock stealing, and min/low/high watermarks.
  *
- * SIM: no per-CPU page lists (every allocation takes zone->lock), no
- * highatomic reserve, no CMA or isolation, no OOM killer.  Free blocks
+ * Order-0 pages go through per-CPU lists (struct per_cpu_pages), so the
+ * common allocation and free take only this CPU's list lock; zone->lock
+ * is taken once per batch.
+ *
+ * SIM: no highatomic reserve, no CMA areas, no OOM killer.  Free blocks
  * of the reporting order and larger are reported later, in batches, by
  * mm/page_reporting.c, whose device gives their frames back to the
  * operating system, so the process's RSS follows the simulated usage.
@@ -21,6 +24,7 @@
 
 #include <linux/kasan.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/mmzone.h>
@@ -697,13 +701,304 @@ out:
 	return page;
 }
 
+/* --- per-CPU page lists ------------------------------------------------- */
+
+static void free_one_page(struct zone *zone, struct page *page,
+			  unsigned long pfn, unsigned int order);
+static inline void clear_page_flags(struct page *page, unsigned long mask);
+
+/*
+ * The kernel's zone_batchsize(): about a quarter of a thousandth of the
+ * zone, at most 512 KiB, rounded to 2^n - 1 so that batches do not keep
+ * hitting the same cache colours; 0 on machines too small for lists.
+ */
+static int zone_batchsize(struct zone *zone)
+{
+	unsigned long batch = zone->managed_pages / 1024;
+
+	if (batch * PAGE_SIZE > 512 * 1024)
+		batch = (512 * 1024) / PAGE_SIZE;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
+}
+
+/* Pages on the lists, summed over the CPUs without their locks. */
+unsigned long nr_pcp_pages(struct zone *zone)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; zone->pageset && cpu < zone->nr_pagesets; cpu++)
+		sum += (unsigned long)READ_ONCE(zone->pageset[cpu].pcp.count);
+	return sum;
+}
+
+/*
+ * Take up to @count order-0 pages of @migratetype off the buddy lists
+ * for a CPU's list, under one zone->lock.  SIM: stops at the watermark
+ * of @alloc_flags, which the kernel's rmqueue_bulk() does not check: the
+ * simulator's small machines are filled to the last page the watermark
+ * allows, and a refill must not hand more of them out than single
+ * allocations would.  Returns the pages taken; pcp->lock held.
+ */
+static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list,
+			int migratetype, unsigned int alloc_flags)
+{
+	unsigned long mark = zone->watermark[alloc_flags & ALLOC_WMARK_MASK];
+	struct page *page;
+	int i;
+
+	spin_lock(&zone->lock);
+	for (i = 0; i < count; i++) {
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+		    !zone_watermark_ok(zone, 0, mark, 0, alloc_flags))
+			break;
+		page = __rmqueue(zone, 0, migratetype);
+		if (unlikely(!page))
+			break;
+		/* in the order taken: the next allocations use them so */
+		WRITE_ONCE(page->index, PCP_PAGE_MARK);
+		list_add_tail(&page->lru, list);
+		__mod_zone_page_state(zone, NR_FREE_PAGES, -1);
+	}
+	spin_unlock(&zone->lock);
+	return i;
+}
+
+/*
+ * Give @count pages of a CPU's lists back to the buddy allocator, taking
+ * from each migratetype's list in turn, the coldest (tail) pages first,
+ * as the kernel's free_pcppages_bulk().  Each goes on the free lists of
+ * its pageblock's type now: the pageblock may have been isolated since
+ * the page was freed.  pcp->lock held.
+ */
+static void free_pcppages_bulk(struct zone *zone, int count,
+			       struct per_cpu_pageset *pset)
+{
+	struct per_cpu_pages *pcp = &pset->pcp;
+	unsigned int merged_order, max_order = 0;
+	int mt = 0, batch_free = 0;
+	bool freed = false;
+
+	if (count > pcp->count)
+		count = pcp->count;
+	if (!count)
+		return;
+	pset->pcp_spills++;
+	spin_lock(&zone->lock);
+	while (count) {
+		struct list_head *list;
+		struct page *page;
+		unsigned long pfn;
+		int pmt;
+
+		/* round-robin over the lists, skipping the empty ones */
+		do {
+			batch_free++;
+			if (++mt == MIGRATE_PCPTYPES)
+				mt = 0;
+			list = &pcp->lists[mt];
+		} while (list_empty(list));
+		/* a single non-empty list takes the whole remainder */
+		if (batch_free == MIGRATE_PCPTYPES)
+			batch_free = count;
+		do {
+			page = list_last_entry(list, struct page, lru);
+			list_del(&page->lru);
+			WRITE_ONCE(page->index, 0);
+			WRITE_ONCE(pcp->count, pcp->count - 1);
+			pfn = page_to_pfn(page);
+			pmt = get_pageblock_migratetype(zone, pfn);
+			if (!is_migrate_isolate(pmt))
+				__mod_zone_page_state(zone, NR_FREE_PAGES, 1);
+			merged_order = __free_one_page(page, &pfn, zone, 0, pmt);
+			if (merged_order > max_order || !freed)
+				max_order = merged_order;
+			freed = true;
+		} while (--count && --batch_free && !list_empty(list));
+	}
+	/* Only a request: the pass runs later, from delayed work. */
+	page_reporting_notify_free(max_order);
+	spin_unlock(&zone->lock);
+}
+
+/*
+ * An order-0 allocation from this CPU's list of @migratetype, refilled
+ * with a batch from the buddy allocator when it is empty (the kernel's
+ * rmqueue_pcplist()).  The watermark is checked first, as the kernel's
+ * get_page_from_freelist() does before it looks at any list.
+ */
+static struct page *rmqueue_pcplist(struct zone *zone, int migratetype,
+				    unsigned int alloc_flags)
+{
+	struct per_cpu_pageset *pset;
+	struct per_cpu_pages *pcp;
+	struct list_head *list;
+	struct page *page;
+
+	if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
+	    !zone_watermark_ok(zone, 0, zone->watermark[alloc_flags & ALLOC_WMARK_MASK],
+			       0, alloc_flags))
+		return NULL;
+	pset = this_cpu_pageset(zone);
+	pcp = &pset->pcp;
+	spin_lock(&pcp->lock);
+	list = &pcp->lists[migratetype];
+	if (list_empty(list)) {
+		int got = rmqueue_bulk(zone, pcp->batch, list, migratetype,
+				       alloc_flags);
+
+		WRITE_ONCE(pcp->count, pcp->count + got);
+		if (got)
+			pset->pcp_refills++;
+		if (unlikely(list_empty(list))) {
+			spin_unlock(&pcp->lock);
+			return NULL;
+		}
+	}
+	page = list_first_entry(list, struct page, lru);
+	list_del(&page->lru);
+	WRITE_ONCE(page->index, 0);
+	WRITE_ONCE(pcp->count, pcp->count - 1);
+	spin_unlock(&pcp->lock);
+	return page;
+}
+
+/*
+ * An order-0 page goes back: onto this CPU's list of its pageblock's
+ * type, and a batch of the list to the buddy allocator once it holds
+ * more than @high (the kernel's free_unref_page()).  A page of an
+ * isolated pageblock goes straight to the buddy lists, where the
+ * isolation expects it; a HighAtomic one to the movable list.
+ */
+static void free_unref_page(struct page *page)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long pfn = page_to_pfn(page);
+	struct per_cpu_pageset *pset;
+	struct per_cpu_pages *pcp;
+	int alloc_mt, mt;
+
+	mt = get_pageblock_migratetype(zone, pfn);
+	if (unlikely(mt >= MIGRATE_PCPTYPES)) {
+		if (unlikely(is_migrate_isolate(mt))) {
+			free_one_page(zone, page, pfn, 0);
+			return;
+		}
+		mt = MIGRATE_MOVABLE;
+	}
+	alloc_mt = get_alloc_migratetype(page);
+	clear_page_flags(page, ALLOC_MT_MASK);
+	pset = this_cpu_pageset(zone);
+	pcp = &pset->pcp;
+	spin_lock(&pcp->lock);
+	WRITE_ONCE(page->index, PCP_PAGE_MARK);
+	list_add(&page->lru, &pcp->lists[mt]);
+	WRITE_ONCE(pcp->count, pcp->count + 1);
+	if (unlikely(pcp->count >= pcp->high))
+		free_pcppages_bulk(zone, pcp->batch, pset);
+	spin_unlock(&pcp->lock);
+	__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + alloc_mt, -1);
+}
+
+/* Every page of one CPU's lists back to the buddy allocator. */
+static void drain_pages_zone(unsigned int cpu, struct zone *zone)
+{
+	struct per_cpu_pageset *pset = &zone->pageset[cpu];
+
+	spin_lock(&pset->pcp.lock);
+	free_pcppages_bulk(zone, pset->pcp.count, pset);
+	spin_unlock(&pset->pcp.lock);
+}
+
+void drain_local_pages(struct zone *zone)
+{
+	struct zone *z = zone ? zone : &sim_zone;
+
+	if (z->pageset)
+		drain_pages_zone((unsigned int)(this_cpu_pageset(z) - z->pageset), z);
+}
+
+/*
+ * Every CPU's lists, drained from this thread under each list's lock, as
+ * the kernel does since it drains remote CPUs itself (Linux 6.0).  A page
+ * freed meanwhile may land on a list already drained, as in the kernel.
+ */
+void drain_all_pages(struct zone *zone)
+{
+	struct zone *z = zone ? zone : &sim_zone;
+	unsigned int cpu;
+
+	for (cpu = 0; z->pageset && cpu < z->nr_pagesets; cpu++)
+		if (READ_ONCE(z->pageset[cpu].pcp.count))
+			drain_pages_zone(cpu, z);
+}
+
+/*
+ * The kernel's zone_pcp_update() and refresh_zone_stat_thresholds() for
+ * one zone: batch, high and the vm stats threshold follow the zone's
+ * managed pages, at boot and each time memory hotplug onlines a section.
+ * Each list's own lock orders the change against its users; the
+ * threshold is read without a lock, as the kernel's.
+ */
+static void zone_pcp_update(struct zone *zone)
+{
+	int batch = zone_batchsize(zone), threshold;
+	unsigned int cpu;
+
+	threshold = calculate_normal_threshold(zone);
+	for (cpu = 0; cpu < zone->nr_pagesets; cpu++) {
+		struct per_cpu_pageset *pset = &zone->pageset[cpu];
+
+		spin_lock(&pset->pcp.lock);
+		/* pageset_set_batch(): high 6 * batch, batch at least 1 */
+		pset->pcp.high = 6 * batch;
+		pset->pcp.batch = max(1, batch);
+		spin_unlock(&pset->pcp.lock);
+		WRITE_ONCE(pset->stat_threshold, threshold);
+	}
+}
+
+/*
+ * The pagesets of a booting machine: empty lists, sized by
+ * zone_pcp_update() once the boot memory is online.
+ */
+static int setup_zone_pagesets(struct zone *zone, unsigned int nr_cpus)
+{
+	unsigned int cpu, mt;
+
+	zone->pageset = aligned_alloc(64,
+				      nr_cpus * sizeof(*zone->pageset));
+	if (!zone->pageset)
+		return -ENOMEM;
+	memset(zone->pageset, 0, nr_cpus * sizeof(*zone->pageset));
+	zone->nr_pagesets = nr_cpus;
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		struct per_cpu_pageset *pset = &zone->pageset[cpu];
+
+		spin_lock_init(&pset->pcp.lock);
+		for (mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			INIT_LIST_HEAD(&pset->pcp.lists[mt]);
+	}
+	return 0;
+}
+
 static struct page *get_page_from_freelist(gfp_t gfp, unsigned int order,
 					   unsigned int alloc_flags,
 					   int migratetype)
 {
+	struct zone *zone = &sim_zone;
 	struct page *page;
 
-	page = rmqueue(&sim_zone, order, migratetype, alloc_flags);
+	if (likely(order == 0)) {
+		page = rmqueue_pcplist(zone, migratetype, alloc_flags);
+		if (page)
+			__mod_zone_page_state(zone, NR_ZONE_UNMOVABLE + migratetype, 1);
+	} else {
+		page = rmqueue(zone, order, migratetype, alloc_flags);
+	}
 	if (page)
 		prep_new_page(page, order, gfp, migratetype);
 	return page;
@@ -784,6 +1079,7 @@ static struct page *__alloc_pages_slowpath(gfp_t gfp, unsigned int order,
 	unsigned int alloc_flags = gfp_to_alloc_flags(gfp);
 	enum migrate_mode migration_mode = MIGRATE_ASYNC;
 	unsigned int passes = 0;
+	bool drained = false;
 	struct page *page;
 
 	/* SIM: kswapd would wake kcompactd once it balanced the node. */
@@ -796,8 +1092,21 @@ retry:
 	page = get_page_from_freelist(gfp, order, alloc_flags, migratetype);
 	if (page)
 		return page;
-	if (!(gfp & __GFP_DIRECT_RECLAIM))
+	/*
+	 * SIM: the kernel drains the per-CPU lists only after direct
+	 * reclaim; here an allocation that cannot reclaim drains them too
+	 * before it grows the machine or fails, so that the pages other
+	 * CPUs hold never make an allocation fail that would succeed
+	 * without the lists.
+	 */
+	if (!(gfp & __GFP_DIRECT_RECLAIM)) {
+		if (!drained) {
+			drain_all_pages(NULL);
+			drained = true;
+			goto retry;
+		}
 		goto grow;
+	}
 
 	/* Often enough pages are free, only scattered: compact first. */
 	page = __alloc_pages_direct_compact(gfp, order, alloc_flags, migratetype,
@@ -827,6 +1136,13 @@ grow:
 		goto retry;
 	if (!(gfp & __GFP_DIRECT_RECLAIM))
 		goto nopage;
+
+	/* As after the kernel's direct reclaim: free pages may sit on lists. */
+	if (!drained) {
+		drain_all_pages(NULL);
+		drained = true;
+		goto retry;
+	}
 
 	if (gfp & __GFP_NOFAIL) {
 		/*
@@ -975,13 +1291,19 @@ static void free_one_page(struct zone *zone, struct page *page,
 	spin_unlock(&zone->lock);
 }
 
-/* The last reference went: give the block back to the free lists. */
+/*
+ * The last reference went: give the block back, an order-0 page to this
+ * CPU's list, a larger block to the free lists.
+ */
 static void __free_pages_ok(struct page *page, unsigned int order)
 {
 	if (unlikely(!free_pages_prepare(page, order)))
 		return;
 	trace_mm_page_free(page, order);
-	free_one_page(page_zone(page), page, page_to_pfn(page), order);
+	if (likely(order == 0))
+		free_unref_page(page);
+	else
+		free_one_page(page_zone(page), page, page_to_pfn(page), order);
 	count_vm_events(PGFREE, 1L << order);
 }
 
@@ -1028,7 +1350,7 @@ int sim_buddy_init(const struct zsim_config *cfg)
 	int err;
 
 	memset(zone, 0, sizeof(*zone));
-	memset(vm_event_states, 0, sizeof(vm_event_states));
+	vm_events_reset();
 	pageblock_order = cfg->pageblock_order;
 
 	BUILD_BUG_ON(NR_ZONE_MOVABLE - NR_ZONE_UNMOVABLE != MIGRATE_MOVABLE ||
@@ -1044,6 +1366,13 @@ int sim_buddy_init(const struct zsim_config *cfg)
 				  "the pageblock skip hints");
 		if (err)
 			sim_unreserve(&pageblock_mt_res);
+	}
+	if (!err && setup_zone_pagesets(zone, cfg->nr_cpus)) {
+		sim_unreserve(&pageblock_skip_res);
+		sim_unreserve(&pageblock_mt_res);
+		sim_set_error("cannot allocate the per-CPU pagesets (%u CPUs)",
+			      cfg->nr_cpus);
+		err = -ENOMEM;
 	}
 	if (err) {
 		memset(zone, 0, sizeof(*zone));
@@ -1070,6 +1399,7 @@ int sim_buddy_init(const struct zsim_config *cfg)
 	if (err) {
 		sim_unreserve(&pageblock_skip_res);
 		sim_unreserve(&pageblock_mt_res);
+		free(zone->pageset);
 		memset(zone, 0, sizeof(*zone));
 	}
 	return err;
@@ -1138,6 +1468,8 @@ int sim_zone_online_pages(struct zone *zone, unsigned long start_pfn,
 	/* The free scanner starts again from the new end. */
 	WRITE_ONCE(zone->compact_cached_free_pfn, pageblock_start_pfn(end - 1));
 	spin_unlock(&zone->lock);
+	/* Outside zone->lock: a list's lock nests outside it. */
+	zone_pcp_update(zone);
 	return 0;
 }
 
@@ -1149,6 +1481,9 @@ long sim_buddy_exit(void)
 
 	if (!zone->pageblock_mt)
 		return 0;
+	/* Nothing stays on a CPU's list: those pages are free, not leaked. */
+	drain_all_pages(zone);
+	fold_vm_zone_stats(zone);
 	leaked = (long)zone->managed_pages -
 		 atomic_long_read(&zone->vm_stat[NR_FREE_PAGES]);
 	if (leaked) {
@@ -1173,6 +1508,7 @@ long sim_buddy_exit(void)
 	sim_memory_hotplug_exit();
 	sim_unreserve(&pageblock_skip_res);
 	sim_unreserve(&pageblock_mt_res);
+	free(zone->pageset);
 	memset(zone, 0, sizeof(*zone));
 	return leaked;
 }

@@ -19,6 +19,7 @@
 #include <linux/page-flags.h>
 #include <linux/spinlock.h>
 #include <zsmalloc/zsim.h>
+#include "internal.h"
 
 int zsim_pfn_range(uint64_t *start_pfn, uint64_t *end_pfn)
 {
@@ -143,6 +144,14 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 		info->flags &= ~ZSIM_PF_BUDDY;
 		if (head == pfn)
 			info->flags |= ZSIM_PF_BUDDY;
+		spin_unlock(&zone->lock);
+		return 0;
+	}
+	if (!info->refcount && page_on_pcp_list(page)) {
+		/* free, on a CPU's list (struct per_cpu_pages): order 0 */
+		info->owner = ZSIM_PAGE_FREE;
+		info->buddy_order = 0;
+		info->alloc_mt = -1;
 		spin_unlock(&zone->lock);
 		return 0;
 	}

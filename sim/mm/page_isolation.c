@@ -85,6 +85,15 @@ static unsigned long find_unmovable(struct zone *zone, unsigned long start,
 			continue;
 		}
 		page = pfn_to_page(pfn);
+		/*
+		 * A page with no reference and no PG_buddy is on a per-CPU
+		 * list: free, as has_unmovable_pages() counts it; the
+		 * drain after isolation brings it to the isolate list.
+		 */
+		if (!page_ref_count(page) && !PageReserved(page)) {
+			pfn++;
+			continue;
+		}
 		if (PageReserved(page) || PageSlab(page) || !__PageMovable(page))
 			return pfn;
 		pfn++;
@@ -126,6 +135,12 @@ int start_isolate_page_range(unsigned long start_pfn, unsigned long end_pfn,
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -(long)moved);
 	}
 	spin_unlock(&zone->lock);
+	/*
+	 * As the kernel's set_migratetype_isolate(): free pages of the range
+	 * still on per-CPU lists go to the buddy lists, which now put them
+	 * on the isolate list; later frees there skip the lists.
+	 */
+	drain_all_pages(zone);
 	return 0;
 }
 
@@ -528,6 +543,9 @@ int zsim_migrate_page(uint64_t pfn, uint64_t target_pfn, uint64_t *new_pfn)
 	}
 	if (target_pfn) {
 		target = pfn_to_page(target_pfn);
+		/* a free target may sit on a per-CPU list (the kernel's shake_page()) */
+		if (!PageBuddy(target) && !page_ref_count(target))
+			drain_all_pages(zone);
 		spin_lock(&zone->lock);
 		if (is_migrate_isolate(get_pageblock_migratetype(zone, target_pfn)) ||
 		    !take_page_off_buddy(target))

@@ -35,6 +35,7 @@
 
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/gfp.h>
 #include <linux/mmzone.h>
 #include <linux/mutex.h>
 #include <linux/page_reporting.h>
@@ -423,6 +424,11 @@ unsigned long zsim_report_free_pages(void)
 	unsigned long reported;
 
 	sim_machine_get();
+	/*
+	 * "Now" includes the order-0 pages freed to the per-CPU lists: back
+	 * to the free lists first, where the pass finds them.
+	 */
+	drain_all_pages(&sim_zone);
 	sim_page_reporting_run();
 	spin_lock(&sim_zone.lock);
 	reported = sim_zone.reported_pages;

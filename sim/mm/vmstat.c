@@ -15,9 +15,11 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 #include <linux/seq_file.h>
+#include <linux/percpu.h>
 #include <sim/internal.h>
+#include "internal.h"
 
-atomic_long_t vm_event_states[NR_VM_EVENT_ITEMS];
+DEFINE_PER_CPU(struct vm_event_state, vm_event_states);
 
 /* Sized by the initializers: a new counter without a name fails to build. */
 const char *const zone_stat_names[] = {
@@ -51,12 +53,110 @@ const char *const vm_event_names[] = {
 	[CMA_ALLOC_FAIL]	= "cma_alloc_fail",
 };
 
+/* --- per-CPU counters ------------------------------------------------------ */
+
+unsigned long vm_event_count(enum vm_event_item item)
+{
+	unsigned long sum = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += __atomic_load_n(&per_cpu(vm_event_states, cpu).event[item],
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
 void all_vm_events(unsigned long *ret)
 {
 	int i;
 
+	/* as the kernel's sum_vm_events(): CPU by CPU, each item once */
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		ret[i] = vm_event_count(i);
+}
+
+void vm_events_reset(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&vm_event_states, cpu), 0,
+		       sizeof(struct vm_event_state));
+}
+
+/*
+ * The kernel's calculate_normal_threshold(): how far a CPU's differential
+ * may drift before it is folded, growing with the CPUs and (in 128 MiB
+ * steps) the zone's memory, at most 125.
+ */
+int calculate_normal_threshold(struct zone *zone)
+{
+	unsigned long mem = zone->managed_pages >> (27 - PAGE_SHIFT);
+	int threshold;
+
+	threshold = 2 * fls(num_online_cpus()) * (1 + fls(mem));
+	return min(125, threshold);
+}
+
+/*
+ * As the kernel's __mod_zone_page_state(): add @delta to this CPU's
+ * differential and fold it into the zone's counter once it passes the
+ * threshold.  SIM: threads may share a CPU, so the differential is
+ * updated with relaxed atomics (on a line only this CPU's threads write)
+ * and a fold takes what is there with one exchange.  NR_FREE_PAGES,
+ * always changed under zone->lock, goes to the zone counter at once.
+ */
+void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
+			   long delta)
+{
+	struct per_cpu_pageset *pset;
+	long x, t;
+
+	if (item == NR_FREE_PAGES || unlikely(!zone->pageset)) {
+		atomic_long_add(delta, &zone->vm_stat[item]);
+		return;
+	}
+	pset = this_cpu_pageset(zone);
+	x = __atomic_add_fetch(&pset->vm_stat_diff[item], delta, __ATOMIC_RELAXED);
+	t = READ_ONCE(pset->stat_threshold);
+	if (unlikely(x > t || x < -t)) {
+		x = __atomic_exchange_n(&pset->vm_stat_diff[item], 0, __ATOMIC_RELAXED);
+		atomic_long_add(x, &zone->vm_stat[item]);
+	}
+}
+
+/* The zone's counter with every CPU's differential folded in. */
+unsigned long zone_page_state_snapshot(struct zone *zone,
+				       enum zone_stat_item item)
+{
+	long x = atomic_long_read(&zone->vm_stat[item]);
+	unsigned int cpu;
+
+	for (cpu = 0; zone->pageset && cpu < zone->nr_pagesets; cpu++)
+		x += __atomic_load_n(&zone->pageset[cpu].vm_stat_diff[item],
+				     __ATOMIC_RELAXED);
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+/*
+ * Fold every CPU's differentials into the zone counters (the kernel's
+ * refresh_cpu_vm_stats() for all CPUs): at shutdown, and before a
+ * counter is read as a whole.
+ */
+void fold_vm_zone_stats(struct zone *zone)
+{
+	unsigned int cpu;
+	int i;
+	long x;
+
+	for (cpu = 0; zone->pageset && cpu < zone->nr_pagesets; cpu++) {
+		for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+			x = __atomic_exchange_n(&zone->pageset[cpu].vm_stat_diff[i], 0,
+						__ATOMIC_RELAXED);
+			if (x)
+				atomic_long_add(x, &zone->vm_stat[i]);
+		}
+	}
 }
 
 /*
@@ -98,6 +198,7 @@ static void snapshot_zone(struct zone *zone, struct zsim_zoneinfo *info)
 	/* Pageblocks' worth of reported memory (reported blocks may be smaller). */
 	info->released_pageblocks = zone->reported_pages >> pageblock_order;
 	spin_unlock(&zone->lock);
+	info->pcp_pages = nr_pcp_pages(zone);
 }
 
 int zsim_get_zoneinfo(struct zsim_zoneinfo *info)
@@ -347,6 +448,67 @@ static int vmstat_show(struct seq_file *m)
 		seq_printf(m, "%s %ld\n", zone_stat_names[i], zone_stats[i]);
 	for (i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		seq_printf(m, "%s %lu\n", vm_event_names[i], events[i]);
+	return 0;
+}
+
+/*
+ * /proc/zoneinfo as Linux 4.8 prints it, without what the simulator does
+ * not have (node_scanned, protection, node_inactive_ratio): the zone's
+ * free pages and watermarks, its counters, then each CPU's pageset (the
+ * count, high and batch of its page lists and its vmstat threshold).
+ * SIM: each CPU also shows its lists' refills and spills (the kernel
+ * counts neither).
+ */
+SIM_PRINTER(zoneinfo)
+static int zoneinfo_show(struct seq_file *m)
+{
+	struct zone *zone = &sim_zone;
+	struct zsim_zoneinfo zi;
+	unsigned int cpu;
+	int i;
+
+	sim_machine_get();
+	snapshot_zone(zone, &zi);
+	seq_printf(m, "Node %d, zone %8s", zone->node, zone->name);
+	seq_printf(m,
+		   "\n  pages free     %lu"
+		   "\n        min      %lu"
+		   "\n        low      %lu"
+		   "\n        high     %lu"
+		   "\n        spanned  %lu"
+		   "\n        present  %lu"
+		   "\n        managed  %lu",
+		   (unsigned long)zi.free_pages, (unsigned long)zi.watermark_min,
+		   (unsigned long)zi.watermark_low, (unsigned long)zi.watermark_high,
+		   zone->spanned_pages, zone->present_pages, zone->managed_pages);
+	for (i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		seq_printf(m, "\n      %-12s %lu", zone_stat_names[i],
+			   zone_page_state(zone, i));
+	seq_printf(m, "\n  pagesets");
+	for (cpu = 0; cpu < zone->nr_pagesets; cpu++) {
+		struct per_cpu_pageset *pset = &zone->pageset[cpu];
+		int count, high, batch;
+		unsigned long refills, spills;
+
+		spin_lock(&pset->pcp.lock);
+		count = pset->pcp.count;
+		high = READ_ONCE(pset->pcp.high);
+		batch = READ_ONCE(pset->pcp.batch);
+		refills = pset->pcp_refills;
+		spills = pset->pcp_spills;
+		spin_unlock(&pset->pcp.lock);
+		seq_printf(m,
+			   "\n    cpu: %u"
+			   "\n              count: %d"
+			   "\n              high:  %d"
+			   "\n              batch: %d"
+			   "\n              refills: %lu"
+			   "\n              spills:  %lu",
+			   cpu, count, high, batch, refills, spills);
+		seq_printf(m, "\n  vm stats threshold: %d", READ_ONCE(pset->stat_threshold));
+	}
+	seq_printf(m, "\n  start_pfn:           %lu", zone->zone_start_pfn);
+	seq_putc(m, '\n');
 	return 0;
 }
 

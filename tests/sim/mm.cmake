@@ -5,3 +5,5 @@ zsmalloc_add_test(test_buddy SOURCES sim/test_buddy.c LABELS sim LIB zsim_intern
 zsmalloc_add_test(test_vmstat SOURCES sim/test_vmstat.c LABELS sim LIB zsim_internal)
 zsmalloc_add_test(test_page_reporting SOURCES sim/test_page_reporting.c LABELS "sim;threads" LIB zsim_internal)
 zsmalloc_add_test(test_memory_hotplug SOURCES sim/test_memory_hotplug.c LABELS "sim;threads" LIB zsmalloc_internal)
+# The per-CPU page lists (struct per_cpu_pages): accounting, drains, refill faults, threads.
+zsmalloc_add_test(test_pcp SOURCES sim/test_pcp.c LABELS "sim;threads" LIB zsim_internal)

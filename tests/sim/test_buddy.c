@@ -66,6 +66,8 @@ static unsigned long check_invariants(const struct alloc *allocs,
 	int mt;
 
 	assert_non_null(state);
+	/* the free pages of the per-CPU lists are checked on the buddy lists */
+	drain_all_pages(zone);
 	spin_lock(&zone->lock);
 	for (order = 0; order < MAX_ORDER; order++) {
 		unsigned long count = 0;
@@ -236,7 +238,7 @@ static void test_random_alloc_free(void **state)
 	assert_non_null(allocs);
 	test_rng_init(&rng, test_seed);
 	for (i = 0; i < nops; i++) {
-		unsigned long free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+		unsigned long free = test_free_pages();
 		unsigned int bias = free < nr / 4 ? 70 : 45;
 
 		if (nr_allocs && test_rng_below(&rng, 100) < bias) {
@@ -269,7 +271,7 @@ static void test_random_alloc_free(void **state)
 		}
 		if (i % (nops / 10) == 0) {
 			check_invariants(allocs, nr_allocs, false);
-			assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES),
+			assert_int_equal(test_free_pages(),
 					 nr - allocated);
 			assert_int_equal(zone_page_state(&sim_zone, NR_ZONE_UNMOVABLE),
 					 per_mt[MIGRATE_UNMOVABLE]);
@@ -542,7 +544,7 @@ static void test_exhaustion(void **state)
 	/* __GFP_HIGH may dig into half of it, __GFP_MEMALLOC into all of it. */
 	while ((page = alloc_pages(__GFP_MEMALLOC | __GFP_NOWARN, 0)))
 		allocs[nr_allocs++] = (struct alloc){ page, 0, MIGRATE_UNMOVABLE };
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), 0);
+	assert_int_equal(test_free_pages(), 0);
 	assert_null(alloc_pages(__GFP_MEMALLOC | __GFP_NOWARN, 0));
 	check_invariants(allocs, nr_allocs, false);
 
@@ -786,7 +788,7 @@ static void test_double_free(void **state)
 	(void)state;
 	assert_non_null(page);
 	__free_page(page);
-	free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	free = test_free_pages();
 	capture_begin(&cap);
 #ifdef CONFIG_DEBUG_VM
 	EXPECT_BUG(__free_page(page));
@@ -801,14 +803,14 @@ static void test_double_free(void **state)
 	assert_non_null(strstr(cap.text, "page dumped because"));
 	assert_non_null(strstr(cap.text, pfnbuf));
 	assert_non_null(strstr(cap.text, "buddy"));
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free);
+	assert_int_equal(test_free_pages(), free);
 	check_invariants(NULL, 0, true);
 }
 
 static void test_free_locked_page(void **state)
 {
 	struct page *page = alloc_page(GFP_KERNEL);
-	unsigned long free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	unsigned long free = test_free_pages();
 	static struct capture cap;
 
 	(void)state;
@@ -826,7 +828,7 @@ static void test_free_locked_page(void **state)
 #endif
 	assert_non_null(strstr(cap.text, "page dumped because"));
 	assert_non_null(strstr(cap.text, "locked"));
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free);
+	assert_int_equal(test_free_pages(), free);
 	check_invariants(NULL, 0, true);
 
 	/* The same for a page still carrying a mapping. */
@@ -841,13 +843,13 @@ static void test_free_locked_page(void **state)
 #endif
 	capture_end(&cap);
 	assert_non_null(strstr(cap.text, "non-NULL mapping"));
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free);
+	assert_int_equal(test_free_pages(), free);
 
 	/* Cleaned up, it frees normally. */
 	page->mapping = NULL;
 	set_page_count(page, 1);
 	__free_page(page);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free + 1);
+	assert_int_equal(test_free_pages(), free + 1);
 	check_invariants(NULL, 0, true);
 }
 

@@ -190,9 +190,9 @@ static void test_mapping_bits(void **state)
 	 * cleared by the allocator when the page is freed.
 	 */
 	page->mapping = (void *)PAGE_MAPPING_MOVABLE;
-	free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	free = test_free_pages();
 	__free_page(page);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free + 1);
+	assert_int_equal(test_free_pages(), free + 1);
 	assert_null(page->mapping);
 }
 
@@ -204,7 +204,7 @@ static void test_refcount(void **state)
 	(void)state;
 	assert_non_null(page);
 	assert_int_equal(page_count(page), 1);
-	free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	free = test_free_pages();
 
 	get_page(page);
 	assert_int_equal(page_count(page), 2);
@@ -213,25 +213,25 @@ static void test_refcount(void **state)
 	put_page(page);
 	put_page(page);
 	assert_int_equal(page_count(page), 1);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free);
+	assert_int_equal(test_free_pages(), free);
 
 	/* The last put frees it. */
 	put_page(page);
 	assert_int_equal(page_count(page), 0);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free + 1);
+	assert_int_equal(test_free_pages(), free + 1);
 	assert_false(get_page_unless_zero(page));
 	assert_int_equal(page_count(page), 0);
 
 	/* __free_pages() drops one reference: a held block survives it. */
 	page = alloc_pages(GFP_KERNEL, 2);
 	assert_non_null(page);
-	free = zone_page_state(&sim_zone, NR_FREE_PAGES);
+	free = test_free_pages();
 	get_page(page);
 	__free_pages(page, 2);
 	assert_int_equal(page_count(page), 1);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free);
+	assert_int_equal(test_free_pages(), free);
 	__free_pages(page, 2);
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free + 4);
+	assert_int_equal(test_free_pages(), free + 4);
 
 	/* Address-based helpers. */
 	{
@@ -248,7 +248,7 @@ static void test_refcount(void **state)
 		free_pages(addr, 1);
 		free_pages(0, 3);	/* freeing NULL does nothing */
 	}
-	assert_int_equal(zone_page_state(&sim_zone, NR_FREE_PAGES), free + 4);
+	assert_int_equal(test_free_pages(), free + 4);
 }
 
 static void test_dump_page(void **state)

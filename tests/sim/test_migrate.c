@@ -24,7 +24,7 @@ static unsigned long new_pages_freed;
 
 static unsigned long nr_free(void)
 {
-	return zone_page_state(&sim_zone, NR_FREE_PAGES);
+	return test_free_pages();
 }
 
 static unsigned long nr_isolated(void)

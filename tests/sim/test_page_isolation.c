@@ -26,7 +26,7 @@ static struct toy_driver drv;
 
 static unsigned long nr_free(void)
 {
-	return zone_page_state(&sim_zone, NR_FREE_PAGES);
+	return test_free_pages();
 }
 
 /* The highest MAX_ORDER block of the zone that is wholly free. */

@@ -19,7 +19,7 @@
 
 static unsigned long nr_free_pages(void)
 {
-	return zone_page_state(&sim_zone, NR_FREE_PAGES);
+	return test_free_pages();
 }
 
 static int cmp_ptr(const void *a, const void *b)

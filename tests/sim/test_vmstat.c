@@ -12,6 +12,8 @@
 #include <linux/mm.h>
 #include <linux/gfp.h>
 #include <linux/vmstat.h>
+#include <linux/log2.h>
+#include <linux/smp.h>
 
 static struct page *held[64];
 
@@ -203,6 +205,68 @@ static void test_vmstat_text(void **state)
 	free(text);
 }
 
+/*
+ * Per-CPU differentials: below the threshold a change stays in this
+ * CPU's pageset, a read folds it in; past it, it goes to the zone.
+ */
+static void test_vm_stat_diff_threshold(void **state)
+{
+	struct per_cpu_pageset *pset = &sim_zone.pageset[smp_processor_id()];
+	long base = atomic_long_read(&sim_zone.vm_stat[NR_ZSPAGES]);
+	int t = pset->stat_threshold;
+
+	(void)state;
+	/* 4 MiB and 4 CPUs: 2 * fls(4) * (1 + fls(0)) */
+	assert_int_equal(t, 2 * fls(nr_cpu_ids));
+	__mod_zone_page_state(&sim_zone, NR_ZSPAGES, t);
+	assert_int_equal(atomic_long_read(&sim_zone.vm_stat[NR_ZSPAGES]), base);
+	assert_int_equal(pset->vm_stat_diff[NR_ZSPAGES], t);
+	assert_int_equal(zone_page_state(&sim_zone, NR_ZSPAGES), base + t);
+	/* one more passes it: the whole differential is folded */
+	__mod_zone_page_state(&sim_zone, NR_ZSPAGES, 1);
+	assert_int_equal(atomic_long_read(&sim_zone.vm_stat[NR_ZSPAGES]), base + t + 1);
+	assert_int_equal(pset->vm_stat_diff[NR_ZSPAGES], 0);
+	__mod_zone_page_state(&sim_zone, NR_ZSPAGES, -(t + 1));
+	assert_int_equal(zone_page_state(&sim_zone, NR_ZSPAGES), base);
+	/* NR_FREE_PAGES never drifts: the watermark checks read it exactly */
+	assert_int_equal(pset->vm_stat_diff[NR_FREE_PAGES], 0);
+	/* events are per CPU too, summed on read */
+	count_vm_events(COMPACTSTALL, 3);
+	assert_int_equal(this_cpu_read(vm_event_states.event[COMPACTSTALL]),
+			 vm_event_count(COMPACTSTALL));
+	assert_int_equal(vm_event_count(COMPACTSTALL), 3);
+}
+
+/* /proc/zoneinfo: the zone, its counters and each CPU's pageset. */
+static void test_zoneinfo_text(void **state)
+{
+	struct zsim_zoneinfo zi;
+	char want[128], *text;
+	unsigned int cpu;
+
+	(void)state;
+	assert_int_equal(zsim_get_zoneinfo(&zi), 0);
+	text = capture(zsim_print_zoneinfo);
+	snprintf(want, sizeof(want), "Node 0, zone   Normal\n  pages free     ");
+	assert_true(!strncmp(text, want, strlen(want)));
+	snprintf(want, sizeof(want), "\n  pages free     %llu\n        min      %llu\n",
+		 (unsigned long long)zi.free_pages, (unsigned long long)zi.watermark_min);
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "\n      nr_free_pages"));
+	assert_non_null(strstr(text, "\n      nr_zspages   0\n"));
+	/* 4 MiB: batch 1, high 0, every free goes straight back */
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		snprintf(want, sizeof(want),
+			 "\n    cpu: %u\n              count: 0\n              high:  0\n"
+			 "              batch: 1\n", cpu);
+		assert_non_null(strstr(text, want));
+	}
+	snprintf(want, sizeof(want), "\n  vm stats threshold: %d\n", 2 * fls(nr_cpu_ids));
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "\n  start_pfn:           1024\n"));
+	free(text);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +275,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_buddyinfo_and_indices, setup,
 						test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_pagetypeinfo_after_steal, setup,
+						test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_vm_stat_diff_threshold, setup,
+						test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_zoneinfo_text, setup,
 						test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_vmstat_text, setup,
 						test_teardown_machine),

@@ -395,6 +395,7 @@ struct printer {
 static const struct printer printers[] = {
 	{ "buddyinfo", zsim_print_buddyinfo, zsim_print_buddyinfo_cb },
 	{ "pagetypeinfo", zsim_print_pagetypeinfo, zsim_print_pagetypeinfo_cb },
+	{ "zoneinfo", zsim_print_zoneinfo, zsim_print_zoneinfo_cb },
 	{ "vmstat", zsim_print_vmstat, zsim_print_vmstat_cb },
 	{ "unusable_index", zsim_print_unusable_index, zsim_print_unusable_index_cb },
 	{ "extfrag_index", zsim_print_extfrag_index, zsim_print_extfrag_index_cb },

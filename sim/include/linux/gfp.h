@@ -74,6 +74,15 @@ static inline bool gfpflags_allow_blocking(gfp_t gfp_flags)
 struct page *alloc_pages(gfp_t gfp_mask, unsigned int order);
 void __free_pages(struct page *page, unsigned int order);
 void free_pages(unsigned long addr, unsigned int order);
+
+/*
+ * Give the pages on the per-CPU lists (struct per_cpu_pages) back to the
+ * buddy free lists: this CPU's, or every CPU's.  @zone NULL: every zone
+ * (there is one).  May be called from any thread; takes the lists' locks.
+ */
+struct zone;
+void drain_local_pages(struct zone *zone);
+void drain_all_pages(struct zone *zone);
 unsigned long __get_free_pages(gfp_t gfp_mask, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp_mask);
 

@@ -34,6 +34,12 @@ static inline bool is_power_of_2(unsigned long n)
 	return n != 0 && (n & (n - 1)) == 0;
 }
 
+/* The largest power of two not above @n (n > 0). */
+static inline unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return 1UL << ilog2(n);
+}
+
 static inline unsigned long roundup_pow_of_two(unsigned long n)
 {
 	return n <= 1 ? 1 : 1UL << (__fls(n - 1) + 1);

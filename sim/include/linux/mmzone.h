@@ -60,6 +60,44 @@ enum zone_stat_item {
 	NR_VM_ZONE_STAT_ITEMS
 };
 
+/*
+ * Per-CPU lists of free order-0 pages, in front of the buddy free lists
+ * (struct per_cpu_pages, as Linux 4.8 with Linux 6.0's lock).  An
+ * order-0 allocation takes a page from this CPU's list of its
+ * migratetype and refills the list with @batch pages under zone->lock
+ * when it is empty; an order-0 free puts the page on the list of its
+ * pageblock's type and gives @batch pages back to the buddy allocator
+ * once @count reaches @high.  The pages on these lists are not counted in
+ * NR_FREE_PAGES, have no PG_buddy, a zero refcount and their lru linked
+ * here.  drain_local_pages() / drain_all_pages() empty the lists.
+ *
+ * SIM: threads may share a simulated CPU, so the lists are under @lock,
+ * as the kernel's since 6.0 (commit 01b44456a7aa) are; lock order:
+ * pcp->lock, then zone->lock.
+ */
+struct per_cpu_pages {
+	spinlock_t lock;
+	int count;		/* pages on the lists */
+	int high;		/* above this, give @batch back */
+	int batch;		/* chunk size for the buddy add/remove */
+	struct list_head lists[MIGRATE_PCPTYPES];
+};
+
+/*
+ * Everything one CPU keeps for the zone (Linux 4.8's struct
+ * per_cpu_pageset): its page lists and its vmstat differentials, folded
+ * into zone->vm_stat once they pass stat_threshold.  Cache-line aligned,
+ * one per simulated CPU, so CPUs never write each other's lines.
+ */
+struct per_cpu_pageset {
+	struct per_cpu_pages pcp;
+	int stat_threshold;
+	long vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
+	/* SIM: events of this CPU's lists, for zoneinfo (the kernel has none) */
+	unsigned long pcp_refills;	/* rmqueue_bulk() calls that took pages */
+	unsigned long pcp_spills;	/* free_pcppages_bulk() calls */
+} ____cacheline_aligned;
+
 struct zone {
 	unsigned long watermark[NR_WMARK];
 	unsigned long zone_start_pfn;
@@ -79,6 +117,10 @@ struct zone {
 	unsigned char *pageblock_mt;
 	/* PG_migrate_skip equivalent, one byte per block */
 	unsigned char *pageblock_skip;
+
+	/* one per simulated CPU (nr_pagesets), see struct per_cpu_pageset */
+	struct per_cpu_pageset *pageset;
+	unsigned int nr_pagesets;
 
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER];
@@ -140,18 +182,33 @@ extern int page_group_by_mobility_disabled;
  */
 int move_freepages_block(struct zone *zone, struct page *page, int migratetype);
 
+/*
+ * Zone counters are split as the kernel's: a global atomic per item and
+ * per-CPU differentials (struct per_cpu_pageset) that are folded into it
+ * when they pass the CPU's stat_threshold (mm/vmstat.c).  Updates of
+ * NR_FREE_PAGES are all made under zone->lock, whose cache line they
+ * share, so that one goes to the global counter at once and the
+ * watermark checks read it exactly (the kernel gets there with
+ * zone_page_state_snapshot() near the watermarks).
+ *
+ * SIM: a read folds the differentials in (zone_page_state_snapshot()),
+ * so every counter a caller reads is exact while nothing changes it; the
+ * kernel's zone_page_state() returns the global part alone.
+ */
+void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item,
+			   long delta);
+unsigned long zone_page_state_snapshot(struct zone *zone,
+				       enum zone_stat_item item);
+
 static inline unsigned long zone_page_state(struct zone *zone,
 					    enum zone_stat_item item)
 {
-	long x = atomic_long_read(&zone->vm_stat[item]);
+	long x;
 
+	if (item != NR_FREE_PAGES)
+		return zone_page_state_snapshot(zone, item);
+	x = atomic_long_read(&zone->vm_stat[item]);
 	return x < 0 ? 0 : (unsigned long)x;
-}
-
-static inline void __mod_zone_page_state(struct zone *zone,
-					 enum zone_stat_item item, long delta)
-{
-	atomic_long_add(delta, &zone->vm_stat[item]);
 }
 
 #define mod_zone_page_state	__mod_zone_page_state

@@ -34,7 +34,8 @@ extern __sim_hidden unsigned long sim_per_cpu_offset[NR_CPUS];
 #define DEFINE_PER_CPU_SHARED_ALIGNED(type, name)			\
 	DEFINE_PER_CPU_ALIGNED(type, name)
 #define DECLARE_PER_CPU(type, name)					\
-	extern __sim_percpu_attrs __typeof__(type) name
+	extern __attribute__((__section__(SIM_PERCPU_SECTION)))	\
+	__typeof__(type) name
 
 #define per_cpu_offset(cpu)	(sim_per_cpu_offset[(cpu)])
 

@@ -87,6 +87,7 @@ struct sim_slab_stats {
 	unsigned long allocs;		/* successful allocations, ever */
 	unsigned long frees;		/* frees, ever */
 	unsigned long failed;		/* allocations that returned NULL */
+	unsigned long bypassed;		/* allocs and frees that found the magazine busy */
 	unsigned int objsize;		/* size asked for */
 	unsigned int size;		/* bytes per object slot */
 	unsigned int objperslab;

@@ -6,6 +6,7 @@
 #include <linux/atomic.h>
 #include <linux/mmzone.h>
 #include <linux/mm.h>
+#include <linux/percpu.h>
 
 /*
  * VM event counters, named as in /proc/vmstat.  Only events something
@@ -37,11 +38,15 @@ enum vm_event_item {
 };
 
 /*
- * SIM: the kernel's counters are per CPU and summed when read; here they
- * are plain atomics, which costs a shared cache line on hot paths but
- * makes every read exact.
+ * Per-CPU event counters, summed when read (all_vm_events()), as the
+ * kernel's.  SIM: threads may share a simulated CPU, so an increment is a
+ * relaxed atomic add on the CPU's own copy (this_cpu_add()).
  */
-extern atomic_long_t vm_event_states[NR_VM_EVENT_ITEMS];
+struct vm_event_state {
+	unsigned long event[NR_VM_EVENT_ITEMS];
+};
+
+DECLARE_PER_CPU(struct vm_event_state, vm_event_states);
 
 /* /proc/vmstat names: zone counters, then events (mm/vmstat.c). */
 extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
@@ -49,7 +54,7 @@ extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
 
 static inline void count_vm_events(enum vm_event_item item, long delta)
 {
-	atomic_long_add(delta, &vm_event_states[item]);
+	this_cpu_add(vm_event_states.event[item], (unsigned long)delta);
 }
 
 static inline void count_vm_event(enum vm_event_item item)
@@ -60,10 +65,11 @@ static inline void count_vm_event(enum vm_event_item item)
 #define __count_vm_events	count_vm_events
 #define __count_vm_event	count_vm_event
 
-static inline unsigned long vm_event_count(enum vm_event_item item)
-{
-	return (unsigned long)atomic_long_read(&vm_event_states[item]);
-}
+/* The sum over every CPU's counter (mm/vmstat.c). */
+unsigned long vm_event_count(enum vm_event_item item);
+
+/* Zero every CPU's event counters: a machine boots (mm/vmstat.c). */
+void vm_events_reset(void);
 
 /* Every event counter, as all_vm_events() fills /proc/vmstat. */
 void all_vm_events(unsigned long *ret);
@@ -104,7 +110,7 @@ static inline void __dec_zone_page_state(struct page *page,
  */
 int fragmentation_index(struct zone *zone, unsigned int order);
 
-/* The counters are atomic, so the irq-safe variants are the same. */
+/* There are no interrupts to guard against: the irq-safe variants are the same. */
 #define inc_zone_page_state	__inc_zone_page_state
 #define dec_zone_page_state	__dec_zone_page_state
 #define inc_zone_state		__inc_zone_state
