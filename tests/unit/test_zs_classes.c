@@ -9,6 +9,7 @@
 #include "test_helpers.h"
 #include <zsmalloc/zsmalloc.h>
 #include "class_tables_ref.h"
+#include "impl_helpers.h"
 
 /* The rules, restated from the reference (not from lib/). */
 static int oracle_pages(int size, int chain, enum zs_page_rule rule)
@@ -74,6 +75,7 @@ static struct zs_pool *make_pool(unsigned int chain, enum zs_page_rule rule,
 			    ZS_PRESET_LINUX_4_8 : ZS_PRESET_LINUX_6_18);
 	cfg.chain_size = chain;
 	cfg.page_rule = rule;
+	TEST_SKIP_UNSUPPORTED(&cfg);
 	pool = zs_create_pool_config("classes", &cfg, &err);
 
 	assert_non_null(pool);

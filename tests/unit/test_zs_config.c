@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <zsmalloc/zsmalloc.h>
+#include "impl_helpers.h"
 
 /* --- stderr capture --------------------------------------------------- */
 
@@ -202,6 +203,7 @@ static uint64_t run_knobs(const struct knobs *k, unsigned long *pages_freed)
 	cfg.fullness = k->fullness;
 	cfg.compaction = k->compaction;
 	cfg.list_order = k->list_order;
+	TEST_SKIP_UNSUPPORTED(&cfg);
 	pool = zs_create_pool_config("knobs", &cfg, &err);
 	assert_non_null(pool);
 	assert_int_equal(err, 0);
@@ -339,6 +341,8 @@ static void test_printer_callbacks(void **state)
 		struct zs_pool_config cfg;
 
 		zs_pool_config_init(&cfg, i ? ZS_PRESET_LINUX_4_8 : ZS_PRESET_LINUX_6_18);
+		if (test_config_unsupported(&cfg))
+			continue;
 		pool = zs_create_pool_config("cb", &cfg, NULL);
 		assert_non_null(pool);
 		for (int j = 0; j < 64; j++)

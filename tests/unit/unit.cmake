@@ -43,3 +43,14 @@ endif()
 zsmalloc_add_test(test_zs_destroy_isolate SOURCES unit/test_zs_destroy_isolate.c LABELS "unit;threads" LIB zsim_internal)
 zsmalloc_add_test(test_zs_misuse SOURCES unit/test_zs_misuse.c LABELS unit)
 zsmalloc_add_test(test_zs_cma SOURCES unit/test_zs_cma.c LABELS unit)
+
+# The same black-box suites on the kernel's own mm/zsmalloc.c
+# (libzsmalloc-linux, linuxzs/), label "linux": `ctest -L linux`.
+if(TARGET zsmalloc_linux_internal)
+	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma)
+		zsmalloc_add_test(linux_${t} SOURCES unit/${t}.c LABELS "linux;unit"
+			LIB zsmalloc_linux_internal ENV ZSMALLOC_TEST_IMPL=linux)
+	endforeach()
+	zsmalloc_add_test(linux_test_zs_threads SOURCES unit/test_zs_threads.c LABELS "linux;unit;threads"
+		LIB zsmalloc_linux_internal ENV ZSMALLOC_TEST_IMPL=linux)
+endif()
