@@ -44,10 +44,14 @@ zsmalloc_add_test(test_zs_destroy_isolate SOURCES unit/test_zs_destroy_isolate.c
 zsmalloc_add_test(test_zs_misuse SOURCES unit/test_zs_misuse.c LABELS unit)
 zsmalloc_add_test(test_zs_cma SOURCES unit/test_zs_cma.c LABELS unit)
 
+# Compaction and migration through the public API only (both implementations).
+zsmalloc_add_test(test_zs_compact_public SOURCES unit/test_zs_compact_public.c LABELS unit)
+
 # The same black-box suites on the kernel's own mm/zsmalloc.c
 # (libzsmalloc-linux, linuxzs/), label "linux": `ctest -L linux`.
 if(TARGET zsmalloc_linux_internal)
-	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma)
+	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma
+			test_zs_compact_public)
 		zsmalloc_add_test(linux_${t} SOURCES unit/${t}.c LABELS "linux;unit"
 			LIB zsmalloc_linux_internal ENV ZSMALLOC_TEST_IMPL=linux)
 	endforeach()
