@@ -14,6 +14,12 @@
 #ifndef ZSIM_VERSION
 #define ZSIM_VERSION "unknown"
 #endif
+/* The zsmalloc this zsim runs, in its output ("zsmalloc": this project's). */
+#ifdef ZSIM_IMPL_LINUX
+#define ZSIM_ZSMALLOC_NAME "zsmalloc (Linux " ZSIM_LINUX_VERSION " mm/zsmalloc.c)"
+#else
+#define ZSIM_ZSMALLOC_NAME "zsmalloc"
+#endif
 
 /* Pool options common to the subcommands that build a pool. */
 struct pool_opts {

@@ -23,3 +23,17 @@ add_test(NAME cli_messages COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/cli_m
 	$<TARGET_FILE:zsim>)
 set_tests_properties(cli_messages PROPERTIES LABELS replay TIMEOUT 300
 	ENVIRONMENT "ZSIM_LOGLEVEL=3")
+
+# The replay on the kernel's own mm/zsmalloc.c (zsim-linux), label linux.
+if(TARGET zsim-linux)
+	zsmalloc_add_test(linux_test_replay_run SOURCES replay/test_replay_run.c
+		LABELS "linux;replay" LIB zsmalloc::zsmalloc ARGS $<TARGET_FILE:zsim-linux>
+		ENV ZSMALLOC_TEST_IMPL=linux)
+	target_link_libraries(linux_test_replay_run PRIVATE zsim_trace)
+	add_dependencies(linux_test_replay_run zsim-linux)
+	# zsim --impl linux runs zsim-linux; without it, a clear message and 77
+	add_test(NAME linux_cli_impl COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_impl.sh
+		$<TARGET_FILE:zsim> ${ZSMALLOC_LINUX_VERSION})
+	set_tests_properties(linux_cli_impl PROPERTIES LABELS "linux;replay" TIMEOUT 300
+		ENVIRONMENT "ZSIM_LOGLEVEL=3")
+endif()
