@@ -5,7 +5,9 @@
 #   make check   the same set-up, then the whole default test suite:
 #                a debug build with every test also under Valgrind memcheck,
 #                an ASan+UBSan build, and a TSan build of the threaded tests;
-#                cppcheck and the man pages are checked in the debug build.
+#                cppcheck and the man pages are checked in the debug build;
+#                each leg also runs the kernel's own mm/zsmalloc.c (label
+#                linux, from linux-source-6.12; LINUX_SRC= to leave it out).
 #                Compiler warnings are errors there: WERROR=OFF turns that off.
 #   make soak    the long stress (not in check): SOAK_THREADS, SOAK_SCALE, SOAK_SECONDS
 #   make tour    regenerate docs/TOUR.md and its pictures in docs/img/ (not in check)
@@ -23,14 +25,21 @@ WERROR ?= ON
 DEB_PACKAGES := build-essential cmake pkg-config liburcu-dev libcmocka-dev \
 	liblz4-dev libzstd-dev zlib1g-dev libjemalloc-dev libmimalloc-dev valgrind \
 	cppcheck man-db chromium librsvg2-bin \
-	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils
+	nbdkit nbdkit-plugin-dev libnbd-bin qemu-utils \
+	linux-source-6.12
+
+# The kernel's own mm/zsmalloc.c (libzsmalloc-linux, label "linux"), from
+# Debian's linux-source-6.12: only three files are extracted from it into
+# each build directory.  LINUX_SRC= (empty) builds and tests without it.
+LINUX_SRC ?= /usr/src/linux-source-6.12.tar.xz
+LINUX_CMAKE := -DZSMALLOC_LINUX_SRC=$(LINUX_SRC)
 
 .PHONY: all deps build demo check check-debug check-asan check-tsan bench soak tour clean help
 
 all: build
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
 
 # $(call install_missing,PACKAGES,WHAT-IF-NOT-ROOT): apt-get install the
 # Debian packages that are missing (as root); otherwise print the command,
@@ -67,14 +76,15 @@ demo: build
 check-debug: deps
 	$(CMAKE) -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_VALGRIND=ON -DZSMALLOC_SANITIZE= \
-		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=ON
+		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=ON $(LINUX_CMAKE)
 	$(CMAKE) --build build -j $(JOBS)
 	cd build && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
 
 check-asan: deps
 	$(CMAKE) -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE="address;undefined" \
-		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF
+		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF \
+		$(LINUX_CMAKE)
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
 
@@ -82,9 +92,9 @@ check-tsan: deps
 	$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE=thread \
 		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_BUILD_EXAMPLES=OFF \
-		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF
+		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF $(LINUX_CMAKE)
 	$(CMAKE) --build build-tsan -j $(JOBS)
-	cd build-tsan && $(CTEST) $(CTEST_FLAGS) -L threads
+	cd build-tsan && $(CTEST) $(CTEST_FLAGS) -L 'threads|linux'
 
 # The whole default suite; its last lines are CTest's summary.
 check: check-asan check-tsan check-debug

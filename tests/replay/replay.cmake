@@ -31,6 +31,11 @@ if(TARGET zsim-linux)
 		ENV ZSMALLOC_TEST_IMPL=linux)
 	target_link_libraries(linux_test_replay_run PRIVATE zsim_trace)
 	add_dependencies(linux_test_replay_run zsim-linux)
+	# the differential test: ours configured like 6.12 against the kernel's 6.12
+	add_test(NAME linux_differential COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/differential.sh
+		$<TARGET_FILE:zsim>)
+	set_tests_properties(linux_differential PROPERTIES LABELS "linux;replay" TIMEOUT 600
+		ENVIRONMENT "ZSIM_LOGLEVEL=3")
 	# zsim --impl linux runs zsim-linux; without it, a clear message and 77
 	add_test(NAME linux_cli_impl COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_impl.sh
 		$<TARGET_FILE:zsim> ${ZSMALLOC_LINUX_VERSION})
