@@ -258,6 +258,9 @@ void zs_destroy_pool(struct zs_pool *pool)
 	if (!pool || pool_bad(pool, false))
 		return;
 	pool->magic = 0;
+	/* the public contract: live objects go too (the kernel would leak them) */
+	if (linux_zs_get_total_pages(pool->k))
+		linuxzs_free_all(pool->k);
 	linux_zs_destroy_pool(pool->k);
 	live_destroy(pool);
 	kfree(pool->name);

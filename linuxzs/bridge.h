@@ -64,6 +64,9 @@ bool linuxzs_class(struct linux_zs_pool *pool, unsigned int i, struct linuxzs_cl
 size_t linuxzs_handle_size(void);
 size_t linuxzs_zspage_size(void);
 
+/* zs_destroy_pool() with live objects: free them first, with zs_free(). */
+void linuxzs_free_all(struct linux_zs_pool *pool);
+
 /* The kernel's debugfs classes file, printed through sim's seq_file. */
 int linuxzs_print_classes(struct linux_zs_pool *pool, void (*fn)(void *, const char *),
 			  void *arg);

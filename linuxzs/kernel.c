@@ -18,21 +18,17 @@
 #include LINUXZS_SOURCE
 
 #include <linux/debugfs.h>
+#include <linux/sprintf.h>
 #include "bridge.h"
 
 #define LINUXZS_KV(a, b, c)	(((a) << 16) + ((b) << 8) + (c))
 #if LINUXZS_VERSION_CODE >= LINUXZS_KV(6, 6, 0)
-/* 6.4+: twelve in-use ratio groups, class_stat_read(), zspage->pool */
+/* 6.12: twelve in-use ratio groups, class_stat_read(), class->lock, migrate_lock */
 #define LINUXZS_RATIOS	1
 #else
-/* 6.1: four fullness groups, zs_stat_get(), class->lock and migrate_lock */
+/* 6.1: four fullness groups, zs_stat_get(), one pool->lock */
 #define LINUXZS_RATIOS	0
 #endif
-
-const char linuxzs_kernel_version[] = LINUXZS_VERSION;
-const unsigned int linuxzs_chain_size = ZS_MAX_PAGES_PER_ZSPAGE;
-const unsigned int linuxzs_nr_groups = NR_FULLNESS_GROUPS > 12 ? 12 : NR_FULLNESS_GROUPS;
-const unsigned int linuxzs_nr_classes = ZS_SIZE_CLASSES;
 
 static unsigned long linuxzs_stat(struct size_class *class, int type)
 {
@@ -43,13 +39,45 @@ static unsigned long linuxzs_stat(struct size_class *class, int type)
 #endif
 }
 
+/*
+ * The locks, as each version's own functions take them: 6.12 reads
+ * handles under pool->migrate_lock and a class's lists and counters under
+ * class->lock; 6.1 has one pool->lock for both.
+ */
 #if LINUXZS_RATIOS
 #define LINUXZS_OBJS_ALLOCATED	ZS_OBJS_ALLOCATED
 #define LINUXZS_OBJS_INUSE	ZS_OBJS_INUSE
+#define LINUXZS_NR_GROUPS	NR_FULLNESS_GROUPS
+#define linuxzs_handle_lock(pool)	read_lock(&(pool)->migrate_lock)
+#define linuxzs_handle_unlock(pool)	read_unlock(&(pool)->migrate_lock)
+#define linuxzs_class_lock(pool, class)	spin_lock(&(class)->lock)
+#define linuxzs_class_unlock(pool, class) spin_unlock(&(class)->lock)
 #else
 #define LINUXZS_OBJS_ALLOCATED	OBJ_ALLOCATED
 #define LINUXZS_OBJS_INUSE	OBJ_USED
+#define LINUXZS_NR_GROUPS	NR_ZS_FULLNESS
+#define linuxzs_handle_lock(pool)	spin_lock(&(pool)->lock)
+#define linuxzs_handle_unlock(pool)	spin_unlock(&(pool)->lock)
+#define linuxzs_class_lock(pool, class)	spin_lock(&(pool)->lock)
+#define linuxzs_class_unlock(pool, class) spin_unlock(&(pool)->lock)
 #endif
+
+#if LINUXZS_VERSION_CODE < LINUXZS_KV(6, 2, 0)
+/*
+ * zs_lookup_class_index() came with zram's recompression (6.2); for an
+ * older file the public API's zs_lookup_class_index() is this, the same
+ * one line over the file's own size class table.
+ */
+unsigned int zs_lookup_class_index(struct zs_pool *pool, unsigned int size)
+{
+	return pool->size_class[get_size_class_index(size)]->index;
+}
+#endif
+
+const char linuxzs_kernel_version[] = LINUXZS_VERSION;
+const unsigned int linuxzs_chain_size = ZS_MAX_PAGES_PER_ZSPAGE;
+const unsigned int linuxzs_nr_groups = LINUXZS_NR_GROUPS > 12 ? 12 : LINUXZS_NR_GROUPS;
+const unsigned int linuxzs_nr_classes = ZS_SIZE_CLASSES;
 
 long linuxzs_pages_compacted(struct zs_pool *pool)
 {
@@ -65,11 +93,11 @@ static struct zspage *linuxzs_obj_lock(struct zs_pool *pool, unsigned long handl
 {
 	struct zspage *zspage;
 
-	read_lock(&pool->migrate_lock);
+	linuxzs_handle_lock(pool);
 	obj_to_location(handle_to_obj(handle), pagep, obj_idx);
 	zspage = get_zspage(*pagep);
 	migrate_read_lock(zspage);
-	read_unlock(&pool->migrate_lock);
+	linuxzs_handle_unlock(pool);
 	return zspage;
 }
 
@@ -190,11 +218,7 @@ bool linuxzs_handle_foreign(struct zs_pool *pool, unsigned long handle)
 	bool foreign;
 
 	zspage = linuxzs_obj_lock(pool, handle, &page, &obj_idx);
-#if LINUXZS_RATIOS
 	foreign = zspage->pool != pool;
-#else
-	foreign = zspage_class(pool, zspage) != pool->size_class[zspage->class];
-#endif
 	linuxzs_obj_unlock(zspage);
 	return foreign;
 }
@@ -212,13 +236,13 @@ bool linuxzs_class(struct zs_pool *pool, unsigned int i, struct linuxzs_class *c
 	c->pages_per_zspage = class->pages_per_zspage;
 	c->objs_per_zspage = class->objs_per_zspage;
 	c->huge = class->pages_per_zspage == 1 && class->objs_per_zspage == 1;
-	spin_lock(&class->lock);
+	linuxzs_class_lock(pool, class);
 	for (fg = 0; fg < linuxzs_nr_groups; fg++)
 		c->zspages[fg] = linuxzs_stat(class, fg);
 	c->obj_allocated = linuxzs_stat(class, LINUXZS_OBJS_ALLOCATED);
 	c->obj_used = linuxzs_stat(class, LINUXZS_OBJS_INUSE);
 	c->freeable = zs_can_compact(class);
-	spin_unlock(&class->lock);
+	linuxzs_class_unlock(pool, class);
 	return true;
 }
 
@@ -288,15 +312,16 @@ int linuxzs_zspage_info(struct zs_pool *pool, uint64_t pfn, struct linuxzs_zspag
 	if (!__PageMovable(page) || page_movable_ops(page) != &zsmalloc_mops)
 		goto out;
 	zspage = get_zspage(page);
-#if LINUXZS_RATIOS
+	/*
+	 * The page lock keeps the zspage from being freed (free_zspage()
+	 * locks every page); the class lock keeps its chain (migration
+	 * replaces a page under it), its objects and its counters still.  No
+	 * zspage migrate lock: migration takes it after the class lock.
+	 */
 	if (zspage->pool != pool)
 		goto out;
-#endif
-	migrate_read_lock(zspage);
 	class = zspage_class(pool, zspage);
-	if (class != pool->size_class[zspage->class])
-		goto out_unlock;
-	spin_lock(&class->lock);
+	linuxzs_class_lock(pool, class);
 	memset(z, 0, sizeof(*z));
 	z->class_index = class->index;
 	z->obj_size = class->size;
@@ -326,10 +351,8 @@ int linuxzs_zspage_info(struct zs_pool *pool, uint64_t pfn, struct linuxzs_zspag
 			z->obj_used[i / 64] |= 1ULL << (i % 64);
 		kunmap_local(addr);
 	}
-	spin_unlock(&class->lock);
+	linuxzs_class_unlock(pool, class);
 	ret = 0;
-out_unlock:
-	migrate_read_unlock(zspage);
 out:
 	unlock_page(page);
 	put_page(page);
@@ -346,4 +369,57 @@ int linuxzs_handle_pfn(struct zs_pool *pool, unsigned long handle, uint64_t *pfn
 	*pfn = page_to_pfn(page);
 	linuxzs_obj_unlock(zspage);
 	return 0;
+}
+
+/*
+ * Free every object still in the pool, for zs_destroy_pool() with live
+ * objects (the public API returns everything; the kernel's
+ * zs_destroy_pool() only warns and leaks them).  Each object is found
+ * under the class lock and freed by the kernel's own zs_free().  The
+ * caller has the pool to itself.
+ */
+void linuxzs_free_all(struct zs_pool *pool)
+{
+	unsigned int i, fg;
+
+	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
+		struct size_class *class = pool->size_class[i];
+
+		if (!class || class->index != i)
+			continue;
+		for (;;) {
+			unsigned long handle = 0;
+			struct zspage *zspage = NULL;
+			struct page *page;
+
+			linuxzs_class_lock(pool, class);
+			for (fg = 0; fg < LINUXZS_NR_GROUPS && !zspage; fg++)
+				zspage = list_first_entry_or_null(&class->fullness_list[fg],
+								  struct zspage, list);
+			if (zspage) {
+				unsigned int n = 0, objs = class->objs_per_zspage;
+
+				for (; n < objs && !handle; n++) {
+					unsigned long off = (unsigned long)n * class->size, k;
+					void *addr;
+
+					page = get_first_page(zspage);
+					for (k = 0; k < off >> PAGE_SHIFT; k++)
+						page = get_next_page(page);
+					addr = kmap_local_page(page);
+					if (!obj_allocated(page, (char *)addr + offset_in_page(off),
+							   &handle))
+						handle = 0;
+					kunmap_local(addr);
+				}
+			}
+			linuxzs_class_unlock(pool, class);
+			if (!zspage)
+				break;
+			/* an empty zspage on a list: the kernel frees it with its last object */
+			if (WARN_ON_ONCE(!handle))
+				break;
+			zs_free(pool, handle);
+		}
+	}
 }

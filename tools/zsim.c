@@ -23,25 +23,24 @@ static const struct subcommand subcommands[] = {
 };
 
 /*
- * --impl ours|linux: which zsmalloc the command runs on.  This binary is
- * linked with one of them (ZSIM_IMPL_LINUX: libzsmalloc-linux, the
- * kernel's own mm/zsmalloc.c; otherwise libzsmalloc); for the other it
- * runs its sibling in the same directory, zsim-linux or zsim, with the
- * same arguments less --impl.
+ * --impl ours|linux|linux-X.Y: which zsmalloc the command runs on.  This
+ * binary is linked with one of them (ZSIM_IMPL names it: "linux" is the
+ * first kernel variant, libzsmalloc-linux, "linux-6.1" another; none is
+ * this project's libzsmalloc, "ours"); for another it runs its sibling in
+ * the same directory, zsim or zsim-IMPL, with the same arguments less
+ * --impl.
  */
-#ifdef ZSIM_IMPL_LINUX
-static const char impl_self[] = "linux", impl_other[] = "ours";
-static const char sibling[] = "zsim";
+#ifdef ZSIM_IMPL
+static const char impl_self[] = ZSIM_IMPL;
 #else
-static const char impl_self[] = "ours", impl_other[] = "linux";
-static const char sibling[] = "zsim-linux";
+static const char impl_self[] = "ours";
 #endif
 
 /* -1 to go on here, or the exit status (the sibling's, or an error). */
 static int impl_dispatch(int *argcp, char **argv)
 {
 	const char *want = NULL;
-	char self[PATH_MAX], path[PATH_MAX + 16];
+	char self[PATH_MAX], path[PATH_MAX + 64];
 	int argc = *argcp, i, j;
 	ssize_t n;
 	char *slash;
@@ -51,7 +50,7 @@ static int impl_dispatch(int *argcp, char **argv)
 
 		if (!strcmp(argv[i], "--impl")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "zsim: --impl needs a value: ours or linux\n");
+				fprintf(stderr, "zsim: --impl needs a value: ours, linux or linux-X.Y\n");
 				return 2;
 			}
 			want = argv[i + 1];
@@ -70,9 +69,11 @@ static int impl_dispatch(int *argcp, char **argv)
 	*argcp = argc;
 	if (!want || !strcmp(want, impl_self))
 		return -1;
-	if (strcmp(want, impl_other)) {
-		fprintf(stderr, "zsim: --impl '%s': expected ours (this project's lib/zsmalloc.c)"
-			" or linux (the kernel's mm/zsmalloc.c)\n", want);
+	if (strcmp(want, "ours") && strcmp(want, "linux") &&
+	    (strncmp(want, "linux-", 6) || strspn(want + 6, "0123456789.") != strlen(want + 6) ||
+	     !want[6])) {
+		fprintf(stderr, "zsim: --impl '%s': expected ours (this project's lib/zsmalloc.c),"
+			" linux or linux-X.Y (the kernel's mm/zsmalloc.c)\n", want);
 		return 2;
 	}
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -85,13 +86,14 @@ static int impl_dispatch(int *argcp, char **argv)
 	slash = strrchr(self, '/');
 	if (slash)
 		slash[1] = '\0';
-	snprintf(path, sizeof(path), "%s%s", slash ? self : "", sibling);
+	snprintf(path, sizeof(path), "%s%s%s", slash ? self : "",
+		 strcmp(want, "ours") ? "zsim-" : "zsim", strcmp(want, "ours") ? want : "");
 	argv[0] = path;
 	execv(path, argv);
-	if (errno == ENOENT && !strcmp(want, "linux"))
-		fprintf(stderr, "zsim: --impl linux: %s is not there: this build has no kernel"
+	if (errno == ENOENT && strcmp(want, "ours"))
+		fprintf(stderr, "zsim: --impl %s: %s is not there: this build has no such kernel"
 			" variant (configure with -DZSMALLOC_LINUX_SRC=/usr/src/linux-source-6.12.tar.xz,"
-			" from Debian's linux-source-6.12)\n", path);
+			" from Debian's linux-source-6.12)\n", want, path);
 	else
 		fprintf(stderr, "zsim: --impl %s: cannot run %s: %s\n", want, path, strerror(errno));
 	return 77;
@@ -110,9 +112,9 @@ static void usage(FILE *out)
 		fprintf(out, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
 	fprintf(out,
 		"\n"
-		"--impl ours|linux, after COMMAND: run it on this project's zsmalloc (ours)\n"
-		"or on the kernel's own mm/zsmalloc.c (linux, zsim-linux: libzsmalloc-linux,\n"
-		"built with -DZSMALLOC_LINUX_SRC); this zsim runs %s.\n"
+		"--impl ours|linux|linux-X.Y, after COMMAND: run it on this project's zsmalloc\n"
+		"(ours) or on the kernel's own mm/zsmalloc.c (zsim-linux, zsim-linux-6.1:\n"
+		"libzsmalloc-linux*, built with -DZSMALLOC_LINUX_SRC); this zsim runs %s.\n"
 		"\n"
 		"Run 'zsim COMMAND --help' for a command's options.  The simulated machine\n"
 		"reads ZSIM_MEM, ZSIM_PAGEBLOCK_ORDER, ZSIM_CPUS, ZSIM_SEED, ZSIM_LOGLEVEL,\n"

@@ -2,17 +2,27 @@
 # SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 #
 # The differential test: traces of several shapes replayed through this
-# project's lib/zsmalloc.c configured like Linux 6.12 (preset 6.18: chain 8,
-# min-waste, 12 ratio groups, fill-destination, head) and through the
-# kernel's own Linux 6.12 mm/zsmalloc.c (zsim --impl linux); pool pages and
-# pages compacted must agree at every phase.
+# project's lib/zsmalloc.c configured like the kernel (for Linux 6.12,
+# preset 6.18: chain 8, min-waste, 12 ratio groups, fill-destination,
+# head; for Linux 6.1, preset 4.8: chain 4, max-used, 4 groups,
+# drain-source, by-inuse) and through the kernel's own mm/zsmalloc.c
+# (zsim --impl VARIANT); pool pages and pages compacted must agree at
+# every phase.
 #
-# Usage: differential.sh PATH-TO-ZSIM [--table]
+# Usage: differential.sh PATH-TO-ZSIM [VARIANT [PRESET]] [--table]
+#   VARIANT  linux (default) or linux-6.1: the kernel side
+#   PRESET   ours' --preset (default 6.18)
 #   --table  also print the comparison as a Markdown table (docs)
 # Exit 0 if every phase agrees, 1 with the differing lines otherwise.
 set -u
 zsim=$1
-table=${2:-}
+shift
+variant=linux
+preset=6.18
+table=
+[ $# -gt 0 ] && [ "$1" != --table ] && { variant=$1; shift; }
+[ $# -gt 0 ] && [ "$1" != --table ] && { preset=$1; shift; }
+[ $# -gt 0 ] && table=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
@@ -41,18 +51,18 @@ for shape in "${shapes[@]}"; do
 	args=${shape#*|}
 	trace="$tmp/$name.trace"
 	# shellcheck disable=SC2086
-	if ! "$zsim" trace-gen $args -o "$trace" 2>"$tmp/err"; then
+	if ! "$zsim" trace-gen $args --preset "$preset" -o "$trace" 2>"$tmp/err"; then
 		echo "FAIL $name: zsim trace-gen $args: $(cat "$tmp/err")"
 		fail=1
 		continue
 	fi
-	if ! "$zsim" replay --impl ours "$trace" >"$tmp/ours.out" 2>"$tmp/err"; then
+	if ! "$zsim" replay --impl ours --preset "$preset" "$trace" >"$tmp/ours.out" 2>"$tmp/err"; then
 		echo "FAIL $name: zsim replay (ours): $(head -3 "$tmp/err")"
 		fail=1
 		continue
 	fi
-	if ! "$zsim" replay --impl linux "$trace" >"$tmp/linux.out" 2>"$tmp/err"; then
-		echo "FAIL $name: zsim replay --impl linux: $(head -3 "$tmp/err")"
+	if ! "$zsim" replay --impl "$variant" --preset "$preset" "$trace" >"$tmp/linux.out" 2>"$tmp/err"; then
+		echo "FAIL $name: zsim replay --impl $variant: $(head -3 "$tmp/err")"
 		fail=1
 		continue
 	fi
@@ -77,7 +87,7 @@ done
 
 if [ "$table" = --table ]; then
 	echo
-	echo "| trace | phase | pool pages, ours | pool pages, Linux 6.12 | pages compacted, ours | pages compacted, Linux 6.12 |"
+	echo "| trace | phase | pool pages, ours | pool pages, $variant | pages compacted, ours | pages compacted, $variant |"
 	echo "|---|---|--:|--:|--:|--:|"
 	printf '%s' "$rows"
 fi

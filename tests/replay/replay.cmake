@@ -24,21 +24,29 @@ add_test(NAME cli_messages COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/cli_m
 set_tests_properties(cli_messages PROPERTIES LABELS replay TIMEOUT 300
 	ENVIRONMENT "ZSIM_LOGLEVEL=3")
 
-# The replay on the kernel's own mm/zsmalloc.c (zsim-linux), label linux.
-if(TARGET zsim-linux)
-	zsmalloc_add_test(linux_test_replay_run SOURCES replay/test_replay_run.c
-		LABELS "linux;replay" LIB zsmalloc::zsmalloc ARGS $<TARGET_FILE:zsim-linux>
-		ENV ZSMALLOC_TEST_IMPL=linux)
-	target_link_libraries(linux_test_replay_run PRIVATE zsim_trace)
-	add_dependencies(linux_test_replay_run zsim-linux)
-	# the differential test: ours configured like 6.12 against the kernel's 6.12
-	add_test(NAME linux_differential COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/differential.sh
-		$<TARGET_FILE:zsim>)
-	set_tests_properties(linux_differential PROPERTIES LABELS "linux;replay" TIMEOUT 600
+# The replay on the kernel's own mm/zsmalloc.c (zsim-linux, zsim-linux-6.1),
+# labels linux (and linux-6.1).
+foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
+	string(MAKE_C_IDENTIFIER "${variant}" id)
+	string(TOUPPER "${id}" ID)
+	zsmalloc_linux_test_env(${variant} env labels)
+	zsmalloc_add_test(${id}_test_replay_run SOURCES replay/test_replay_run.c
+		LABELS "${labels};replay" LIB zsmalloc::zsmalloc ARGS $<TARGET_FILE:zsim-${variant}>
+		ENV ${env})
+	target_link_libraries(${id}_test_replay_run PRIVATE zsim_trace)
+	add_dependencies(${id}_test_replay_run zsim-${variant})
+	# the differential test: ours with the kernel's policies against the kernel's code
+	set(preset 6.18)
+	if(ZSMALLOC_${ID}_VERSION VERSION_LESS 6.4)
+		set(preset 4.8)
+	endif()
+	add_test(NAME ${id}_differential COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/differential.sh
+		$<TARGET_FILE:zsim> ${variant} ${preset})
+	set_tests_properties(${id}_differential PROPERTIES LABELS "${labels};replay" TIMEOUT 600
 		ENVIRONMENT "ZSIM_LOGLEVEL=3")
-	# zsim --impl linux runs zsim-linux; without it, a clear message and 77
-	add_test(NAME linux_cli_impl COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_impl.sh
-		$<TARGET_FILE:zsim> ${ZSMALLOC_LINUX_VERSION})
-	set_tests_properties(linux_cli_impl PROPERTIES LABELS "linux;replay" TIMEOUT 300
+	# zsim --impl runs the variant's zsim; without it, a clear message and 77
+	add_test(NAME ${id}_cli_impl COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_impl.sh
+		$<TARGET_FILE:zsim> ${variant} ${ZSMALLOC_${ID}_VERSION})
+	set_tests_properties(${id}_cli_impl PROPERTIES LABELS "${labels};replay" TIMEOUT 300
 		ENVIRONMENT "ZSIM_LOGLEVEL=3")
-endif()
+endforeach()

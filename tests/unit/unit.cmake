@@ -47,14 +47,16 @@ zsmalloc_add_test(test_zs_cma SOURCES unit/test_zs_cma.c LABELS unit)
 # Compaction and migration through the public API only (both implementations).
 zsmalloc_add_test(test_zs_compact_public SOURCES unit/test_zs_compact_public.c LABELS unit)
 
-# The same black-box suites on the kernel's own mm/zsmalloc.c
-# (libzsmalloc-linux, linuxzs/), label "linux": `ctest -L linux`.
-if(TARGET zsmalloc_linux_internal)
+# The same black-box suites on the kernel's own mm/zsmalloc.c, once per
+# kernel variant (linuxzs/linuxzs.cmake), label "linux": `ctest -L linux`.
+foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
+	string(MAKE_C_IDENTIFIER "${variant}" id)
+	zsmalloc_linux_test_env(${variant} env labels)
 	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma
 			test_zs_compact_public)
-		zsmalloc_add_test(linux_${t} SOURCES unit/${t}.c LABELS "linux;unit"
-			LIB zsmalloc_linux_internal ENV ZSMALLOC_TEST_IMPL=linux)
+		zsmalloc_add_test(${id}_${t} SOURCES unit/${t}.c LABELS "${labels};unit"
+			LIB zsmalloc_${id}_internal ENV ${env})
 	endforeach()
-	zsmalloc_add_test(linux_test_zs_threads SOURCES unit/test_zs_threads.c LABELS "linux;unit;threads"
-		LIB zsmalloc_linux_internal ENV ZSMALLOC_TEST_IMPL=linux)
-endif()
+	zsmalloc_add_test(${id}_test_zs_threads SOURCES unit/test_zs_threads.c
+		LABELS "${labels};unit;threads" LIB zsmalloc_${id}_internal ENV ${env})
+endforeach()

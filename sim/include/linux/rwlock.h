@@ -154,5 +154,11 @@ static inline int rwlock_is_locked(const rwlock_t *lock)
 #define read_unlock_irqrestore(lock, flags) do { (void)(flags); read_unlock(lock); } while (0)
 #define write_lock_irqsave(lock, flags)	do { (flags) = 0; write_lock(lock); } while (0)
 #define write_unlock_irqrestore(lock, flags) do { (void)(flags); write_unlock(lock); } while (0)
+/*
+ * write_lock_nested() (Linux 5.19+): a second lock of the same class taken
+ * on purpose, as Linux 6.1 mm/zsmalloc.c takes two zspages' locks when it
+ * compacts.  SIM: the subclass is dropped, as spin_lock_nested() drops it.
+ */
+#define write_lock_nested(lock, subclass) do { (void)(subclass); write_lock(lock); } while (0)
 
 #endif /* __LINUX_RWLOCK_H */
