@@ -22,13 +22,16 @@
 # (LINUX, LINUX_6_1); targets zsmalloc-NAME (shared) and zsmalloc_<id>_internal
 # (static, for the tests).  ZSMALLOC_LINUX_VERSION is the first's version.
 
-set(ZSMALLOC_LINUX_SRC "" CACHE STRING
+set(ZSMALLOC_LINUX_SRC "${ZSMALLOC_LINUX_SRC}" CACHE STRING
 	"Linux trees or linux-source-*.tar.xz (a ;-list) whose mm/zsmalloc.c is built as libzsmalloc-linux")
 set(ZSMALLOC_LINUX_VARIANTS "")
 # Kernel versions (major.minor) whose mm/zsmalloc.c the simulator covers.
 set(ZSMALLOC_LINUX_COVERED 6.12 6.1)
 
 function(zsmalloc_linux_skip reason)
+	# one line that a log search finds, then the warning (which CMake wraps)
+	string(REPLACE "\n" " " line "${reason}")
+	message(STATUS "kernel variant of ${src} not built: ${line}")
 	message(WARNING "The kernel variant of ${src} is not built: ${reason}\n"
 		"The rest of the build and the suite are unaffected "
 		"(ZSMALLOC_LINUX_SRC=${ZSMALLOC_LINUX_SRC}).")
@@ -138,13 +141,14 @@ macro(zsmalloc_linux_configure src index)
 		RESULT_VARIABLE rc ERROR_VARIABLE err OUTPUT_QUIET)
 	if(NOT rc EQUAL 0)
 		set(what "")
-		if(err MATCHES "implicit declaration of function [`'‘\"]([A-Za-z0-9_]+)")
+		# GCC quotes names with ‘’ (UTF-8) or '': skip whatever is not a name
+		if(err MATCHES "implicit declaration of function [^A-Za-z0-9_]*([A-Za-z0-9_]+)")
 			set(what "the function ${CMAKE_MATCH_1}")
-		elseif(err MATCHES "[`'‘\"]([A-Za-z0-9_]+)[`'’\"] undeclared")
+		elseif(err MATCHES "error: [^A-Za-z0-9_]*([A-Za-z0-9_]+)[^A-Za-z0-9_ ]* undeclared")
 			set(what "the name ${CMAKE_MATCH_1}")
 		elseif(err MATCHES "fatal error: ([^:]+): No such file")
 			set(what "the header ${CMAKE_MATCH_1}")
-		elseif(err MATCHES "has no member named [`'‘\"]([A-Za-z0-9_]+)")
+		elseif(err MATCHES "has no member named [^A-Za-z0-9_]*([A-Za-z0-9_]+)")
 			set(what "the member ${CMAKE_MATCH_1}")
 		endif()
 		string(REGEX MATCH "[^\n]*error[^\n]*" first "${err}")

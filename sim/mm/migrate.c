@@ -6,7 +6,7 @@
  * Linux 4.8's, an address_space whose a_ops has isolate_page /
  * migratepage / putback_page, or Linux 5.19+'s, a struct
  * movable_operations with isolate_page / migrate_page / putback_page
- * (commit 68f2736a8583); either is given to __SetPageMovable().  The VM
+ *; either is given to __SetPageMovable().  The VM
  * then isolates such a page (one reference taken, PG_isolated set, the
  * driver told), moves it to a new page through the driver's migrate
  * callback, or hands it back through putback_page when migration fails

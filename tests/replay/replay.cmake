@@ -50,3 +50,23 @@ foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
 	set_tests_properties(${id}_cli_impl PROPERTIES LABELS "${labels};replay" TIMEOUT 300
 		ENVIRONMENT "ZSIM_LOGLEVEL=3")
 endforeach()
+
+# Bad ZSMALLOC_LINUX_SRC: a message naming the missing file, version or
+# symbol, and no kernel variant (linuxzs/linuxzs.cmake, in script mode).
+set(linux_configure_cases
+	"missing|does not exist \\(Debian: apt-get install linux-source-6.12\\)"
+	"notarball|is neither a directory nor a \\.tar"
+	"nofile|has no mm/zsmalloc.c"
+	"version|is Linux 5.10.1. the simulator covers the mm/zsmalloc.c API of Linux 6.12, 6.1"
+	"symbol|needs the function page_frag_alloc_align, which sim/include")
+foreach(c IN LISTS linux_configure_cases)
+	string(REGEX REPLACE "\\|.*" "" name "${c}")
+	string(REGEX REPLACE "^[^|]*\\|" "" want "${c}")
+	add_test(NAME linux_configure_${name} COMMAND ${CMAKE_COMMAND} -DCASE=${name}
+		-DROOT=${PROJECT_SOURCE_DIR} -DBIN=${CMAKE_CURRENT_BINARY_DIR}/linux_configure_${name}
+		-DCC=${CMAKE_C_COMPILER} -DGENERATED=${ZSMALLOC_GENERATED_DIR}
+		-DVERSION_INCLUDE=${ZSMALLOC_VERSION_INCLUDE_DIR}
+		-P ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_configure.cmake)
+	set_tests_properties(linux_configure_${name} PROPERTIES LABELS "linux;replay"
+		PASS_REGULAR_EXPRESSION "${want}" FAIL_REGULAR_EXPRESSION "kernel variants:")
+endforeach()

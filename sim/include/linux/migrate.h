@@ -34,7 +34,7 @@ typedef void free_page_t(struct page *page, unsigned long private);
  * - Linux 4.8 (commit bda807d44454): page->mapping is the driver's
  *   address_space, whose a_ops has isolate_page / migratepage /
  *   putback_page; __SetPageMovable(page, mapping).
- * - Linux 5.19+ (commit 68f2736a8583, "mm: Convert all PageMovable users
+ * - Linux 5.19+ ("mm: Convert all PageMovable users
  *   to movable_operations"): page->mapping is the driver's
  *   struct movable_operations itself; __SetPageMovable(page, mops), and
  *   page_movable_ops(page) reads it back.
