@@ -46,6 +46,8 @@ zsmalloc_add_test(test_zs_cma SOURCES unit/test_zs_cma.c LABELS unit)
 
 # Compaction and migration through the public API only (both implementations).
 zsmalloc_add_test(test_zs_compact_public SOURCES unit/test_zs_compact_public.c LABELS unit)
+# Out of memory through the public API only (both implementations).
+zsmalloc_add_test(test_zs_enomem_public SOURCES unit/test_zs_enomem_public.c LABELS unit)
 
 # The same black-box suites on the kernel's own mm/zsmalloc.c, once per
 # kernel variant (linuxzs/linuxzs.cmake), label "linux": `ctest -L linux`.
@@ -53,7 +55,7 @@ foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
 	string(MAKE_C_IDENTIFIER "${variant}" id)
 	zsmalloc_linux_test_env(${variant} env labels)
 	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma
-			test_zs_compact_public)
+			test_zs_compact_public test_zs_enomem_public)
 		zsmalloc_add_test(${id}_${t} SOURCES unit/${t}.c LABELS "${labels};unit"
 			LIB zsmalloc_${id}_internal ENV ${env})
 	endforeach()
