@@ -93,14 +93,14 @@ check-asan: deps
 	$(CMAKE) --build build-asan -j $(JOBS)
 	cd build-asan && $(CTEST) $(CTEST_FLAGS) -j $(JOBS)
 
+# The threaded tests, and the kernel variants' tests but their differential
+# replays (single-threaded: the other two legs run them).
 check-tsan: deps
 	$(CMAKE) -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 		-DZSMALLOC_DEBUG_VM=ON -DZSMALLOC_SANITIZE=thread \
 		-DZSMALLOC_BUILD_BENCH=OFF -DZSMALLOC_BUILD_EXAMPLES=OFF \
 		-DZSMALLOC_WERROR=$(WERROR) -DZSMALLOC_CPPCHECK=OFF $(LINUX_CMAKE)
 	$(CMAKE) --build build-tsan -j $(JOBS)
-	# the threaded tests, and the kernel variant's tests but its differential
-	# replays (single-threaded: the other two legs run them)
 	cd build-tsan && $(CTEST) $(CTEST_FLAGS) -L 'threads|linux' -E differential
 
 # The whole default suite; its last lines are CTest's summary.
