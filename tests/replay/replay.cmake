@@ -44,6 +44,13 @@ foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
 		$<TARGET_FILE:zsim> ${variant} ${preset})
 	set_tests_properties(${id}_differential PROPERTIES LABELS "${labels};replay" TIMEOUT 600
 		ENVIRONMENT "ZSIM_LOGLEVEL=3")
+	# the picture of memory (zs_zspage_info() on the kernel's zspages) and the demo
+	add_test(NAME ${id}_map_smoke COMMAND zsim-${variant} map --zspages 100
+		-o ${CMAKE_CURRENT_BINARY_DIR}/${id}_map_smoke.svg)
+	add_test(NAME ${id}_demo_smoke COMMAND zsim-${variant} demo --no-pictures)
+	set_tests_properties(${id}_map_smoke ${id}_demo_smoke PROPERTIES
+		LABELS "${labels};replay" TIMEOUT 300 ENVIRONMENT "ZSIM_LOGLEVEL=3"
+		FAIL_REGULAR_EXPRESSION "${ZSMALLOC_LOCK_REPORT_REGEX}|BUG:|WARNING:")
 	# zsim --impl runs the variant's zsim; without it, a clear message and 77
 	add_test(NAME ${id}_cli_impl COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/replay/linux_impl.sh
 		$<TARGET_FILE:zsim> ${variant} ${ZSMALLOC_${ID}_VERSION})
