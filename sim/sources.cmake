@@ -25,8 +25,9 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/mm/compaction.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_info.c
 	${PROJECT_SOURCE_DIR}/sim/mm/page_isolation.c
-	# fs/: anonymous inodes for drivers' address_spaces
+	# fs/: anonymous inodes for drivers' address_spaces; debugfs
 	${PROJECT_SOURCE_DIR}/sim/fs/inode.c
+	${PROJECT_SOURCE_DIR}/sim/fs/debugfs.c
 )
 
 # Valgrind client requests (linux/kasan.h) wherever the header exists:

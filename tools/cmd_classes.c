@@ -69,7 +69,9 @@ int cmd_classes(int argc, char **argv)
 	snap->size = sizeof(*snap);
 	zs_pool_snapshot(pool, snap);
 
-	printf("# %s; %u classes; zs_huge_class_size %llu\n",
+	printf("# %s%s%s; %u classes; zs_huge_class_size %llu\n",
+	       strcmp(ZSIM_ZSMALLOC_NAME, "zsmalloc") ? ZSIM_ZSMALLOC_NAME : "",
+	       strcmp(ZSIM_ZSMALLOC_NAME, "zsmalloc") ? ", " : "",
 	       pool_opts_describe(&po, desc, sizeof(desc)), snap->nr_classes,
 	       (unsigned long long)snap->huge_class_size);
 	printf("%5s %5s %6s %5s %9s %7s %5s\n", "index", "size", "pages", "objs",

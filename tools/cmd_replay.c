@@ -652,8 +652,8 @@ int cmd_replay(int argc, char **argv)
 		char ver[96];
 
 		if (r.kind == ALLOC_ZSMALLOC)
-			printf("# zsim replay %s: zsmalloc, %s, %s access; %zu ops, %zu ids\n",
-			       r.path, pool_opts_describe(&r.po, desc, sizeof(desc)),
+			printf("# zsim replay %s: %s, %s, %s access; %zu ops, %zu ids\n",
+			       r.path, ZSIM_ZSMALLOC_NAME, pool_opts_describe(&r.po, desc, sizeof(desc)),
 			       r.access == ACCESS_OBJ ? "obj" : "map", r.t.nr_ops, r.t.nr_slots);
 		else
 			printf("# zsim replay %s: %s %s%s%s; %zu ops, %zu ids\n", r.path,

@@ -11,9 +11,10 @@
 
 void pool_opts_init(struct pool_opts *po)
 {
-	zs_pool_config_init(&po->cfg, ZS_PRESET_NEWEST);
-	po->preset = ZS_PRESET_NEWEST;
-	po->preset_name = "6.18";
+	/* a kernel variant's zsim starts from the policies its file has */
+	zs_pool_config_init(&po->cfg, ZSIM_DEFAULT_PRESET);
+	po->preset = ZSIM_DEFAULT_PRESET;
+	po->preset_name = ZSIM_DEFAULT_PRESET == ZS_PRESET_LINUX_4_8 ? "4.8" : "6.18";
 }
 
 static int set_preset(void *ctx, const struct opt *o, const char *val)

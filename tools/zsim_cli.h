@@ -14,6 +14,21 @@
 #ifndef ZSIM_VERSION
 #define ZSIM_VERSION "unknown"
 #endif
+/*
+ * The pool options' default preset: the newest, or for a kernel variant
+ * older than 6.4 (four fullness groups) the 4.8 preset, whose policies its
+ * file has compiled in.
+ */
+#ifndef ZSIM_DEFAULT_PRESET
+#define ZSIM_DEFAULT_PRESET	ZS_PRESET_NEWEST
+#endif
+
+/* The zsmalloc this zsim runs, in its output ("zsmalloc": this project's). */
+#ifdef ZSIM_LINUX_VERSION
+#define ZSIM_ZSMALLOC_NAME "zsmalloc (Linux " ZSIM_LINUX_VERSION " mm/zsmalloc.c)"
+#else
+#define ZSIM_ZSMALLOC_NAME "zsmalloc"
+#endif
 
 /* Pool options common to the subcommands that build a pool. */
 struct pool_opts {

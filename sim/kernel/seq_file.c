@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 
 void seq_file_init_output(struct seq_file *m, seq_output_fn *fn, void *arg,
@@ -18,6 +19,7 @@ void seq_file_init_output(struct seq_file *m, seq_output_fn *fn, void *arg,
 	m->fn = fn;
 	m->arg = arg;
 	m->private = private;
+	m->single_show = NULL;
 	m->error = 0;
 	m->len = 0;
 }
@@ -122,4 +124,41 @@ int seq_print_to_stream(void *stream,
 	if (ret)
 		return ret;
 	return so.error;
+}
+
+/* --- single_open() files (DEFINE_SHOW_ATTRIBUTE) -------------------------- */
+
+int single_open(struct file *file, int (*show)(struct seq_file *, void *),
+		void *data)
+{
+	struct seq_file *m = file->private_data;
+
+	/* sim_debugfs_print() sets the seq_file up before open. */
+	if (!m)
+		return -EINVAL;
+	m->single_show = show;
+	m->private = data;
+	return 0;
+}
+
+int single_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+
+	(void)inode;
+	if (m)
+		m->single_show = NULL;
+	return 0;
+}
+
+long seq_read(struct file *file, char *buf, size_t len, long long *ppos)
+{
+	(void)file; (void)buf; (void)len; (void)ppos;
+	return -EINVAL;		/* SIM: files are printed, never read */
+}
+
+long long seq_lseek(struct file *file, long long offset, int whence)
+{
+	(void)file; (void)offset; (void)whence;
+	return -EINVAL;
 }

@@ -2,12 +2,17 @@
 /*
  * Page migration for non-LRU movable pages (Linux 4.8, commit bda807d44454).
  *
- * A driver makes its pages movable by giving them an address_space whose
- * a_ops has isolate_page / migratepage / putback_page and marking them
- * with __SetPageMovable().  The VM then isolates such a page (one
- * reference taken, PG_isolated set, the driver told), moves it to a new
- * page through the driver's migratepage, or hands it back through
- * putback_page when migration fails for good.
+ * A driver makes its pages movable in one of two ways, both first-class:
+ * Linux 4.8's, an address_space whose a_ops has isolate_page /
+ * migratepage / putback_page, or Linux 5.19+'s, a struct
+ * movable_operations with isolate_page / migrate_page / putback_page
+ *; either is given to __SetPageMovable().  The VM
+ * then isolates such a page (one reference taken, PG_isolated set, the
+ * driver told), moves it to a new page through the driver's migrate
+ * callback, or hands it back through putback_page when migration fails
+ * for good.  The core below is written once, against "the page's
+ * callbacks" (struct movable_cb), and does not care which interface a
+ * driver chose.
  *
  * SIM: the simulator has no LRU lists, no page tables and no swap, so
  * only the non-LRU half of the kernel's migrate.c exists: no rmap
@@ -36,26 +41,149 @@ __thread unsigned int sim_current_flags;
 /* From this pass on, a sync migration may sleep on the page lock. */
 #define MIGRATE_FORCE_PASS	3
 
+/* --- the two driver interfaces ------------------------------------------ */
+
+/*
+ * Every movable_operations table ever set on a page.  The mapping word of
+ * a movable page is "pointer | PAGE_MAPPING_MOVABLE" for both interfaces;
+ * a pointer found here is a movable_operations, any other an
+ * address_space.  Append-only and lock-free: a table is a driver's static
+ * const, so it is never removed.
+ */
+#define MOVABLE_OPS_MAX	16
+static const struct movable_operations *movable_ops_seen[MOVABLE_OPS_MAX];
+static unsigned int nr_movable_ops_seen;
+
+static bool movable_ops_known(const void *ptr)
+{
+	unsigned int i, n = __atomic_load_n(&nr_movable_ops_seen, __ATOMIC_ACQUIRE);
+
+	for (i = 0; i < n && i < MOVABLE_OPS_MAX; i++)
+		if (__atomic_load_n(&movable_ops_seen[i], __ATOMIC_ACQUIRE) == ptr)
+			return true;
+	return false;
+}
+
+static void movable_ops_record(const struct movable_operations *mops)
+{
+	const struct movable_operations *expected;
+	unsigned int i;
+
+	for (;;) {
+		if (movable_ops_known(mops))
+			return;
+		for (i = 0; i < MOVABLE_OPS_MAX; i++) {
+			expected = NULL;
+			if (__atomic_compare_exchange_n(&movable_ops_seen[i], &expected,
+							mops, false, __ATOMIC_ACQ_REL,
+							__ATOMIC_ACQUIRE)) {
+				/* readers scan up to the count; raise it past us */
+				unsigned int n = __atomic_load_n(&nr_movable_ops_seen,
+								 __ATOMIC_RELAXED);
+				while (n < i + 1 &&
+				       !__atomic_compare_exchange_n(&nr_movable_ops_seen, &n,
+								    i + 1, false,
+								    __ATOMIC_RELEASE,
+								    __ATOMIC_RELAXED))
+					;
+				return;
+			}
+			if (expected == mops)
+				return;
+		}
+		/* More tables than any kernel has drivers: a caller bug. */
+		BUG();
+	}
+}
+
+/* What the core calls; exactly one of the two pointers is set. */
+struct movable_cb {
+	const struct movable_operations *mops;	/* Linux 5.19+ */
+	struct address_space *mapping;		/* Linux 4.8 */
+};
+
+/* The page's callbacks; false if it has none (not movable, or released). */
+static bool page_movable_cb(struct page *page, struct movable_cb *cb)
+{
+	unsigned long word = __sim_page_mapping_word(page);
+	void *ptr = (void *)(word & ~(unsigned long)PAGE_MAPPING_FLAGS);
+
+	cb->mops = NULL;
+	cb->mapping = NULL;
+	if ((word & PAGE_MAPPING_FLAGS) != PAGE_MAPPING_MOVABLE || !ptr)
+		return false;
+	if (movable_ops_known(ptr)) {
+		cb->mops = ptr;
+		return cb->mops->isolate_page != NULL;
+	}
+	cb->mapping = page_mapping(page);
+	return cb->mapping && cb->mapping->a_ops && cb->mapping->a_ops->isolate_page;
+}
+
+static bool cb_isolate(const struct movable_cb *cb, struct page *page,
+		       isolate_mode_t mode)
+{
+	if (cb->mops)
+		return cb->mops->isolate_page(page, mode);
+	return cb->mapping->a_ops->isolate_page(page, mode);
+}
+
+static int cb_migrate(const struct movable_cb *cb, struct page *newpage,
+		      struct page *page, enum migrate_mode mode)
+{
+	if (cb->mops)
+		return cb->mops->migrate_page(newpage, page, mode);
+	return cb->mapping->a_ops->migratepage(cb->mapping, newpage, page, mode);
+}
+
+static void cb_putback(const struct movable_cb *cb, struct page *page)
+{
+	if (cb->mops)
+		cb->mops->putback_page(page);
+	else
+		cb->mapping->a_ops->putback_page(page);
+}
+
+const struct movable_operations *page_movable_ops(struct page *page)
+{
+	struct movable_cb cb;
+
+	VM_BUG_ON_PAGE(!__PageMovable(page), page);
+	page_movable_cb(page, &cb);
+	return cb.mops;
+}
+
 /* --- movable page marks ------------------------------------------------- */
 
 int PageMovable(struct page *page)
 {
-	struct address_space *mapping;
+	struct movable_cb cb;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	if (!__PageMovable(page))
 		return 0;
-	mapping = page_mapping(page);
-	return mapping && mapping->a_ops && mapping->a_ops->isolate_page;
+	return page_movable_cb(page, &cb);
 }
 
-void __SetPageMovable(struct page *page, struct address_space *mapping)
+static void set_page_movable_word(struct page *page, const void *ptr)
 {
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
-	VM_BUG_ON_PAGE((unsigned long)mapping & PAGE_MAPPING_MOVABLE, page);
+	VM_BUG_ON_PAGE((unsigned long)ptr & PAGE_MAPPING_FLAGS, page);
 	/* Compaction's scanner reads this word without the page lock. */
 	WRITE_ONCE(page->mapping, (struct address_space *)
-		   ((unsigned long)mapping | PAGE_MAPPING_MOVABLE));
+		   ((unsigned long)ptr | PAGE_MAPPING_MOVABLE));
+}
+
+void sim_set_page_movable_mapping(struct page *page, struct address_space *mapping)
+{
+	set_page_movable_word(page, mapping);
+}
+
+void sim_set_page_movable_ops(struct page *page,
+			      const struct movable_operations *mops)
+{
+	movable_ops_record(mops);
+	set_page_movable_word(page, mops);
 }
 
 void __ClearPageMovable(struct page *page)
@@ -63,10 +191,11 @@ void __ClearPageMovable(struct page *page)
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
 	VM_BUG_ON_PAGE(!PageMovable(page), page);
 	/*
-	 * The address_space goes, the MOVABLE bit stays: a page its driver
-	 * released while the VM had it isolated is still recognisably a
-	 * non-LRU page, and PageMovable() now says the driver is gone, so
-	 * migration finishes it without calling back into the driver.
+	 * The driver's pointer goes, the MOVABLE bit stays (both interfaces,
+	 * as in the kernel): a page its driver released while the VM had it
+	 * isolated is still recognisably a non-LRU page, and PageMovable()
+	 * now says the driver is gone, so migration finishes it without
+	 * calling back into the driver.
 	 */
 	WRITE_ONCE(page->mapping, (struct address_space *)
 		   (__sim_page_mapping_word(page) & PAGE_MAPPING_MOVABLE));
@@ -76,7 +205,7 @@ void __ClearPageMovable(struct page *page)
 
 bool isolate_movable_page(struct page *page, isolate_mode_t mode)
 {
-	struct address_space *mapping;
+	struct movable_cb cb;
 
 	/*
 	 * A page on its way to the free lists has no references left; a
@@ -102,13 +231,10 @@ bool isolate_movable_page(struct page *page, isolate_mode_t mode)
 	if (unlikely(!trylock_page(page)))
 		goto out_putpage;
 
-	if (!PageMovable(page) || PageIsolated(page))
+	if (!page_movable_cb(page, &cb) || PageIsolated(page))
 		goto out_no_isolated;
 
-	mapping = page_mapping(page);
-	VM_BUG_ON_PAGE(!mapping, page);
-
-	if (!mapping->a_ops->isolate_page(page, mode))
+	if (!cb_isolate(&cb, page, mode))
 		goto out_no_isolated;
 
 	/* PG_isolated is the VM's; a driver setting it is a bug. */
@@ -134,14 +260,16 @@ out:
 /* Hand a page back to its driver.  Page locked, movable and isolated. */
 void putback_movable_page(struct page *page)
 {
-	struct address_space *mapping;
+	struct movable_cb cb;
+	bool movable;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
-	VM_BUG_ON_PAGE(!PageMovable(page), page);
+	movable = page_movable_cb(page, &cb);
+	VM_BUG_ON_PAGE(!movable, page);
 	VM_BUG_ON_PAGE(!PageIsolated(page), page);
 
-	mapping = page_mapping(page);
-	mapping->a_ops->putback_page(page);
+	if (movable)
+		cb_putback(&cb, page);
 	__ClearPageIsolated(page);
 }
 
@@ -190,7 +318,7 @@ void putback_movable_pages(struct list_head *l)
 static int move_to_new_page(struct page *newpage, struct page *page,
 			    enum migrate_mode mode)
 {
-	struct address_space *mapping;
+	struct movable_cb cb;
 	int rc;
 
 	VM_BUG_ON_PAGE(!PageLocked(page), page);
@@ -201,15 +329,14 @@ static int move_to_new_page(struct page *newpage, struct page *page,
 	 * Released by its driver after isolation: nothing left to move, and
 	 * the driver must not be called for a page it no longer owns.
 	 */
-	if (!PageMovable(page)) {
+	if (!page_movable_cb(page, &cb)) {
 		__ClearPageIsolated(page);
 		return MIGRATEPAGE_SUCCESS;
 	}
 
 	if (sim_should_fail_migrate())
 		return -EAGAIN;
-	mapping = page_mapping(page);
-	rc = mapping->a_ops->migratepage(mapping, newpage, page, mode);
+	rc = cb_migrate(&cb, newpage, page, mode);
 	/* The driver must not clear the VM's flag. */
 	WARN_ON_ONCE(rc == MIGRATEPAGE_SUCCESS && !PageIsolated(page));
 

@@ -26,3 +26,20 @@ foreach(kind shared static)
 	set_tests_properties(own_kernel_names_${kind} PROPERTIES LABELS "link"
 		ENVIRONMENT "ZSIM_MEM=32M;ZSIM_LOGLEVEL=3")
 endforeach()
+
+# Each kernel variant's library exports the same public API and nothing
+# else (the kernel file's own zs_* are renamed, its other names local),
+# and a program that defines its own kernel names still links with it.
+foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
+	string(MAKE_C_IDENTIFIER "${variant}" id)
+	add_test(NAME ${id}_exports_only_public_api
+		COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/link/check_exports.sh $<TARGET_FILE:zsmalloc-${variant}>)
+	set_tests_properties(${id}_exports_only_public_api PROPERTIES LABELS "link;linux")
+	add_executable(${id}_own_kernel_names link/own_kernel_names.c)
+	target_link_libraries(${id}_own_kernel_names PRIVATE zsmalloc-${variant} zsmalloc_project_options)
+	set_target_properties(${id}_own_kernel_names PROPERTIES
+		RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+	add_test(NAME ${id}_own_kernel_names COMMAND ${id}_own_kernel_names)
+	set_tests_properties(${id}_own_kernel_names PROPERTIES LABELS "link;linux"
+		ENVIRONMENT "ZSIM_MEM=32M;ZSIM_LOGLEVEL=3")
+endforeach()

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <unistd.h>
 #include <zsmalloc/zsmalloc.h>
+#include "impl_helpers.h"
 
 /* --- stderr capture --------------------------------------------------- */
 
@@ -191,20 +192,23 @@ static uint64_t run_knobs(const struct knobs *k, unsigned long *pages_freed)
 {
 	enum { N = 6000 };
 	struct zs_pool_config cfg;
-	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
-	unsigned long *h = calloc(N, sizeof(*h));
+	struct zs_pool_snapshot *snap;
+	unsigned long *h;
 	struct zs_pool *pool;
 	struct test_rng r;
 	unsigned char buf[512], copy[512];
 	uint64_t moved;
 	int i, err = 0;
 
-	assert_non_null(snap);
-	assert_non_null(h);
 	zs_pool_config_init(&cfg, ZS_PRESET_NEWEST);
 	cfg.fullness = k->fullness;
 	cfg.compaction = k->compaction;
 	cfg.list_order = k->list_order;
+	TEST_SKIP_UNSUPPORTED(&cfg);
+	snap = calloc(1, sizeof(*snap));
+	h = calloc(N, sizeof(*h));
+	assert_non_null(snap);
+	assert_non_null(h);
 	pool = zs_create_pool_config("knobs", &cfg, &err);
 	assert_non_null(pool);
 	assert_int_equal(err, 0);
@@ -342,6 +346,8 @@ static void test_printer_callbacks(void **state)
 		struct zs_pool_config cfg;
 
 		zs_pool_config_init(&cfg, i ? ZS_PRESET_LINUX_4_8 : ZS_PRESET_LINUX_6_18);
+		if (test_config_unsupported(&cfg))
+			continue;
 		pool = zs_create_pool_config("cb", &cfg, NULL);
 		assert_non_null(pool);
 		for (int j = 0; j < 64; j++)

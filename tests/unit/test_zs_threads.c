@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include "test_helpers.h"
 #include <zsmalloc/zsmalloc.h>
+#include "impl_helpers.h"
 
 #define NR_WORKERS	6
 #define SLOTS		512
@@ -179,6 +180,7 @@ static void run(enum zs_preset preset)
 	compacted = 0;
 	zone_compactions = 0;
 	zs_pool_config_init(&cfg, preset);
+	TEST_SKIP_UNSUPPORTED(&cfg);
 	pool = zs_create_pool_config("threads", &cfg, NULL);
 	assert_non_null(pool);
 

@@ -44,3 +44,22 @@ zsmalloc_add_test(test_zs_destroy_isolate SOURCES unit/test_zs_destroy_isolate.c
 zsmalloc_add_test(test_zs_misuse SOURCES unit/test_zs_misuse.c LABELS unit)
 zsmalloc_add_test(test_zs_cma SOURCES unit/test_zs_cma.c LABELS unit)
 zsmalloc_add_test(test_zs_grow SOURCES unit/test_zs_grow.c LABELS "unit;threads" LIB zsim_internal TIMEOUT 300)
+
+# Compaction and migration through the public API only (both implementations).
+zsmalloc_add_test(test_zs_compact_public SOURCES unit/test_zs_compact_public.c LABELS unit)
+# Out of memory through the public API only (both implementations).
+zsmalloc_add_test(test_zs_enomem_public SOURCES unit/test_zs_enomem_public.c LABELS unit)
+
+# The same black-box suites on the kernel's own mm/zsmalloc.c, once per
+# kernel variant (linuxzs/linuxzs.cmake), label "linux": `ctest -L linux`.
+foreach(variant IN LISTS ZSMALLOC_LINUX_VARIANTS)
+	string(MAKE_C_IDENTIFIER "${variant}" id)
+	zsmalloc_linux_test_env(${variant} env labels)
+	foreach(t test_zs_api test_zs_badinput test_zs_classes test_zs_config test_zs_misuse test_zs_cma
+			test_zs_compact_public test_zs_enomem_public)
+		zsmalloc_add_test(${id}_${t} SOURCES unit/${t}.c LABELS "${labels};unit"
+			LIB zsmalloc_${id}_internal ENV ${env})
+	endforeach()
+	zsmalloc_add_test(${id}_test_zs_threads SOURCES unit/test_zs_threads.c
+		LABELS "${labels};unit;threads" LIB zsmalloc_${id}_internal ENV ${env})
+endforeach()

@@ -3,6 +3,7 @@
 #define __LINUX_COMPILER_H
 
 #include <linux/kconfig.h>
+#include <linux/compiler_types.h>
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)

@@ -3,7 +3,10 @@
 #define _LINUX_FS_H
 
 #include <linux/types.h>
+#include <linux/err.h>
 #include <linux/migrate_mode.h>
+#include <linux/stat.h>
+#include <linux/workqueue.h>
 
 struct page;
 struct address_space;
@@ -39,6 +42,26 @@ struct inode {
  * pseudo-fs mount.  @sb is accepted and ignored.  Returns ERR_PTR(-ENOMEM)
  * on failure (sim/fs/inode.c).
  */
+/*
+ * An open file and what a file does (debugfs files).  SIM: only what
+ * single_open()-style files use: no read/write/llseek path exists, the
+ * members are kept so kernel initialisers compile; sim_debugfs_print()
+ * calls open, then the seq_file's show, then release.
+ */
+struct file {
+	void *private_data;		/* the seq_file, for seq_file users */
+	struct inode *f_inode;
+};
+
+struct module;
+struct file_operations {
+	struct module *owner;
+	int (*open)(struct inode *inode, struct file *file);
+	long (*read)(struct file *file, char *buf, size_t len, long long *ppos);
+	long long (*llseek)(struct file *file, long long offset, int whence);
+	int (*release)(struct inode *inode, struct file *file);
+};
+
 struct inode *alloc_anon_inode(struct super_block *sb);
 void iput(struct inode *inode);
 

@@ -3,6 +3,8 @@
 #define _LINUX_HIGHMEM_H
 
 #include <linux/mm.h>
+#include <linux/kmsan.h>
+#include <linux/uaccess.h>
 #include <string.h>
 
 /*

@@ -7,6 +7,8 @@
 #include <linux/bug.h>
 #include <linux/printk.h>
 #include <linux/log2.h>
+#include <linux/const.h>
+#include <linux/minmax.h>
 #include <limits.h>
 #include <string.h>
 #include <stdarg.h>

@@ -28,14 +28,56 @@ typedef struct page *new_page_t(struct page *page, unsigned long private,
 typedef void free_page_t(struct page *page, unsigned long private);
 
 /*
- * Non-LRU movable pages (sim/mm/migrate.c).  A page is movable when
- * page->mapping is the driver's address_space with PAGE_MAPPING_MOVABLE
- * set (__SetPageMovable, page locked); PageMovable() checks that under
- * the page lock, __PageMovable() (page-flags.h) without it.
+ * Non-LRU movable pages (sim/mm/migrate.c), with both of the kernel's
+ * driver interfaces as equals:
+ *
+ * - Linux 4.8 (commit bda807d44454): page->mapping is the driver's
+ *   address_space, whose a_ops has isolate_page / migratepage /
+ *   putback_page; __SetPageMovable(page, mapping).
+ * - Linux 5.19+ ("mm: Convert all PageMovable users
+ *   to movable_operations"): page->mapping is the driver's
+ *   struct movable_operations itself; __SetPageMovable(page, mops), and
+ *   page_movable_ops(page) reads it back.
+ *
+ * Either way the PAGE_MAPPING_MOVABLE bit is set (page locked), and the
+ * VM isolates, migrates and puts back through whichever the page has.
+ * PageMovable() checks under the page lock, __PageMovable()
+ * (page-flags.h) without it.
  */
+struct movable_operations {
+	/* Take the page off the driver's lists; false if it cannot move now. */
+	bool (*isolate_page)(struct page *page, isolate_mode_t mode);
+	/* Move @src's contents and identity to @dst; both locked. */
+	int (*migrate_page)(struct page *dst, struct page *src,
+			    enum migrate_mode mode);
+	/* Give an isolated page back after migration failed. */
+	void (*putback_page)(struct page *page);
+};
+
 int PageMovable(struct page *page);
-void __SetPageMovable(struct page *page, struct address_space *mapping);
 void __ClearPageMovable(struct page *page);
+
+/*
+ * The two setters behind __SetPageMovable(), chosen by the type of its
+ * second argument: an address_space (4.8) or movable_operations (5.19+).
+ */
+void sim_set_page_movable_mapping(struct page *page, struct address_space *mapping);
+void sim_set_page_movable_ops(struct page *page,
+			      const struct movable_operations *mops);
+#define __SetPageMovable(page, ops)					\
+	_Generic((ops),							\
+		 const struct movable_operations *: sim_set_page_movable_ops, \
+		 struct movable_operations *: sim_set_page_movable_ops,	\
+		 default: sim_set_page_movable_mapping)((page), (ops))
+
+/*
+ * The movable_operations of a page __SetPageMovable() gave them to; NULL
+ * for a page whose mapping is an address_space (4.8's interface).  SIM:
+ * the kernel computes it from page->mapping without looking; here the
+ * operations tables set on pages are recorded (a handful per process) so
+ * that the two kinds of mapping word can be told apart.
+ */
+const struct movable_operations *page_movable_ops(struct page *page);
 
 /* Take a reference and isolate @page through its driver; true on success. */
 bool isolate_movable_page(struct page *page, isolate_mode_t mode);

@@ -10,6 +10,12 @@ enum migrate_mode {
 	MIGRATE_ASYNC,
 	MIGRATE_SYNC_LIGHT,
 	MIGRATE_SYNC,
+	/*
+	 * Linux 4.15 .. 6.9: sync, but the caller copies the contents itself
+	 * (DMA).  Nothing in sim/ migrates in this mode; it exists because
+	 * Linux 6.1 mm/zsmalloc.c's zs_page_migrate() refuses it by name.
+	 */
+	MIGRATE_SYNC_NO_COPY,
 };
 
 /* isolate_mode_t bits (linux/mmzone.h in 4.8) */

@@ -158,4 +158,7 @@ static inline int __PageMovable(const struct page *page)
 /* Flag names for dump_page() and /proc-style output. */
 extern const char *const pageflag_names[__NR_PAGEFLAGS];
 
+/* Page types in page->page_type (Linux 6.11+). */
+#include <linux/page-type.h>
+
 #endif /* PAGE_FLAGS_H */

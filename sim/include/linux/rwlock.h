@@ -88,10 +88,16 @@ static __always_inline void read_unlock(rwlock_t *lock)
 	/*
 	 * Sequentially consistent so that either we see a sleeper's count
 	 * or it sees our decrement before it sleeps (x86: one lock xadd).
+	 * Only a writer can be waiting for the last reader, and it sets
+	 * SIM_RW_WRITER_WAITING before it sleeps, so the word our decrement
+	 * returns says whether to wake: the lock is not read again after
+	 * it is released, since a writer may take it and free the memory
+	 * it lives in at once (Linux 6.12 mm/zsmalloc.c's compaction frees
+	 * a zspage right after taking its lock; ThreadSanitizer saw the
+	 * read of ->waiters that was here race with that free).
 	 */
 	c = __atomic_sub_fetch(&lock->cnt, 1, __ATOMIC_SEQ_CST);
-	if (unlikely(!(c & SIM_RW_READERS)) &&
-	    unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
+	if (unlikely(!(c & SIM_RW_READERS)) && unlikely(c & SIM_RW_WRITER_WAITING))
 		sim_rwlock_wake(lock);
 }
 
@@ -161,5 +167,11 @@ static inline int rwlock_is_locked(const rwlock_t *lock)
 #define read_unlock_irqrestore(lock, flags) do { (void)(flags); read_unlock(lock); } while (0)
 #define write_lock_irqsave(lock, flags)	do { (flags) = 0; write_lock(lock); } while (0)
 #define write_unlock_irqrestore(lock, flags) do { (void)(flags); write_unlock(lock); } while (0)
+/*
+ * write_lock_nested() (Linux 5.19+): a second lock of the same class taken
+ * on purpose, as Linux 6.1 mm/zsmalloc.c takes two zspages' locks when it
+ * compacts.  SIM: the subclass is dropped, as spin_lock_nested() drops it.
+ */
+#define write_lock_nested(lock, subclass) do { (void)(subclass); write_lock(lock); } while (0)
 
 #endif /* __LINUX_RWLOCK_H */

@@ -44,4 +44,7 @@ struct hlist_node {
 
 struct rcu_head;
 
+/* file mode bits (debugfs_create_file()) */
+typedef unsigned short umode_t;
+
 #endif /* _LINUX_TYPES_H */
