@@ -36,6 +36,7 @@
 
 #include <zsmalloc/zsmalloc.h>
 #include <zsmalloc/version.h>
+#include "../lib/zs_config.h"
 
 #include <linux/kernel.h>
 #include <linux/atomic.h>
@@ -108,25 +109,6 @@ unsigned int zs_version_number(void)
 	return ZSMALLOC_VERSION_NUMBER;
 }
 
-void zs_pool_config_init(struct zs_pool_config *cfg, enum zs_preset preset)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->size = sizeof(*cfg);
-	if (preset == ZS_PRESET_LINUX_4_8) {
-		cfg->chain_size = 4;
-		cfg->page_rule = ZS_PAGES_MAX_USED_PERCENT;
-		cfg->fullness = ZS_FULLNESS_QUARTERS;
-		cfg->compaction = ZS_COMPACT_DRAIN_SOURCE;
-		cfg->list_order = ZS_LIST_BY_INUSE;
-	} else {
-		cfg->chain_size = 8;
-		cfg->page_rule = ZS_PAGES_MIN_WASTE;
-		cfg->fullness = ZS_FULLNESS_RATIOS;
-		cfg->compaction = ZS_COMPACT_FILL_DESTINATION;
-		cfg->list_order = ZS_LIST_HEAD;
-	}
-}
-
 /* The policies compiled into the kernel's file, as a pool config. */
 static void linuxzs_kernel_config(struct zs_pool_config *cfg)
 {
@@ -135,46 +117,7 @@ static void linuxzs_kernel_config(struct zs_pool_config *cfg)
 	cfg->chain_size = linuxzs_chain_size;
 }
 
-int zs_pool_config_check(const struct zs_pool_config *cfg)
-{
-	if (!cfg) {
-		pr_err("zsmalloc: no pool config given\n");
-		return -EINVAL;
-	}
-	if (cfg->size != sizeof(*cfg)) {
-		pr_err("zsmalloc: zs_pool_config.size is %u, expected %zu (sizeof(struct zs_pool_config)): fill the config with zs_pool_config_init()\n",
-		       cfg->size, sizeof(*cfg));
-		return -EINVAL;
-	}
-	if (cfg->chain_size < 1 || cfg->chain_size > ZS_MAX_CHAIN_SIZE) {
-		pr_err("zsmalloc: zs_pool_config.chain_size %u is outside 1..%u\n",
-		       cfg->chain_size, ZS_MAX_CHAIN_SIZE);
-		return -EINVAL;
-	}
-	if (cfg->page_rule != ZS_PAGES_MAX_USED_PERCENT &&
-	    cfg->page_rule != ZS_PAGES_MIN_WASTE) {
-		pr_err("zsmalloc: zs_pool_config.page_rule %d is not ZS_PAGES_MAX_USED_PERCENT or ZS_PAGES_MIN_WASTE\n",
-		       (int)cfg->page_rule);
-		return -EINVAL;
-	}
-	if (cfg->fullness != ZS_FULLNESS_QUARTERS && cfg->fullness != ZS_FULLNESS_RATIOS) {
-		pr_err("zsmalloc: zs_pool_config.fullness %d is not ZS_FULLNESS_QUARTERS or ZS_FULLNESS_RATIOS\n",
-		       (int)cfg->fullness);
-		return -EINVAL;
-	}
-	if (cfg->compaction != ZS_COMPACT_DRAIN_SOURCE &&
-	    cfg->compaction != ZS_COMPACT_FILL_DESTINATION) {
-		pr_err("zsmalloc: zs_pool_config.compaction %d is not ZS_COMPACT_DRAIN_SOURCE or ZS_COMPACT_FILL_DESTINATION\n",
-		       (int)cfg->compaction);
-		return -EINVAL;
-	}
-	if (cfg->list_order != ZS_LIST_BY_INUSE && cfg->list_order != ZS_LIST_HEAD) {
-		pr_err("zsmalloc: zs_pool_config.list_order %d is not ZS_LIST_BY_INUSE or ZS_LIST_HEAD\n",
-		       (int)cfg->list_order);
-		return -EINVAL;
-	}
-	return 0;
-}
+/* zs_pool_config_init() and zs_pool_config_check(): lib/zs_config.c, as ours. */
 
 /*
  * A valid config the kernel's file may still not implement: it has one
@@ -189,6 +132,11 @@ static int linuxzs_config_supported(const struct zs_pool_config *cfg)
 	if (cfg->chain_size != k.chain_size) {
 		pr_err("zsmalloc: Linux %s's mm/zsmalloc.c: zs_pool_config.chain_size %u, but the file is built with %u (CONFIG_ZSMALLOC_CHAIN_SIZE)\n",
 		       linuxzs_kernel_version, cfg->chain_size, k.chain_size);
+		return -EOPNOTSUPP;
+	}
+	if (zs_pool_config_growth(cfg) != ZS_GROW_WHOLE) {
+		pr_err("zsmalloc: Linux %s's mm/zsmalloc.c allocates every page of a zspage at once; zs_pool_config.growth %d (ZS_GROW_BY_PAGE) is this library's own\n",
+		       linuxzs_kernel_version, (int)cfg->growth);
 		return -EOPNOTSUPP;
 	}
 	if (cfg->page_rule != k.page_rule || cfg->fullness != k.fullness ||

@@ -202,7 +202,8 @@ function(zsmalloc_linux_variant name id tree version)
 		-Wno-unused-function)
 	target_link_libraries(zsmalloc_${id}_kernel_objs PUBLIC zsim_objs)
 
-	add_library(zsmalloc_${id}_adapter_objs OBJECT ${PROJECT_SOURCE_DIR}/linuxzs/adapter.c)
+	add_library(zsmalloc_${id}_adapter_objs OBJECT ${PROJECT_SOURCE_DIR}/linuxzs/adapter.c
+		${PROJECT_SOURCE_DIR}/lib/zs_config.c)
 	target_link_libraries(zsmalloc_${id}_adapter_objs PUBLIC zsim_objs)
 
 	set(ZSMALLOC_LINUX_OBJECTS $<TARGET_OBJECTS:zsim_objs>

@@ -43,7 +43,7 @@ static inline bool test_config_unsupported(const struct zs_pool_config *cfg)
 	zs_pool_config_init(&k, test_kernel_preset());
 	return cfg->chain_size != k.chain_size || cfg->page_rule != k.page_rule ||
 	       cfg->fullness != k.fullness || cfg->compaction != k.compaction ||
-	       cfg->list_order != k.list_order;
+	       cfg->list_order != k.list_order || cfg->growth != k.growth;
 }
 
 /* Skip the running test (cmocka's skip()) if @cfg is not implemented. */

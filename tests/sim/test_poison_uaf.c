@@ -14,6 +14,7 @@
  * gets past the planted access, which only happens when nobody saw it.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <stdio.h>
 #include <string.h>

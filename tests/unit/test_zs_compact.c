@@ -6,6 +6,7 @@
  * shrinker runs it under simulated memory pressure.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <pthread.h>
 

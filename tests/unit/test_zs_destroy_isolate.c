@@ -10,6 +10,7 @@
  * zspage and is later put back into the freed pool.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <pthread.h>
 #include <sched.h>

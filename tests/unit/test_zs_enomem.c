@@ -12,6 +12,7 @@
  * objects read back intact, nothing leaks.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include "test_helpers.h"
 #include "zs_whitebox.h"

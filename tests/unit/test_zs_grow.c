@@ -10,6 +10,7 @@
  * After every step the pool is checked slot by slot and page by page.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <pthread.h>
 #include <unistd.h>

@@ -7,6 +7,7 @@
  * first object offsets are what init_zspage() must write.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include "test_helpers.h"
 #include "zs_whitebox.h"

@@ -5,6 +5,7 @@
  * reach insert_zspage() and the compaction dispatch.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include "test_helpers.h"
 

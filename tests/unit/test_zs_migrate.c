@@ -8,6 +8,7 @@
  * destroyed while a page is isolated waits, then frees everything.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <pthread.h>
 #include <unistd.h>

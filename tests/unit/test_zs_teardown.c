@@ -8,6 +8,7 @@
  * the freed pool.  Every wait is bounded.
  */
 #include "../../lib/zsmalloc.c"
+#include "../../lib/zs_config.c"
 
 #include <errno.h>
 #include <pthread.h>
