@@ -108,6 +108,9 @@ void zsim_config_default(struct zsim_config *cfg)
 	zsim_fault_config_default(&cfg->fault);
 	cfg->compaction = true;
 	cfg->kcompactd = false;
+	cfg->sched = ZSIM_SCHED_FREE;
+	cfg->sched_depth = 3;
+	cfg->sched_steps = 100000;
 }
 
 static int check_config_size(const struct zsim_config *cfg, const char *caller)
@@ -272,6 +275,29 @@ range:
 	return -EINVAL;
 }
 
+#define SCHED_MAX_STEPS		(1ULL << 40)
+
+/* ZSIM_SCHED: free (or off), pct or random. */
+static int parse_sched_env(struct zsim_config *cfg)
+{
+	const char *s = getenv("ZSIM_SCHED");
+
+	if (!s || !*s)
+		return 0;
+	if (!strcasecmp(s, "free") || !strcasecmp(s, "off") || !strcmp(s, "0"))
+		cfg->sched = ZSIM_SCHED_FREE;
+	else if (!strcasecmp(s, "pct"))
+		cfg->sched = ZSIM_SCHED_PCT;
+	else if (!strcasecmp(s, "random"))
+		cfg->sched = ZSIM_SCHED_RANDOM;
+	else {
+		sim_set_error("ZSIM_SCHED=\"%s\" is not a scheduling mode: expected free (or off), pct or random",
+			      s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int zsim_config_from_env(struct zsim_config *cfg)
 {
 	uint64_t v;
@@ -307,7 +333,12 @@ int zsim_config_from_env(struct zsim_config *cfg)
 	ENV_FIELD("ZSIM_FAIL_SLAB_PPM", fault.slab_fail_ppm, ENV_NUMBER, 0, 1000000, uint32_t);
 	ENV_FIELD("ZSIM_COMPACTION", compaction, ENV_SWITCH, 0, 1, bool);
 	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, ENV_SWITCH, 0, 1, bool);
+	ENV_FIELD("ZSIM_SCHED_DEPTH", sched_depth, ENV_NUMBER, 1, ZSIM_SCHED_MAX_DEPTH, unsigned int);
+	ENV_FIELD("ZSIM_SCHED_STEPS", sched_steps, ENV_NUMBER, 1, SCHED_MAX_STEPS, uint64_t);
 #undef ENV_FIELD
+	err = parse_sched_env(cfg);
+	if (err)
+		return err;
 	if (getenv("ZSIM_MEM") && *getenv("ZSIM_MEM")) {
 		char what[64];
 
@@ -354,6 +385,21 @@ static int validate_config(const struct zsim_config *cfg)
 	}
 	if (cfg->fault.page_fail_ppm > 1000000 || cfg->fault.slab_fail_ppm > 1000000) {
 		sim_set_error("fault probabilities are per million: at most 1000000");
+		return -EINVAL;
+	}
+	if (cfg->sched < ZSIM_SCHED_FREE || cfg->sched > ZSIM_SCHED_RANDOM) {
+		sim_set_error("scheduling mode %d is outside %d..%d (ZSIM_SCHED_FREE, _PCT, _RANDOM)",
+			      cfg->sched, ZSIM_SCHED_FREE, ZSIM_SCHED_RANDOM);
+		return -EINVAL;
+	}
+	if (cfg->sched_depth < 1 || cfg->sched_depth > ZSIM_SCHED_MAX_DEPTH) {
+		sim_set_error("scheduling depth %u is outside 1..%u",
+			      cfg->sched_depth, ZSIM_SCHED_MAX_DEPTH);
+		return -EINVAL;
+	}
+	if (cfg->sched_steps < 1 || cfg->sched_steps > SCHED_MAX_STEPS) {
+		sim_set_error("scheduling steps %" PRIu64 " is outside 1..%llu",
+			      cfg->sched_steps, SCHED_MAX_STEPS);
 		return -EINVAL;
 	}
 	return 0;
@@ -405,6 +451,7 @@ static void machine_teardown(int stage)
 		sim_memmap_exit();
 	if (stage >= 1)
 		sim_percpu_exit();
+	sim_sched_exit();
 }
 
 static int machine_boot(const struct zsim_config *cfg)
@@ -423,7 +470,10 @@ static int machine_boot(const struct zsim_config *cfg)
 		return err;
 	sim_config = *cfg;
 
-	err = sim_printk_init(cfg);
+	/* First: every thread the boot starts must be a task. */
+	err = sim_sched_init(cfg);
+	if (!err)
+		err = sim_printk_init(cfg);
 	if (!err)
 		err = sim_fault_init(&cfg->fault);
 	if (!err && !(err = sim_percpu_init(cfg)))
@@ -543,6 +593,7 @@ long zsim_exit(void)
 	sim_memmap_exit();
 	sim_percpu_exit();
 	__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
+	sim_sched_exit();
 	pthread_mutex_unlock(&machine_lock);
 	return leaked;
 }

@@ -8,3 +8,5 @@ zsmalloc_add_test(test_percpu SOURCES sim/test_percpu.c LABELS sim LIB zsim_inte
 zsmalloc_add_test(test_rcu SOURCES sim/test_rcu.c LABELS sim LIB zsim_internal)
 zsmalloc_add_test(test_workqueue SOURCES sim/test_workqueue.c LABELS "sim;threads" LIB zsim_internal)
 zsmalloc_add_test(test_shrinker SOURCES sim/test_shrinker.c LABELS sim LIB zsim_internal)
+# The deterministic scheduler (kernel/sched.c).
+zsmalloc_add_test(test_sched SOURCES sim/test_sched.c LABELS "sim;threads" TIMEOUT 600)

@@ -43,7 +43,10 @@ static inline void __rwlock_init(rwlock_t *lock,
 
 static __always_inline int read_trylock(rwlock_t *lock)
 {
-	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+	unsigned int c;
+
+	sim_sched_hook(SIM_SP_TRYLOCK);
+	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
 
 	while (!(c & (SIM_RW_WRITER | SIM_RW_WRITER_WAITING))) {
 		if (__atomic_compare_exchange_n(&lock->cnt, &c, c + 1, true,
@@ -62,6 +65,7 @@ static __always_inline void read_lock(rwlock_t *lock)
 {
 	unsigned int c;
 
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_READ);
 	sim_atomic_lock_enter();
 	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
@@ -89,12 +93,14 @@ static __always_inline void read_unlock(rwlock_t *lock)
 	if (unlikely(!(c & SIM_RW_READERS)) &&
 	    unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
 		sim_rwlock_wake(lock);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 static __always_inline int write_trylock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
+	sim_sched_hook(SIM_SP_TRYLOCK);
 	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return 0;
@@ -109,6 +115,7 @@ static __always_inline void write_lock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", 0);
 	if (unlikely(!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER,
 						  false, __ATOMIC_ACQUIRE,
@@ -128,6 +135,7 @@ static __always_inline void write_unlock(rwlock_t *lock)
 	__atomic_fetch_and(&lock->cnt, ~SIM_RW_WRITER, __ATOMIC_SEQ_CST);
 	if (unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
 		sim_rwlock_wake(lock);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 /* Does anyone wait for @lock (spinning or asleep)? */

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <zsmalloc/zsim.h>
+#include <sim/sched.h>
 
 /* The running machine's configuration (valid while booted). */
 extern struct zsim_config sim_config;
