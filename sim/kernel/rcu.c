@@ -176,8 +176,10 @@ int sim_rcu_init(void)
 	pthread_mutex_lock(&cb_lock);
 	cb_stop = false;
 	err = pthread_create(&cb_thread, NULL, rcu_cb_thread, NULL);
-	if (!err)
+	if (!err) {
 		cb_running = true;
+		pthread_setname_np(cb_thread, "rcu_cb");
+	}
 	pthread_mutex_unlock(&cb_lock);
 	if (err) {
 		sim_set_error("cannot start the RCU callback thread: %s",
