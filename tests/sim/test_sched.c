@@ -320,9 +320,13 @@ static void *stress_worker(void *argp)
 			a->handles[i] = h;
 			a->sizes[i] = n;
 		}
-		switch (test_rng_below(&rng, 8)) {
+		switch (test_rng_below(&rng, 16)) {
 		case 0:
 			zs_compact(a->pool);
+			break;
+		case 2:
+			/* The zone's compaction migrates zspages' pages. */
+			zsim_compact_memory();
 			break;
 		case 1:
 			/* Move one chosen object's page now. */
