@@ -422,6 +422,7 @@ static void atfork_child(void)
 		machine_forked = true;
 		__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
 	}
+	sim_sched_atfork_child();
 	pthread_mutex_unlock(&machine_lock);
 }
 

@@ -119,6 +119,16 @@ static const char rcu_gp_key = 0;	/* key of synchronize_rcu() waits */
 static __thread struct sim_task *self;
 static __thread unsigned int self_gen;
 
+unsigned int sim_sched_fail_nth;
+
+/* The scheduler's own allocations, which tests can make fail. */
+static void *sched_zalloc(size_t size)
+{
+	if (sim_sched_fail_nth && !--sim_sched_fail_nth)
+		return NULL;
+	return calloc(1, size);
+}
+
 static uint64_t rng_next(void)
 {
 	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
@@ -155,7 +165,7 @@ static struct sim_task *current_task(void)
 /* Caller holds sched_lock. */
 static struct sim_task *task_new_locked(const char *name)
 {
-	struct sim_task *t = calloc(1, sizeof(*t));
+	struct sim_task *t = sched_zalloc(sizeof(*t));
 	pthread_condattr_t attr;
 
 	if (!t)
@@ -642,7 +652,7 @@ static int thread_start(pthread_t *thread, const pthread_attr_t *attr,
 			t = task_new_locked(name);
 		pthread_mutex_unlock(&sched_lock);
 		if (!t)
-			return EAGAIN;
+			return ENOMEM;
 	}
 	if (!t)
 		return pthread_create(thread, attr, fn, arg);
@@ -724,7 +734,7 @@ int zsim_thread_create(struct zsim_thread **threadp, const char *name,
 	if (!threadp || !fn)
 		return -EINVAL;
 	*threadp = NULL;
-	zt = calloc(1, sizeof(*zt));
+	zt = sched_zalloc(sizeof(*zt));
 	if (!zt)
 		return -ENOMEM;
 	err = thread_start(&zt->thread, NULL, fn, arg, name ? name : "zsim_thread",
@@ -887,6 +897,22 @@ void sim_sched_exit(void)
 	if (left)
 		pr_warn("zsim: sched: %u threads were still in the machine at shutdown; they run free-running now\n",
 			left);
+}
+
+/*
+ * fork() child: the tasks' threads are gone and sched_lock may have been
+ * held by one of them; the child forgets the scheduler with the machine.
+ */
+void sim_sched_atfork_child(void)
+{
+	pthread_mutex_init(&sched_lock, NULL);
+	pthread_cond_init(&arrival_cv, NULL);
+	__atomic_store_n(&sim_sched_active, 0, __ATOMIC_RELAXED);
+	tasks = NULL;
+	tasks_tail = &tasks;
+	running = NULL;
+	sched_gen++;
+	self = NULL;
 }
 
 int zsim_sched_stats(struct zsim_sched_stats *st)

@@ -20,9 +20,12 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <sim/sched.h>
 #include <zsmalloc/zsmalloc.h>
 
 #include "test_helpers.h"
+
+static bool kcompactd_on;
 
 static void sched_boot(int mode, uint64_t seed, unsigned int depth,
 		       uint64_t steps, uint64_t mem_bytes)
@@ -31,6 +34,7 @@ static void sched_boot(int mode, uint64_t seed, unsigned int depth,
 	int err;
 
 	zsim_config_default(&cfg);
+	cfg.kcompactd = kcompactd_on;
 	cfg.mem_bytes = mem_bytes;
 	cfg.pageblock_order = 7;
 	cfg.seed = seed;
@@ -116,6 +120,53 @@ static void test_config(void **state)
 	assert_int_equal(zsim_sched_stats(NULL), -EINVAL);
 	st.size = 3;
 	assert_int_equal(zsim_sched_stats(&st), -EINVAL);
+}
+
+/* --- out of memory ------------------------------------------------------- */
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static void test_enomem(void **state)
+{
+	struct zsim_sched_stats before, after;
+	struct zsim_config cfg;
+	struct zsim_thread *t;
+	void *ret = NULL;
+	int i;
+
+	(void)state;
+	/* The scheduler's first task: the boot fails cleanly. */
+	zsim_config_default(&cfg);
+	cfg.sched = ZSIM_SCHED_PCT;
+	cfg.mem_bytes = 16ULL << 20;
+	cfg.pageblock_order = 7;
+	sim_sched_fail_nth = 1;
+	assert_int_equal(zsim_init(&cfg), -ENOMEM);
+	assert_non_null(strstr(zsim_last_error(), "scheduler's first task"));
+	assert_false(zsim_running());
+	assert_int_equal(zsim_sched_stats(&(struct zsim_sched_stats){ .size = sizeof(before) }),
+			 -ENODEV);
+
+	/* A thread's handle (1), then its task (2): nothing starts. */
+	sched_boot(ZSIM_SCHED_PCT, test_seed, 3, 1000, 16ULL << 20);
+	get_stats(&before);
+	for (i = 1; i <= 2; i++) {
+		t = (struct zsim_thread *)&t;
+		sim_sched_fail_nth = (unsigned int)i;
+		assert_int_equal(zsim_thread_create(&t, "nomem", nothing, NULL), -ENOMEM);
+		assert_null(t);
+		assert_int_equal(sim_sched_fail_nth, 0);
+	}
+	get_stats(&after);
+	assert_int_equal(after.threads, before.threads);
+	/* And the next one works. */
+	assert_int_equal(zsim_thread_create(&t, "fine", nothing, &cfg), 0);
+	assert_int_equal(zsim_thread_join(t, &ret), 0);
+	assert_ptr_equal(ret, &cfg);
+	test_shutdown();
 }
 
 /* --- virtual time -------------------------------------------------------- */
@@ -356,7 +407,8 @@ static void *stress_worker(void *argp)
 
 static const char *const stress_counters[] = {
 	"pgmigrate_success", "pgmigrate_fail", "compact_isolated",
-	"nr_zspages", "pgalloc_normal", "pgfree",
+	"nr_zspages", "pgalloc_normal", "pgfree", "compact_daemon_wake",
+	"page_reporting_batches",
 };
 
 /* One run: its output (counters and the interleaving's fingerprint). */
@@ -371,7 +423,10 @@ static void stress_run(int mode, uint64_t seed, char *out, size_t len)
 	unsigned int i;
 	unsigned int rounds = test_under_valgrind() ? 150 : 600;
 
+	/* kcompactd too: its 500 ms period is virtual time. */
+	kcompactd_on = true;
 	sched_boot(mode, seed, 4, 200000, 32ULL << 20);
+	kcompactd_on = false;
 	pool = zs_create_pool("sched");
 	assert_non_null(pool);
 	for (i = 0; i < 2; i++) {
@@ -508,6 +563,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_enomem),
 		cmocka_unit_test(test_virtual_time),
 		cmocka_unit_test(test_racy_driver),
 		cmocka_unit_test(test_stress_pct),

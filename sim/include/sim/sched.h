@@ -26,6 +26,12 @@ struct zsim_config;
 int sim_sched_init(const struct zsim_config *cfg);
 void sim_sched_exit(void);
 
+/* fork() child (kernel/machine.c): forget the scheduler. */
+void sim_sched_atfork_child(void);
+
+/* Tests: fail the Nth allocation of the scheduler from now (1 = next). */
+extern unsigned int sim_sched_fail_nth;
+
 /* Is the caller a task of the running scheduler? */
 bool sim_sched_current_is_task(void);
 
