@@ -114,6 +114,13 @@ static unsigned int nr_change_points, next_change_point;
 static uint64_t steps, switches, blocks, hash;
 static uint64_t vclock;			/* virtual ns since boot */
 static unsigned int idle_jumps;
+/*
+ * PCT: the running task stays the highest runnable one until a task
+ * becomes runnable, a deadline passes or a change point comes; until
+ * then a point needs no pick.
+ */
+static bool pick_needed;
+static uint64_t earliest_deadline = UINT64_MAX;
 static const char rcu_gp_key = 0;	/* key of synchronize_rcu() waits */
 
 static __thread struct sim_task *self;
@@ -184,6 +191,7 @@ static struct sim_task *task_new_locked(const char *name)
 	*tasks_tail = t;
 	tasks_tail = &t->next;
 	hash_word(0xc0ffee00ull | t->id);
+	pick_needed = true;
 	return t;
 }
 
@@ -251,12 +259,18 @@ static void wake_timed_locked(void)
 {
 	struct sim_task *t;
 
-	for (t = tasks; t; t = t->next)
-		if (t->state == TASK_BLOCKED && t->deadline <= vclock) {
+	earliest_deadline = NO_DEADLINE;
+	for (t = tasks; t; t = t->next) {
+		if (t->state != TASK_BLOCKED || t->deadline == NO_DEADLINE)
+			continue;
+		if (t->deadline <= vclock) {
 			t->state = TASK_RUNNABLE;
 			t->timed_out = true;
 			t->wait_key = NULL;
+		} else if (t->deadline < earliest_deadline) {
+			earliest_deadline = t->deadline;
 		}
+	}
 }
 
 /* Caller holds sched_lock: the runnable task to run next, or NULL. */
@@ -265,6 +279,7 @@ static struct sim_task *pick_locked(void)
 	struct sim_task *t, *best = NULL;
 	unsigned int n = 0, k;
 
+	pick_needed = false;
 	wake_timed_locked();
 	if (sched_mode == ZSIM_SCHED_PCT) {
 		for (t = tasks; t; t = t->next)
@@ -378,6 +393,8 @@ static void block_locked(struct sim_task *t, const void *key, const char *what,
 	t->wait_what = what;
 	t->deadline = deadline;
 	t->timed_out = false;
+	if (deadline < earliest_deadline)
+		earliest_deadline = deadline;
 	t->bt_n = backtrace(t->bt, BT_DEPTH);
 	blocks++;
 	step_locked(t, SIM_SP_BLOCK);
@@ -398,6 +415,7 @@ static void wake_locked(const void *key)
 		}
 	if (any) {
 		idle_jumps = 0;
+		pick_needed = true;
 		pthread_cond_broadcast(&arrival_cv);
 	}
 }
@@ -454,9 +472,13 @@ void sim_sched_point(unsigned int kind)
 			/* Below every initial priority and every earlier change. */
 			t->prio = pct_depth - 2 - next_change_point;
 			next_change_point++;
+			pick_needed = true;
 		}
-		next = pick_locked();
-		switch_locked(t, next ? next : t);
+		if (sched_mode != ZSIM_SCHED_PCT || pick_needed ||
+		    vclock >= earliest_deadline) {
+			next = pick_locked();
+			switch_locked(t, next ? next : t);
+		}
 	}
 	pthread_mutex_unlock(&sched_lock);
 }
@@ -833,6 +855,8 @@ int sim_sched_init(const struct zsim_config *cfg)
 	hash = 0xcbf29ce484222325ull;
 	vclock = 0;
 	idle_jumps = 0;
+	pick_needed = true;
+	earliest_deadline = NO_DEADLINE;
 	next_id = 0;
 	/* PCT's d-1 change points, uniform over the estimated steps, sorted. */
 	nr_change_points = sched_mode == ZSIM_SCHED_PCT ? pct_depth - 1 : 0;
