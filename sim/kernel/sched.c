@@ -374,7 +374,8 @@ static struct sim_task *next_locked(void)
 		}
 		if (waited)
 			deadlock_locked("every thread waits, and no wait has a timeout");
-		clock_gettime(CLOCK_MONOTONIC, &ts);
+		/* arrival_cv is a static initializer's: CLOCK_REALTIME. */
+		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&arrival_cv, &sched_lock, &ts);
 		waited = true;
