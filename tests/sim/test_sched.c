@@ -20,6 +20,8 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <pthread.h>
 #include <sim/sched.h>
 #include <zsmalloc/zsmalloc.h>
 
@@ -482,6 +484,39 @@ static void test_stress_random(void **state)
 	stress_twice(ZSIM_SCHED_RANDOM, "random");
 }
 
+/* --- a thread from outside the scheduler ---------------------------------- */
+
+static DECLARE_WAIT_QUEUE_HEAD(outside_wq);
+static int outside_done;
+
+/* A plain pthread: it never reaches a scheduling point. */
+static void *outside_waker(void *arg)
+{
+	(void)arg;
+	usleep(50000);
+	__atomic_store_n(&outside_done, 1, __ATOMIC_RELEASE);
+	wake_up_all(&outside_wq);
+	return NULL;
+}
+
+/*
+ * Every task waits and no wait has a timeout, but a thread the scheduler
+ * does not know is about to wake one: that is no deadlock (the machine
+ * gives such a thread a second).
+ */
+static void test_outside_thread(void **state)
+{
+	pthread_t thread;
+
+	(void)state;
+	sched_boot(ZSIM_SCHED_PCT, test_seed, 3, 1000, 16ULL << 20);
+	outside_done = 0;
+	assert_int_equal(pthread_create(&thread, NULL, outside_waker, NULL), 0);
+	wait_event(outside_wq, __atomic_load_n(&outside_done, __ATOMIC_ACQUIRE));
+	assert_int_equal(pthread_join(thread, NULL), 0);
+	test_shutdown();
+}
+
 /* --- a planted deadlock ---------------------------------------------------- */
 
 static DEFINE_MUTEX(lock_a);
@@ -568,6 +603,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_racy_driver),
 		cmocka_unit_test(test_stress_pct),
 		cmocka_unit_test(test_stress_random),
+		cmocka_unit_test(test_outside_thread),
 		cmocka_unit_test(test_deadlock_report),
 	};
 
