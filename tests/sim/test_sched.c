@@ -22,6 +22,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <pthread.h>
+#define SIM_SCHED_NO_WRAP	/* plain pthreads here: outside the scheduler */
 #include <sim/sched.h>
 #include <zsmalloc/zsmalloc.h>
 
@@ -493,7 +494,10 @@ static int outside_done;
 static void *outside_waker(void *arg)
 {
 	(void)arg;
-	usleep(50000);
+	/* Until the task waits (in the scheduler), and a little longer. */
+	while (!waitqueue_active(&outside_wq))
+		usleep(1000);
+	usleep(20000);
 	__atomic_store_n(&outside_done, 1, __ATOMIC_RELEASE);
 	wake_up_all(&outside_wq);
 	return NULL;
