@@ -7,6 +7,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/kernel/locking.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/lockdep.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/percpu.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/sched.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/rcu.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/workqueue.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/shrinker.c

@@ -92,11 +92,23 @@ struct zsim_config {
 					 * The machine keeps a copy. */
 	/* memory online at boot; see "How the machine's memory grows" below */
 	uint64_t mem_initial_bytes;
+	/* Reproducible concurrency: see "deterministic scheduling" below. */
+	int sched;			/* enum zsim_sched_mode; default ZSIM_SCHED_FREE */
+	unsigned int sched_depth;	/* PCT's depth d: d-1 priority changes; 1..ZSIM_SCHED_MAX_DEPTH, default 3 */
+	uint64_t sched_steps;		/* PCT: the run's estimated steps, >= 1; default 100000 */
 };
 
 #define ZSIM_TRACE_BUF_KB_MIN		1u
 #define ZSIM_TRACE_BUF_KB_MAX		1048576u	/* 1 GiB per CPU */
 #define ZSIM_TRACE_BUF_KB_DEFAULT	1408u		/* ftrace's buffer_size_kb */
+
+/* cfg.sched */
+enum zsim_sched_mode {
+	ZSIM_SCHED_FREE = 0,		/* the host schedules the threads (default) */
+	ZSIM_SCHED_PCT = 1,		/* one thread at a time, PCT priorities from the seed */
+	ZSIM_SCHED_RANDOM = 2,		/* one thread at a time, a uniform choice at every point */
+};
+#define ZSIM_SCHED_MAX_DEPTH	32u
 
 /*
  * How the machine's memory grows.  Memory is added in sections of
@@ -166,6 +178,9 @@ ZSIM_API void zsim_fault_config_default(struct zsim_fault_config *fault);
  *   ZSIM_TRACE            trace_events: events to trace from boot
  *   ZSIM_TRACE_BUF_KB     trace_buf_kb: 1..1048576
  *   ZSIM_FAULT            fault_targets: fault injection by target
+ *   ZSIM_SCHED            free (or off), pct or random
+ *   ZSIM_SCHED_DEPTH      1..ZSIM_SCHED_MAX_DEPTH
+ *   ZSIM_SCHED_STEPS      1..2^40
  * Numbers are decimal or 0x hexadecimal.  -EINVAL for a bad value or a
  * wrong cfg->size; zsim_last_error() then names the variable, its value
  * and what was expected, e.g.
@@ -696,6 +711,63 @@ ZSIM_API int zsim_free_contig_range(uint64_t start_pfn, uint64_t nr_pages);
  * ("" after a success).
  */
 ZSIM_API const char *zsim_page_error(void);
+
+/* --- deterministic scheduling ----------------------------------------- */
+
+/*
+ * With cfg.sched ZSIM_SCHED_PCT or ZSIM_SCHED_RANDOM (ZSIM_SCHED=pct or
+ * random), the threads that run kernel code run one at a time and switch
+ * only at scheduling points: lock acquire, contention and release,
+ * preempt_enable(), cond_resched(), might_sleep(), page-lock and wait
+ * queue waits, workqueue and kcompactd wake-ups, and zsim_sched_point().
+ * The next thread is drawn from cfg.seed, and time (jiffies, msleep(),
+ * delayed work, kcompactd's period) is virtual, so the same seed and the
+ * same program give the same interleaving and the same output.  PCT
+ * gives each thread a random priority, runs the highest runnable one and
+ * lowers the running thread's priority at sched_depth - 1 steps drawn
+ * from 1..sched_steps.  When every thread waits for another, the waits
+ * are printed with their stacks and the machine BUG()s.
+ *
+ * The thread that boots the machine, the machine's own threads, and
+ * threads started by zsim_thread_create() join the scheduler at a
+ * reproducible step.  Any other thread joins at its first scheduling
+ * point, whenever the host gets it there, which is not reproducible.
+ * A thread of the scheduler holds the CPU while it runs outside the
+ * machine too: it must not wait in the host for another one (join them
+ * with zsim_thread_join(), not pthread_join()).
+ */
+
+/* An explicit scheduling point; nothing when free-running. */
+ZSIM_API void zsim_sched_point(void);
+
+struct zsim_thread;
+
+/*
+ * Start @fn(@arg) on a new thread named @name (NULL: "zsim_thread"); in a
+ * scheduling mode, it is runnable from this step on.  -EINVAL for a NULL
+ * @thread or @fn, -ENOMEM, -EAGAIN.
+ */
+ZSIM_API int zsim_thread_create(struct zsim_thread **thread, const char *name,
+				void *(*fn)(void *), void *arg);
+
+/* Wait for @thread to end (as a scheduler-aware wait) and free it. */
+ZSIM_API int zsim_thread_join(struct zsim_thread *thread, void **ret);
+
+struct zsim_sched_stats {
+	uint32_t size;			/* sizeof(struct zsim_sched_stats) */
+	uint64_t steps;			/* scheduling points passed */
+	uint64_t switches;		/* times another thread got the CPU */
+	uint64_t blocks;		/* waits */
+	uint64_t hash;			/* fingerprint of the order of every point */
+	uint64_t virtual_ns;		/* virtual time since boot */
+	uint32_t threads;		/* threads known to the scheduler now */
+};
+
+/*
+ * The running scheduler's counters; -ENODEV free-running, -EINVAL for a
+ * NULL @st or a wrong st->size.
+ */
+ZSIM_API int zsim_sched_stats(struct zsim_sched_stats *st);
 
 #ifdef __cplusplus
 }

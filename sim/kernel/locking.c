@@ -7,6 +7,11 @@
  * are short, and then sleeps on a futex: the host may deschedule a lock
  * holder at any time, and a waiter that kept spinning would burn a whole
  * core for the holder's time slice.
+ *
+ * In a scheduling mode (kernel/sched.c) only one thread runs, so nobody
+ * could release the lock while a waiter spun: waiters skip the spinning
+ * and wait in the scheduler (sim_futex_wait() goes there; bit locks
+ * call sim_sched_wait_bit()).
  */
 #include <errno.h>
 #include <sched.h>
@@ -27,7 +32,7 @@ void sim_lockword_lock_slow(unsigned int *val)
 	unsigned int c;
 	int i;
 
-	for (i = 0; i < SIM_SPIN_TRIES; i++) {
+	for (i = sim_sched_on() ? SIM_SPIN_TRIES : 0; i < SIM_SPIN_TRIES; i++) {
 		c = __atomic_load_n(val, __ATOMIC_RELAXED);
 		if (c == SIM_LOCK_FREE && sim_lockword_trylock(val))
 			return;
@@ -136,7 +141,7 @@ static void rwlock_check_recursion(rwlock_t *lock, const char *what)
 void sim_read_lock_slow(rwlock_t *lock)
 {
 	unsigned int c;
-	int spins = 0;
+	int spins = sim_sched_on() ? SIM_SPIN_TRIES : 0;
 
 	rwlock_check_recursion(lock,
 		"read_lock(): this thread already holds the lock for write");
@@ -161,7 +166,7 @@ void sim_read_lock_slow(rwlock_t *lock)
 void sim_write_lock_slow(rwlock_t *lock)
 {
 	unsigned int c;
-	int spins = 0;
+	int spins = sim_sched_on() ? SIM_SPIN_TRIES : 0;
 
 	rwlock_check_recursion(lock,
 		"write_lock(): recursion, the lock is already held by this thread");
@@ -248,7 +253,10 @@ void sim_bit_spin_lock_slow(int bitnum, unsigned long *addr)
 		if (!test_bit(bitnum, addr) &&
 		    !test_and_set_bit_lock(bitnum, addr))
 			return;
-		if (i < SIM_SPIN_TRIES) {
+		if (sim_sched_on()) {
+			/* bit_spin_unlock() wakes the scheduler's waiters. */
+			sim_sched_wait_bit(bitnum, addr);
+		} else if (i < SIM_SPIN_TRIES) {
 			sim_cpu_relax();
 		} else if (i < SIM_SPIN_TRIES + 16) {
 			sched_yield();

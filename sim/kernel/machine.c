@@ -113,6 +113,9 @@ void zsim_config_default(struct zsim_config *cfg)
 	cfg->compaction = true;
 	cfg->kcompactd = false;
 	cfg->trace_buf_kb = ZSIM_TRACE_BUF_KB_DEFAULT;
+	cfg->sched = ZSIM_SCHED_FREE;
+	cfg->sched_depth = 3;
+	cfg->sched_steps = 100000;
 }
 
 static int check_config_size(const struct zsim_config *cfg, const char *caller)
@@ -311,6 +314,29 @@ range:
 	return -EINVAL;
 }
 
+#define SCHED_MAX_STEPS		(1ULL << 40)
+
+/* ZSIM_SCHED: free (or off), pct or random. */
+static int parse_sched_env(struct zsim_config *cfg)
+{
+	const char *s = getenv("ZSIM_SCHED");
+
+	if (!s || !*s)
+		return 0;
+	if (!strcasecmp(s, "free") || !strcasecmp(s, "off") || !strcmp(s, "0"))
+		cfg->sched = ZSIM_SCHED_FREE;
+	else if (!strcasecmp(s, "pct"))
+		cfg->sched = ZSIM_SCHED_PCT;
+	else if (!strcasecmp(s, "random"))
+		cfg->sched = ZSIM_SCHED_RANDOM;
+	else {
+		sim_set_error("ZSIM_SCHED=\"%s\" is not a scheduling mode: expected free (or off), pct or random",
+			      s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int zsim_config_from_env(struct zsim_config *cfg)
 {
 	uint64_t v;
@@ -348,6 +374,8 @@ int zsim_config_from_env(struct zsim_config *cfg)
 	ENV_FIELD("ZSIM_COMPACTION", compaction, ENV_SWITCH, 0, 1, bool);
 	ENV_FIELD("ZSIM_KCOMPACTD", kcompactd, ENV_SWITCH, 0, 1, bool);
 	ENV_FIELD("ZSIM_TRACE_BUF_KB", trace_buf_kb, ENV_NUMBER, ZSIM_TRACE_BUF_KB_MIN, ZSIM_TRACE_BUF_KB_MAX, uint32_t);
+	ENV_FIELD("ZSIM_SCHED_DEPTH", sched_depth, ENV_NUMBER, 1, ZSIM_SCHED_MAX_DEPTH, unsigned int);
+	ENV_FIELD("ZSIM_SCHED_STEPS", sched_steps, ENV_NUMBER, 1, SCHED_MAX_STEPS, uint64_t);
 #undef ENV_FIELD
 	/* Tracepoints and fault targets: the text, checked here to name the variable. */
 	if (getenv("ZSIM_TRACE") && *getenv("ZSIM_TRACE")) {
@@ -363,6 +391,9 @@ int zsim_config_from_env(struct zsim_config *cfg)
 			return err;
 		cfg->fault_targets = getenv("ZSIM_FAULT");
 	}
+	err = parse_sched_env(cfg);
+	if (err)
+		return err;
 	if (getenv("ZSIM_MEM") && *getenv("ZSIM_MEM")) {
 		char what[64];
 
@@ -500,6 +531,21 @@ static int validate_config(const struct zsim_config *cfg)
 				   "trace buffer size", cfg->trace_buf_kb) ||
 	    sim_fault_check_targets("fault_targets", cfg->fault_targets))
 		return -EINVAL;
+	if (cfg->sched < ZSIM_SCHED_FREE || cfg->sched > ZSIM_SCHED_RANDOM) {
+		sim_set_error("scheduling mode %d is outside %d..%d (ZSIM_SCHED_FREE, _PCT, _RANDOM)",
+			      cfg->sched, ZSIM_SCHED_FREE, ZSIM_SCHED_RANDOM);
+		return -EINVAL;
+	}
+	if (cfg->sched_depth < 1 || cfg->sched_depth > ZSIM_SCHED_MAX_DEPTH) {
+		sim_set_error("scheduling depth %u is outside 1..%u",
+			      cfg->sched_depth, ZSIM_SCHED_MAX_DEPTH);
+		return -EINVAL;
+	}
+	if (cfg->sched_steps < 1 || cfg->sched_steps > SCHED_MAX_STEPS) {
+		sim_set_error("scheduling steps %" PRIu64 " is outside 1..%llu",
+			      cfg->sched_steps, SCHED_MAX_STEPS);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -520,6 +566,7 @@ static void atfork_child(void)
 		machine_forked = true;
 		__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
 	}
+	sim_sched_atfork_child();
 	pthread_mutex_unlock(&machine_lock);
 }
 
@@ -549,6 +596,7 @@ static void machine_teardown(int stage)
 		sim_memmap_exit();
 	if (stage >= 1)
 		sim_percpu_exit();
+	sim_sched_exit();
 }
 
 static int machine_boot(const struct zsim_config *asked)
@@ -570,7 +618,10 @@ static int machine_boot(const struct zsim_config *asked)
 		return err;
 	sim_config = *cfg;
 
-	err = sim_printk_init(cfg);
+	/* First: every thread the boot starts must be a task. */
+	err = sim_sched_init(cfg);
+	if (!err)
+		err = sim_printk_init(cfg);
 	if (!err)
 		err = sim_fault_init(cfg);
 	if (!err)
@@ -695,6 +746,7 @@ long zsim_exit(void)
 	sim_percpu_exit();
 	sim_trace_exit();
 	__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
+	sim_sched_exit();
 	pthread_mutex_unlock(&machine_lock);
 	return leaked;
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-3-Clause OR GPL-2.0-only
 /*
  * Simulated CPUs: which CPU a thread runs on, the per-CPU areas, the CPU
- * locks behind preempt_disable(), CPU hotplug states and the scheduler
- * entry points (cond_resched(), msleep()...).
+ * locks behind preempt_disable() and CPU hotplug states (the scheduler
+ * entry points, cond_resched(), msleep()..., are in kernel/sched.c).
  *
  * The per-CPU template is the "sim_percpu" section that DEFINE_PER_CPU()
  * fills; the linker brackets it with __start_/__stop_ symbols, hidden
@@ -251,51 +251,4 @@ static void cpuhp_forget_all(void)
 		memset(&cpuhp_steps[s], 0, sizeof(cpuhp_steps[s]));
 	}
 	pthread_mutex_unlock(&cpuhp_state_mutex);
-}
-
-/* --- scheduler entry points ---------------------------------------------- */
-
-void sim_cond_resched(void)
-{
-	static __thread unsigned int calls;
-
-	/* Cheap: a real yield only every 256 calls. */
-	if (!(++calls & 255))
-		sched_yield();
-}
-
-void sim_schedule(void)
-{
-	sched_yield();
-}
-
-void sim_msleep(unsigned int msecs)
-{
-	struct timespec ts = {
-		.tv_sec = msecs / 1000,
-		.tv_nsec = (long)(msecs % 1000) * 1000000L,
-	};
-
-	might_sleep();
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* Sleeps @timeout jiffies; nobody can wake us early, so returns 0. */
-long sim_schedule_timeout(long timeout)
-{
-	if (timeout == MAX_SCHEDULE_TIMEOUT)
-		sim_bug(__FILE__, __LINE__, __func__,
-			"schedule_timeout(MAX_SCHEDULE_TIMEOUT): nothing would ever wake this thread");
-	if (timeout > 0)
-		sim_msleep(jiffies_to_msecs(timeout));
-	return 0;
-}
-
-unsigned long sim_jiffies(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * HZ + ts.tv_nsec / (1000000000L / HZ);
 }

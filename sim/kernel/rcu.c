@@ -65,15 +65,26 @@ static unsigned long cb_queued, cb_done;	/* callbacks ever queued / run */
 static bool cb_running, cb_stop;
 static pthread_t cb_thread;
 
+/*
+ * In a scheduling mode (kernel/sched.c) a read section is not switched
+ * away from at scheduling points, as a non-preemptible kernel's is not,
+ * and synchronize_rcu() first waits in the scheduler until no other
+ * thread is in one, so the grace period never waits for a reader that
+ * waits for the CPU.
+ */
 void sim_rcu_read_lock(void)
 {
 	urcu_bp_read_lock();
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED)))
+		sim_sched_rcu_enter();
 }
 
 void sim_rcu_read_unlock(void)
 {
 	tsan_reader_done();
 	urcu_bp_read_unlock();
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED)))
+		sim_sched_rcu_exit();
 }
 
 int sim_rcu_read_lock_held(void)
@@ -87,6 +98,8 @@ void sim_synchronize_rcu(void)
 	if (urcu_bp_read_ongoing())
 		sim_bug(__FILE__, __LINE__, __func__,
 			"synchronize_rcu() inside rcu_read_lock(): would deadlock");
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED)))
+		sim_sched_rcu_sync();
 	urcu_bp_synchronize_rcu();
 	tsan_gp_done();
 }
@@ -163,8 +176,10 @@ int sim_rcu_init(void)
 	pthread_mutex_lock(&cb_lock);
 	cb_stop = false;
 	err = pthread_create(&cb_thread, NULL, rcu_cb_thread, NULL);
-	if (!err)
+	if (!err) {
 		cb_running = true;
+		pthread_setname_np(cb_thread, "rcu_cb");
+	}
 	pthread_mutex_unlock(&cb_lock);
 	if (err) {
 		sim_set_error("cannot start the RCU callback thread: %s",

@@ -329,6 +329,9 @@ bool sim_queue_work(struct workqueue_struct *wq, struct work_struct *work)
 	ret = true;
 out:
 	pthread_mutex_unlock(&wq_pool_mutex);
+	/* A wake-up: a scheduling point in a scheduling mode. */
+	if (ret)
+		sim_sched_hook(SIM_SP_WAKE);
 	return ret;
 }
 
@@ -386,7 +389,6 @@ static void fire_timer(struct delayed_work *dwork)
 static void *timer_thread_fn(void *arg)
 {
 	struct delayed_work *dwork;
-	struct timespec ts;
 	unsigned long now;
 
 	(void)arg;
@@ -402,10 +404,9 @@ static void *timer_thread_fn(void *arg)
 			fire_timer(dwork);
 			continue;
 		}
-		/* jiffies are CLOCK_MONOTONIC milliseconds */
-		ts.tv_sec = (time_t)(dwork->expires / HZ);
-		ts.tv_nsec = (long)(dwork->expires % HZ) * (1000000000L / HZ);
-		pthread_cond_timedwait(&timer_cond, &wq_pool_mutex, &ts);
+		/* Host time free-running; the machine's virtual time scheduled. */
+		sim_host_cond_timedwait_jiffies(&timer_cond, &wq_pool_mutex,
+						dwork->expires - now);
 	}
 	pthread_mutex_unlock(&wq_pool_mutex);
 	return NULL;

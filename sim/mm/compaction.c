@@ -1026,19 +1026,16 @@ static void kcompactd_do_work(int order)
 
 static void *kcompactd(void *arg)
 {
-	struct timespec deadline;
 	int order;
 
 	(void)arg;
 	pthread_mutex_lock(&kcompactd_state.lock);
 	while (!kcompactd_state.stop) {
 		if (!kcompactd_state.woken) {
-			clock_gettime(CLOCK_MONOTONIC, &deadline);
-			deadline.tv_nsec += KCOMPACTD_PERIOD_MS * 1000000L;
-			deadline.tv_sec += deadline.tv_nsec / 1000000000L;
-			deadline.tv_nsec %= 1000000000L;
-			pthread_cond_timedwait(&kcompactd_state.wait,
-					       &kcompactd_state.lock, &deadline);
+			/* Virtual time under the deterministic scheduler. */
+			sim_host_cond_timedwait_jiffies(&kcompactd_state.wait,
+							&kcompactd_state.lock,
+							msecs_to_jiffies(KCOMPACTD_PERIOD_MS));
 			if (kcompactd_state.stop)
 				break;
 		}

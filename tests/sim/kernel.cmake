@@ -11,3 +11,5 @@ zsmalloc_add_test(test_shrinker SOURCES sim/test_shrinker.c LABELS sim LIB zsim_
 
 # Tracepoints and the per-CPU ring buffer (sim/kernel/trace.c).
 zsmalloc_add_test(test_trace SOURCES sim/test_trace.c LABELS "sim;threads")
+# The deterministic scheduler (kernel/sched.c).
+zsmalloc_add_test(test_sched SOURCES sim/test_sched.c LABELS "sim;threads" TIMEOUT 600)

@@ -18,12 +18,14 @@
 #include <linux/bitops.h>
 #include <linux/bug.h>
 #include <linux/lockdep.h>
+#include <linux/spinlock_types.h>
 
 void sim_bit_spin_lock_slow(int bitnum, unsigned long *addr);
 __noreturn void sim_bit_spin_unlock_bug(int bitnum, unsigned long *addr);
 
 static __always_inline void bit_spin_lock(int bitnum, unsigned long *addr)
 {
+	sim_sched_hook(SIM_SP_LOCK);
 	if (unlikely(test_and_set_bit_lock(bitnum, addr)))
 		sim_bit_spin_lock_slow(bitnum, addr);
 	sim_atomic_lock_enter();
@@ -32,6 +34,7 @@ static __always_inline void bit_spin_lock(int bitnum, unsigned long *addr)
 /* Returns 1 if the bit was taken. */
 static __always_inline int bit_spin_trylock(int bitnum, unsigned long *addr)
 {
+	sim_sched_hook(SIM_SP_TRYLOCK);
 	if (test_and_set_bit_lock(bitnum, addr))
 		return 0;
 	sim_atomic_lock_enter();
@@ -44,6 +47,11 @@ static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
 		sim_bit_spin_unlock_bug(bitnum, addr);
 	sim_atomic_lock_exit();
 	clear_bit_unlock(bitnum, addr);
+	/* A scheduled waiter sleeps in the scheduler: wake it, then a point. */
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED))) {
+		sim_sched_wake(addr);
+		sim_sched_point(SIM_SP_UNLOCK);
+	}
 }
 
 /*

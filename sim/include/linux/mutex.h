@@ -47,6 +47,7 @@ static inline void mutex_destroy(struct mutex *lock)
 static inline void mutex_lock(struct mutex *lock)
 {
 	might_sleep();
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val))) {
 		if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
@@ -60,6 +61,7 @@ static inline void mutex_lock(struct mutex *lock)
 /* Returns 1 if the mutex was taken, 0 if it is held elsewhere. */
 static inline int mutex_trylock(struct mutex *lock)
 {
+	sim_sched_hook(SIM_SP_TRYLOCK);
 	if (!sim_lockword_trylock(&lock->val))
 		return 0;
 	lock_acquire(lock, sim_lock_dep_key(lock), "mutex", SIM_LOCKDEP_TRY);
@@ -74,6 +76,7 @@ static inline void mutex_unlock(struct mutex *lock)
 	lock_release(lock);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
 	sim_lockword_unlock(&lock->val);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 static inline bool mutex_is_locked(const struct mutex *lock)

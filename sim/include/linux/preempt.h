@@ -60,6 +60,7 @@ static __always_inline void preempt_enable(void)
 	if (--sim_preempt_count)
 		return;
 	sim_lockword_unlock(&sim_cpu_lock_word[sim_preempt_cpu]);
+	sim_sched_hook(SIM_SP_PREEMPT);
 }
 
 #define preempt_enable_no_resched()	preempt_enable()

@@ -44,7 +44,10 @@ static inline void __rwlock_init(rwlock_t *lock,
 
 static __always_inline int read_trylock(rwlock_t *lock)
 {
-	unsigned int c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+	unsigned int c;
+
+	sim_sched_hook(SIM_SP_TRYLOCK);
+	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
 
 	if (sim_fail_trylock(SIM_TRYLOCK_READ))
 		return 0;
@@ -66,6 +69,7 @@ static __always_inline void read_lock(rwlock_t *lock)
 {
 	unsigned int c;
 
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_READ);
 	sim_atomic_lock_enter();
 	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
@@ -99,12 +103,14 @@ static __always_inline void read_unlock(rwlock_t *lock)
 	c = __atomic_sub_fetch(&lock->cnt, 1, __ATOMIC_SEQ_CST);
 	if (unlikely(!(c & SIM_RW_READERS)) && unlikely(c & SIM_RW_WRITER_WAITING))
 		sim_rwlock_wake(lock);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 static __always_inline int write_trylock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
+	sim_sched_hook(SIM_SP_TRYLOCK);
 	if (sim_fail_trylock(SIM_TRYLOCK_WRITE))
 		return 0;
 
@@ -122,6 +128,7 @@ static __always_inline void write_lock(rwlock_t *lock)
 {
 	unsigned int c = 0;
 
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", 0);
 	if (unlikely(!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER,
 						  false, __ATOMIC_ACQUIRE,
@@ -141,6 +148,7 @@ static __always_inline void write_unlock(rwlock_t *lock)
 	__atomic_fetch_and(&lock->cnt, ~SIM_RW_WRITER, __ATOMIC_SEQ_CST);
 	if (unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
 		sim_rwlock_wake(lock);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 /* Does anyone wait for @lock (spinning or asleep)? */

@@ -3,8 +3,13 @@
 #define _LINUX_SCHED_H
 
 /*
- * Scheduling points.  SIM: the host schedules the threads; cond_resched()
- * yields now and then, schedule_timeout*() and msleep() really sleep.
+ * Scheduling points.  SIM: free-running (the default), the host schedules
+ * the threads; cond_resched() yields now and then, schedule_timeout*()
+ * and msleep() really sleep, jiffies are CLOCK_MONOTONIC milliseconds.
+ * In a scheduling mode (cfg.sched, kernel/sched.c) cond_resched(),
+ * schedule() and might_sleep() are points where the deterministic
+ * scheduler may switch threads, and jiffies, msleep() and
+ * schedule_timeout() are the machine's virtual time.
  * There is no `current` task.
  */
 #include <limits.h>
@@ -34,9 +39,10 @@ void sim_might_sleep_warn(const char *file, int line, const char *func);
 #define might_sleep() do {						\
 	if (unlikely(in_atomic() || sim_lockdep_atomic))		\
 		sim_might_sleep_warn(__FILE__, __LINE__, __func__);	\
+	sim_sched_hook(SIM_SP_SLEEP);					\
 } while (0)
 #else
-#define might_sleep()	do { } while (0)
+#define might_sleep()	sim_sched_hook(SIM_SP_SLEEP)
 #endif
 
 #define might_sleep_if(cond)	do { if (cond) might_sleep(); } while (0)

@@ -79,6 +79,7 @@ static inline void __spin_lock_init(spinlock_t *lock,
 
 static __always_inline void spin_lock(spinlock_t *lock)
 {
+	sim_sched_hook(SIM_SP_LOCK);
 	lock_acquire(lock, sim_lock_dep_key(lock), "spinlock", 0);
 	if (unlikely(!sim_lockword_trylock(&lock->val)))
 		sim_spin_lock_slow(lock);
@@ -89,6 +90,7 @@ static __always_inline void spin_lock(spinlock_t *lock)
 
 static __always_inline int spin_trylock(spinlock_t *lock)
 {
+	sim_sched_hook(SIM_SP_TRYLOCK);
 	if (sim_fail_trylock(SIM_TRYLOCK_SPIN))
 		return 0;
 	if (!sim_lockword_trylock(&lock->val))
@@ -107,6 +109,7 @@ static __always_inline void spin_unlock(spinlock_t *lock)
 	lock_release(lock);
 	sim_atomic_lock_exit();
 	sim_lockword_unlock(&lock->val);
+	sim_sched_hook(SIM_SP_UNLOCK);
 }
 
 static inline int spin_is_locked(const spinlock_t *lock)

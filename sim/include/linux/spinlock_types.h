@@ -3,6 +3,7 @@
 #define __LINUX_SPINLOCK_TYPES_H
 
 #include <linux/kconfig.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 struct lock_class_key;
@@ -49,5 +50,35 @@ typedef struct {
 
 #define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0, 0 SIM_DEP_KEY_INIT })
 #define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0, 0 SIM_DEP_KEY_INIT }
+
+/*
+ * Scheduling points of the deterministic scheduler (kernel/sched.c).
+ * Free-running (the default), a point is one relaxed load of a global
+ * that stays 0; with cfg.sched set, the scheduler may switch to another
+ * thread there.  The kind is folded into the run's interleaving hash.
+ */
+enum sim_sched_point_kind {
+	SIM_SP_LOCK = 1,	/* about to take a lock */
+	SIM_SP_TRYLOCK,		/* about to try one */
+	SIM_SP_UNLOCK,		/* just released one */
+	SIM_SP_PREEMPT,		/* preempt_enable() to 0 */
+	SIM_SP_RESCHED,		/* cond_resched(), schedule() */
+	SIM_SP_SLEEP,		/* might_sleep() */
+	SIM_SP_WAKE,		/* a workqueue or kcompactd wake-up */
+	SIM_SP_EXPLICIT,	/* zsim_sched_point() */
+	SIM_SP_BLOCK,		/* the thread waits */
+	SIM_SP_EXIT,		/* the thread leaves */
+};
+
+extern int sim_sched_active __attribute__((__visibility__("hidden")));
+void sim_sched_point(unsigned int kind);
+/* Wake every task waiting on @key (a futex word, a bit lock's word). */
+void sim_sched_wake(const void *key);
+
+static __always_inline void sim_sched_hook(unsigned int kind)
+{
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED)))
+		sim_sched_point(kind);
+}
 
 #endif /* __LINUX_SPINLOCK_TYPES_H */

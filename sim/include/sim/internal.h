@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <zsmalloc/zsim.h>
+#include <sim/sched.h>
 
 /* The running machine's configuration (valid while booted). */
 extern struct zsim_config sim_config;
