@@ -66,8 +66,13 @@ struct zsim_fault_config {
 struct zsim_config {
 	/*
 	 * sizeof(struct zsim_config), set by zsim_config_default().  Later
-	 * versions only append members and accept every earlier size; a
-	 * size the library does not know is -EINVAL.
+	 * versions only append members.  zsim_init() and
+	 * zsim_config_from_env() also take a config of an earlier size (that
+	 * of 0.1.0 ends at kcompactd; the members it lacks take their
+	 * defaults, and from_env() checks their variables but has nowhere to
+	 * keep them); a
+	 * size the library does not know is -EINVAL.  zsim_config_default()
+	 * and zsim_get_config() write this version's whole struct.
 	 */
 	uint32_t size;
 	uint64_t mem_bytes;		/* the memory limit; 0: half the host's (below) */

@@ -118,13 +118,28 @@ void zsim_config_default(struct zsim_config *cfg)
 	cfg->sched_steps = 100000;
 }
 
+/* The size of struct zsim_config before trace_events was appended (0.1.0). */
+#define ZSIM_CONFIG_SIZE_0	offsetof(struct zsim_config, trace_events)
+
 static int check_config_size(const struct zsim_config *cfg, const char *caller)
 {
-	if (cfg->size == sizeof(*cfg))
+	if (cfg->size == sizeof(*cfg) || cfg->size == ZSIM_CONFIG_SIZE_0)
 		return 0;
-	sim_set_error("%s: zsim_config.size is %u, expected %zu (sizeof(struct zsim_config)): fill the config with zsim_config_default()",
-		      caller, cfg->size, sizeof(*cfg));
+	sim_set_error("%s: zsim_config.size is %u, expected %zu (sizeof(struct zsim_config)) or %zu (before tracing, memory growth and scheduling were appended): fill the config with zsim_config_default()",
+		      caller, cfg->size, sizeof(*cfg), ZSIM_CONFIG_SIZE_0);
 	return -EINVAL;
+}
+
+/*
+ * @cfg, whose size check_config_size() accepted, as a config of this
+ * version in @full: the members an earlier size lacks take their
+ * defaults.
+ */
+static void config_widen(const struct zsim_config *cfg, struct zsim_config *full)
+{
+	zsim_config_default(full);
+	memcpy(full, cfg, cfg->size);
+	full->size = sizeof(*full);
 }
 
 /*
@@ -350,6 +365,19 @@ int zsim_config_from_env(struct zsim_config *cfg)
 	err = check_config_size(cfg, "zsim_config_from_env");
 	if (err)
 		return err;
+	if (cfg->size != sizeof(*cfg)) {
+		/* An earlier, shorter config: fill a whole one, copy its part back. */
+		struct zsim_config full;
+		uint32_t size = cfg->size;
+
+		config_widen(cfg, &full);
+		err = zsim_config_from_env(&full);
+		if (!err) {
+			memcpy(cfg, &full, size);
+			cfg->size = size;
+		}
+		return err;
+	}
 
 #define ENV_FIELD(name, field, kind, min, max, type) do {		\
 		v = (uint64_t)cfg->field;				\
@@ -611,7 +639,7 @@ static int machine_boot(const struct zsim_config *asked)
 	err = check_config_size(asked, "zsim_init");
 	if (err)
 		return err;
-	resolved = *asked;
+	config_widen(asked, &resolved);
 	resolve_mem_sizes(cfg);
 	err = validate_config(cfg);
 	if (err)

@@ -7,6 +7,7 @@
  */
 #include "test_helpers.h"
 #include <errno.h>
+#include <stddef.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,15 +46,51 @@ static void test_config_size(void **state)
 	assert_int_equal(zsim_init(&cfg), -EINVAL);
 	assert_false(zsim_running());
 	snprintf(msg, sizeof(msg),
-		 "zsim_init: zsim_config.size is 4, expected %zu (sizeof(struct zsim_config)): fill the config with zsim_config_default()",
-		 sizeof(struct zsim_config));
+		 "zsim_init: zsim_config.size is 4, expected %zu (sizeof(struct zsim_config)) or %zu (before tracing, memory growth and scheduling were appended): fill the config with zsim_config_default()",
+		 sizeof(struct zsim_config), offsetof(struct zsim_config, trace_events));
 	assert_string_equal(zsim_last_error(), msg);
 
 	assert_int_equal(zsim_config_from_env(&cfg), -EINVAL);
 	snprintf(msg, sizeof(msg),
-		 "zsim_config_from_env: zsim_config.size is 4, expected %zu (sizeof(struct zsim_config)): fill the config with zsim_config_default()",
-		 sizeof(struct zsim_config));
+		 "zsim_config_from_env: zsim_config.size is 4, expected %zu (sizeof(struct zsim_config)) or %zu (before tracing, memory growth and scheduling were appended): fill the config with zsim_config_default()",
+		 sizeof(struct zsim_config), offsetof(struct zsim_config, trace_events));
 	assert_string_equal(zsim_last_error(), msg);
+
+	/*
+	 * A config of 0.1.0's size (it ended at kcompactd): accepted, the
+	 * members it lacks take their defaults, and from_env() writes only
+	 * its part.
+	 */
+	{
+		struct {
+			struct zsim_config c;
+			unsigned char guard[8];
+		} old;
+		size_t old_size = offsetof(struct zsim_config, trace_events);
+
+		zsim_config_default(&old.c);
+		old.c.size = (uint32_t)old_size;
+		old.c.mem_bytes = 64u << 20;
+		memset((char *)&old.c + old_size, 0x5a,
+		       sizeof(old) - old_size);
+		setenv("ZSIM_CPUS", "2", 1);
+		setenv("ZSIM_TRACE_BUF_KB", "64", 1);
+		assert_int_equal(zsim_config_from_env(&old.c), 0);
+		unsetenv("ZSIM_CPUS");
+		unsetenv("ZSIM_TRACE_BUF_KB");
+		assert_int_equal(old.c.size, old_size);
+		assert_int_equal(old.c.nr_cpus, 2);
+		for (size_t i = old_size; i < sizeof(old); i++)
+			assert_int_equal(((unsigned char *)&old)[i], 0x5a);
+		assert_int_equal(zsim_init(&old.c), 0);
+		assert_int_equal(zsim_get_config(&got), 0);
+		assert_int_equal(got.size, sizeof(got));
+		assert_int_equal(got.mem_bytes, 64u << 20);
+		assert_int_equal(got.nr_cpus, 2);
+		assert_int_equal(got.trace_buf_kb, ZSIM_TRACE_BUF_KB_DEFAULT);
+		assert_int_equal(got.sched, ZSIM_SCHED_FREE);
+		assert_int_equal(zsim_exit(), 0);
+	}
 
 	/* the fault config has its own size, checked where it is taken */
 	{
