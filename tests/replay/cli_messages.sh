@@ -76,7 +76,7 @@ expect 2 "zsim classes: --chain: '0' is out of range (1..16)" -- classes --chain
 expect 2 "zsim replay: --pageblock-order: '11' is out of range (1..10)" -- replay --pageblock-order 11 "$tmp/t.trace"
 expect 2 "zsim trace-gen: --free-share: '101' is out of range (0..100)" -- trace-gen --mix android --free-share 101
 expect 2 "zsim trace-gen: --mix: 'foo' is not one of kernel-build, android, uniform" -- trace-gen --mix foo
-expect 2 "zsim classes: --preset: 'seeds' is not one of 6.18, linux-6.18, newest, 4.8, linux-4.8, dense" -- classes --preset seeds
+expect 2 "zsim classes: --preset: '5.99' is not one of 6.18, linux-6.18, newest, 4.8, linux-4.8, dense" -- classes --preset 5.99
 expect 2 "zsim replay: --allocator: 'tcmalloc' is not one of zsmalloc, glibc, jemalloc, mimalloc" -- replay --allocator tcmalloc "$tmp/t.trace"
 expect 2 "zsim replay: --json takes no value" -- replay --json=1 "$tmp/t.trace"
 # --mem: the minimum in the units --mem takes
