@@ -32,16 +32,12 @@ int calculate_normal_threshold(struct zone *zone);
 void fold_vm_zone_stats(struct zone *zone);
 
 /*
- * page->index of a page on a per-CPU list (the kernel keeps the list's
- * migratetype there): zsim_page_info() tells these free pages from
- * allocated ones by it.
+ * Is @page on one of @zone's per-CPU lists?  Takes each list's lock in
+ * turn (so not under zone->lock) and looks for the page itself: a
+ * lockless look at page->index would race with the owner of a page just
+ * taken off a list, who may write it at once.
  */
-#define PCP_PAGE_MARK	0x7063705f66726565UL	/* "pcp_free" */
-
-static inline bool page_on_pcp_list(const struct page *page)
-{
-	return READ_ONCE(page->index) == PCP_PAGE_MARK;
-}
+bool page_on_pcp_list(struct zone *zone, struct page *page);
 
 /* Pages on every CPU's lists of @zone (a racy sum: exact when quiet). */
 unsigned long nr_pcp_pages(struct zone *zone);

@@ -686,7 +686,7 @@ static struct page *rmqueue(struct zone *zone, unsigned int order,
 
 	spin_lock(&zone->lock);
 	if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
-		mark = zone->watermark[alloc_flags & ALLOC_WMARK_MASK];
+		mark = READ_ONCE(zone->watermark[alloc_flags & ALLOC_WMARK_MASK]);
 		if (!zone_watermark_ok(zone, order, mark, 0, alloc_flags))
 			goto out;
 	}
@@ -724,6 +724,27 @@ static int zone_batchsize(struct zone *zone)
 	return (int)(rounddown_pow_of_two(batch + batch / 2) - 1);
 }
 
+bool page_on_pcp_list(struct zone *zone, struct page *page)
+{
+	unsigned int cpu, mt;
+	struct page *p;
+	bool found = false;
+
+	for (cpu = 0; !found && zone->pageset && cpu < zone->nr_pagesets; cpu++) {
+		struct per_cpu_pages *pcp = &zone->pageset[cpu].pcp;
+
+		spin_lock(&pcp->lock);
+		for (mt = 0; !found && mt < MIGRATE_PCPTYPES; mt++)
+			list_for_each_entry(p, &pcp->lists[mt], lru)
+				if (p == page) {
+					found = true;
+					break;
+				}
+		spin_unlock(&pcp->lock);
+	}
+	return found;
+}
+
 /* Pages on the lists, summed over the CPUs without their locks. */
 unsigned long nr_pcp_pages(struct zone *zone)
 {
@@ -746,7 +767,7 @@ unsigned long nr_pcp_pages(struct zone *zone)
 static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list,
 			int migratetype, unsigned int alloc_flags)
 {
-	unsigned long mark = zone->watermark[alloc_flags & ALLOC_WMARK_MASK];
+	unsigned long mark = READ_ONCE(zone->watermark[alloc_flags & ALLOC_WMARK_MASK]);
 	struct page *page;
 	int i;
 
@@ -759,7 +780,6 @@ static int rmqueue_bulk(struct zone *zone, int count, struct list_head *list,
 		if (unlikely(!page))
 			break;
 		/* in the order taken: the next allocations use them so */
-		WRITE_ONCE(page->index, PCP_PAGE_MARK);
 		list_add_tail(&page->lru, list);
 		__mod_zone_page_state(zone, NR_FREE_PAGES, -1);
 	}
@@ -839,7 +859,8 @@ static struct page *rmqueue_pcplist(struct zone *zone, int migratetype,
 	struct page *page;
 
 	if (!(alloc_flags & ALLOC_NO_WATERMARKS) &&
-	    !zone_watermark_ok(zone, 0, zone->watermark[alloc_flags & ALLOC_WMARK_MASK],
+	    !zone_watermark_ok(zone, 0,
+			       READ_ONCE(zone->watermark[alloc_flags & ALLOC_WMARK_MASK]),
 			       0, alloc_flags))
 		return NULL;
 	pset = this_cpu_pageset(zone);
@@ -894,7 +915,6 @@ static void free_unref_page(struct page *page)
 	pset = this_cpu_pageset(zone);
 	pcp = &pset->pcp;
 	spin_lock(&pcp->lock);
-	WRITE_ONCE(page->index, PCP_PAGE_MARK);
 	list_add(&page->lru, &pcp->lists[mt]);
 	WRITE_ONCE(pcp->count, pcp->count + 1);
 	if (unlikely(pcp->count >= pcp->high))

@@ -128,6 +128,19 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 	info->pageblock_mt = get_pageblock_migratetype(zone, pfn);
 	info->block_pfn = pfn;
 
+	/*
+	 * Free on a CPU's list (struct per_cpu_pages): order 0, no reference,
+	 * not PageBuddy.  Looked up under the lists' locks, which nest
+	 * outside zone->lock.
+	 */
+	if (!page_ref_count(page) && !PageBuddy(page) && page_on_pcp_list(zone, page)) {
+		info->flags = page_flag_bits(page);
+		info->owner = ZSIM_PAGE_FREE;
+		info->buddy_order = 0;
+		info->alloc_mt = -1;
+		return 0;
+	}
+
 	spin_lock(&zone->lock);
 	info->flags = page_flag_bits(page);
 	info->refcount = page_ref_count(page);
@@ -144,14 +157,6 @@ int zsim_page_info(uint64_t pfn, struct zsim_page_info *info)
 		info->flags &= ~ZSIM_PF_BUDDY;
 		if (head == pfn)
 			info->flags |= ZSIM_PF_BUDDY;
-		spin_unlock(&zone->lock);
-		return 0;
-	}
-	if (!info->refcount && page_on_pcp_list(page)) {
-		/* free, on a CPU's list (struct per_cpu_pages): order 0 */
-		info->owner = ZSIM_PAGE_FREE;
-		info->buddy_order = 0;
-		info->alloc_mt = -1;
 		spin_unlock(&zone->lock);
 		return 0;
 	}
