@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc_malloc.h"
 #include "emit.h"
@@ -59,6 +60,7 @@ struct replay {
 	uint64_t rss_base;
 	uint64_t purged_pages;		/* others: pages a purge gave back, summed */
 	uint64_t seg_ops, seg_ns, seg_compact_ns;
+	uint64_t compact_end_ns;	/* when the last 'c' of this segment returned; 0 none */
 	uint64_t all_ops, all_ns;
 	uint64_t clock_cost;		/* ns one clock_gettime pair adds */
 };
@@ -184,12 +186,42 @@ static void do_compact(struct replay *r)
 
 /* --- statistics ---------------------------------------------------------------------- */
 
+/*
+ * After a 'c', zsmalloc's freed pages go back to the OS from free page
+ * reporting's delayed work, not inside zs_compact(): RSS is read as a
+ * program sees it RSS_SETTLE_NS after zs_compact() returned (the delay
+ * the library documents), never sooner.
+ */
+#define RSS_SETTLE_NS	(100ULL * 1000 * 1000)
+
+static void wait_rss_settle(struct replay *r)
+{
+	uint64_t now;
+
+	if (r->kind != ALLOC_ZSMALLOC || !r->compact_end_ns)
+		return;
+	now = util_now_ns();
+	if (now < r->compact_end_ns + RSS_SETTLE_NS) {
+		uint64_t left = r->compact_end_ns + RSS_SETTLE_NS - now;
+		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000ULL),
+				       .tv_nsec = (long)(left % 1000000000ULL) };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
+	r->compact_end_ns = 0;
+}
+
 static void print_stats(struct replay *r, const char *phase, uint32_t line)
 {
-	uint64_t rss = util_rss_bytes();
-	int64_t rss_growth = (int64_t)rss - (int64_t)r->rss_base;
+	uint64_t rss;
+	int64_t rss_growth;
 	uint64_t pool_pages, compacted, ideal = (r->live_bytes + 4095) / 4096;
 	int64_t meta;
+
+	wait_rss_settle(r);
+	rss = util_rss_bytes();
+	rss_growth = (int64_t)rss - (int64_t)r->rss_base;
 
 	if (r->kind == ALLOC_ZSMALLOC) {
 		struct zs_pool_stats st;
@@ -461,6 +493,7 @@ static int run(struct replay *r)
 			do_compact(r);
 			t1 = util_now_ns();
 			r->seg_compact_ns += t1 - t0;
+			r->compact_end_ns = t1;
 			continue;
 		case TRACE_PHASE:
 			print_stats(r, t->names[op->slot], op->line);
@@ -548,7 +581,9 @@ static const char replay_intro[] =
 	"  pages_compacted zsmalloc: pool's pages_compacted; others: pages their\n"
 	"                 purges gave back (RSS drop across each 'c')\n"
 	"  density        live_bytes / (pool_pages * 4096)\n"
-	"  rss_bytes      process RSS growth since the start of the replay\n"
+	"  rss_bytes      process RSS growth since the start of the replay; zsmalloc:\n"
+	"                 on a line after a 'c', read 100 ms after zs_compact()\n"
+	"                 returned (freed pages go back by delayed free page reporting)\n"
 	"  metadata_bytes zsmalloc: handle and zspage slabs; jemalloc: stats.metadata;\n"
 	"                 glibc and mimalloc: n/a (no counter)\n"
 	"  ops ns_per_op  trace ops since the last line and their mean cost,\n"
