@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <unistd.h>
 #include "test_helpers.h"
+#include "zs_whitebox.h"
 
 struct obj {
 	unsigned long handle;
@@ -92,140 +93,6 @@ static unsigned int slot_of(unsigned long handle)
 /* --- the white-box check ------------------------------------------------- */
 
 /* Check one zspage of @class; returns its pages, adds its objects to *inuse. */
-static unsigned int check_zspage(struct zs_pool *pool, struct size_class *class,
-				 struct zspage *zspage, unsigned long *inuse)
-{
-	struct page *pages[ZS_MAX_PAGES_PER_ZSPAGE + 1];
-	struct page *page;
-	unsigned char *is_free;
-	unsigned long idx, nr_free = 0, allocated = 0;
-	unsigned int nr = 0, k, frontier;
-	bool huge = class->pages_per_zspage == 1 && class->objs_per_zspage == 1;
-
-	assert_int_equal(zspage->magic, ZSPAGE_MAGIC);
-	assert_int_equal(zspage->class, class->index);
-	for (page = zspage->first_page; page; page = get_next_page(page)) {
-		assert_true(nr < (unsigned int)class->pages_per_zspage);
-		pages[nr] = page;
-		assert_true(page->private == (unsigned long)zspage);
-		assert_int_equal(!!PagePrivate(page), nr == 0);
-		assert_int_equal(!!PageHugeObject(page), huge);
-		assert_true(__PageMovable(page));
-		assert_int_equal(get_first_obj_offset(page),
-				 (class->size - (nr * PAGE_SIZE) % class->size) % class->size);
-		nr++;
-	}
-	assert_int_equal(nr, zspage->nr_pages);
-	for (k = 0; k < nr; k++)
-		assert_int_equal(!!PagePrivate2(pages[k]), k == nr - 1);
-	if (!class->grow) {
-		assert_int_equal(nr, class->pages_per_zspage);
-		frontier = class->objs_per_zspage;
-	} else {
-		frontier = zspage->frontier;
-		assert_true(frontier <= (unsigned int)class->objs_per_zspage);
-		/* the slots below the frontier lie in pages it has */
-		assert_true(slots_pages(class, frontier) <= nr);
-	}
-
-	is_free = calloc(class->objs_per_zspage, 1);
-	for (idx = 0; idx < (unsigned long)class->objs_per_zspage; idx++) {
-		unsigned long off = idx * class->size;
-		struct page *p;
-		unsigned long head;
-
-		if ((off >> PAGE_SHIFT) >= nr)
-			break;
-		p = pages[off >> PAGE_SHIFT];
-		head = huge ? p->index :
-			*(unsigned long *)((char *)page_address(p) + (off & ~PAGE_MASK));
-		if (idx >= frontier) {
-			/* never handed out: no allocated tag to mislead a scan */
-			assert_false(head & OBJ_ALLOCATED_TAG);
-			continue;
-		}
-		if (head & OBJ_ALLOCATED_TAG) {
-			unsigned long handle = head & ~OBJ_ALLOCATED_TAG;
-			struct page *hp;
-			unsigned int hidx;
-
-			obj_to_location(READ_ONCE(*(unsigned long *)handle), &hp, &hidx);
-			assert_ptr_equal(hp, p);
-			assert_int_equal(hidx, idx);
-			allocated++;
-		}
-	}
-	assert_int_equal(allocated, get_zspage_inuse(zspage));
-
-	idx = get_freeobj(zspage);
-	while (idx < (unsigned long)class->objs_per_zspage) {
-		unsigned long off = idx * class->size;
-		struct link_free *link;
-
-		assert_true(idx < frontier);
-		link = (struct link_free *)((char *)page_address(pages[off >> PAGE_SHIFT]) +
-					    (off & ~PAGE_MASK));
-		assert_false(link->next & OBJ_ALLOCATED_TAG);
-		assert_int_equal(is_free[idx], 0);
-		is_free[idx] = 1;
-		nr_free++;
-		idx = link->next >> OBJ_TAG_BITS;
-	}
-	assert_int_equal(nr_free + allocated, frontier);
-	free(is_free);
-	*inuse += allocated;
-	return nr;
-}
-
-/* Every zspage of every class, the class counters and the pool's pages. */
-static void check_pool(struct zs_pool *pool)
-{
-	unsigned long total_pages = 0;
-	struct zs_pool_snapshot *snap = calloc(1, sizeof(*snap));
-	unsigned long snap_pages = 0;
-	unsigned int i, c;
-	int fg;
-
-	for (i = 0; i < ZS_SIZE_CLASSES; i++) {
-		struct size_class *class = pool->size_class[i];
-		unsigned long pages = 0, slots = 0, inuse = 0;
-
-		if (class->index != i)
-			continue;
-		spin_lock(&class->lock);
-		for (fg = 0; fg < NR_FULLNESS_GROUPS; fg++) {
-			struct zspage *zspage;
-			unsigned long n = 0;
-
-			list_for_each_entry(zspage, &class->fullness_list[fg], list) {
-				unsigned int nr = check_zspage(pool, class, zspage, &inuse);
-
-				assert_int_equal(zspage->fullness, fg);
-				pages += nr;
-				slots += zspage_slots(class, nr);
-				n++;
-			}
-			assert_int_equal(n, zs_stat_get(class, fg));
-		}
-		assert_int_equal(zs_stat_get(class, OBJ_ALLOCATED), slots);
-		assert_int_equal(zs_stat_get(class, OBJ_USED), inuse);
-		if (class->grow)
-			assert_int_equal(class->pages, pages);
-		assert_int_equal(zs_class_pages(class), pages);
-		total_pages += pages;
-		spin_unlock(&class->lock);
-	}
-	assert_int_equal(total_pages, zs_get_total_pages(pool));
-
-	/* the classes table counts what is allocated */
-	snap->size = sizeof(*snap);
-	assert_int_equal(zs_pool_snapshot(pool, snap), 0);
-	for (c = 0; c < snap->nr_classes; c++)
-		snap_pages += snap->classes[c].pages_used;
-	assert_int_equal(snap_pages, total_pages);
-	free(snap);
-}
-
 /* --- presets --------------------------------------------------------------- */
 
 static void test_presets(void **state)
