@@ -197,6 +197,7 @@ struct zs_pool {
 	struct size_class *size_class[ZS_SIZE_CLASSES];
 	struct kmem_cache *handle_cachep;
 	struct kmem_cache *zspage_cachep;
+	size_t zspage_size;		/* of its objects: chain_pfn[] when growing */
 
 	/*
 	 * Written by whichever CPU makes or frees a zspage: 64 bytes of
@@ -259,9 +260,21 @@ struct zspage {
 	};
 	unsigned int inuse;
 	unsigned int freeobj;
+	/*
+	 * A growing zspage: live objects touching the chain's page before
+	 * the last ([0]) and its last page ([1]); see zspage_trim_after_free().
+	 */
+	unsigned short tail_live[2];
 	struct page *first_page;
 	struct list_head list; /* fullness list */
 	rwlock_t lock;
+	/*
+	 * A growing pool's zspages only (its zspage cache is sized for
+	 * them): the pfn of each page of the chain, so that finding page i
+	 * reads one line instead of walking i struct pages.  Written under
+	 * class->lock, read under it.
+	 */
+	unsigned int chain_pfn[];
 };
 
 struct mapping_area {
@@ -1098,12 +1111,34 @@ static unsigned int slots_pages(struct size_class *class, unsigned int nr_objs)
 	return DIV_ROUND_UP((unsigned long)nr_objs * class->size, PAGE_SIZE);
 }
 
+/* Page @i of a growing zspage's chain (class->lock held). */
+static struct page *zspage_chain_page(struct zspage *zspage, unsigned int i)
+{
+	VM_BUG_ON(i >= zspage->nr_pages);
+	return pfn_to_page(zspage->chain_pfn[i]);
+}
+
+static void zspage_set_chain_page(struct zspage *zspage, unsigned int i,
+				  struct page *page)
+{
+	unsigned long pfn = page_to_pfn(page);
+
+	BUG_ON(pfn > UINT_MAX);
+	zspage->chain_pfn[i] = pfn;
+}
+
 /* The pages of @zspage's chain into @pages; returns how many. */
-static unsigned int zspage_get_pages(struct zspage *zspage, struct page *pages[])
+static unsigned int zspage_get_pages(struct size_class *class, struct zspage *zspage,
+				     struct page *pages[])
 {
 	struct page *page;
 	unsigned int nr = 0;
 
+	if (class->grow) {
+		for (nr = 0; nr < zspage->nr_pages; nr++)
+			pages[nr] = zspage_chain_page(zspage, nr);
+		return nr;
+	}
 	for (page = get_first_page(zspage); page; page = get_next_page(page))
 		pages[nr++] = page;
 	VM_BUG_ON(nr != zspage->nr_pages);
@@ -1139,7 +1174,67 @@ static void init_growing_zspage(struct size_class *class, struct zspage *zspage)
 {
 	init_chain_page(class, get_first_page(zspage), 0);
 	zspage->frontier = 0;
+	zspage->tail_live[0] = zspage->tail_live[1] = 0;
 	set_freeobj(zspage, -1U);
+}
+
+/*
+ * Slot @idx of a growing zspage became live (@d 1) or free (@d -1):
+ * count it in tail_live[] for each of the last two pages it touches.
+ */
+static void zspage_tail_live_mod(struct size_class *class, struct zspage *zspage,
+				 unsigned int idx, int d)
+{
+	unsigned long start = (unsigned long)idx * class->size;
+	unsigned int first = start >> PAGE_SHIFT;
+	unsigned int last = (start + class->size - 1) >> PAGE_SHIFT;
+	unsigned int nr = zspage->nr_pages;
+
+	if (last + 2 < nr)
+		return;
+	VM_BUG_ON(last >= nr);
+	if (last == nr - 1)
+		zspage->tail_live[1] += d;
+	if (nr >= 2 && first <= nr - 2)
+		zspage->tail_live[0] += d;
+}
+
+/* Is slot @idx of a growing zspage live?  Then *@handle is its handle. */
+static bool slot_live(struct size_class *class, struct page *pages[],
+		      unsigned int idx, unsigned long *handle)
+{
+	unsigned long *head;
+	void *vaddr;
+	bool live;
+
+	head = slot_head(class, pages, idx, &vaddr);
+	live = *head & OBJ_ALLOCATED_TAG;
+	*handle = *head & ~OBJ_ALLOCATED_TAG;
+	kunmap_atomic(vaddr);
+	return live;
+}
+
+/* tail_live[] counted afresh, after the chain lost pages. */
+static void zspage_tail_live_recount(struct size_class *class, struct zspage *zspage,
+				     struct page *pages[])
+{
+	unsigned int nr = zspage->nr_pages, k;
+	unsigned long handle;
+
+	zspage->tail_live[0] = zspage->tail_live[1] = 0;
+	for (k = 0; k < 2; k++) {
+		unsigned int p, idx, end;
+
+		if (nr < 2 - k)
+			continue;
+		p = nr - 2 + k;
+		/* the slots that start in page p, or span into it */
+		idx = (unsigned long)p * PAGE_SIZE / class->size;
+		end = min_t(unsigned int, zspage->frontier,
+			    DIV_ROUND_UP((unsigned long)(p + 1) * PAGE_SIZE, class->size));
+		for (; idx < end; idx++)
+			zspage->tail_live[k] += slot_live(class, pages, idx, &handle);
+	}
 }
 
 /* Does the next allocation from @zspage need a page it does not have? */
@@ -1196,17 +1291,21 @@ static void zspage_add_page(struct zs_pool *pool, struct size_class *class,
 	unsigned int nr;
 
 	lockdep_assert_held(&class->lock);
-	nr = zspage_get_pages(zspage, pages);
+	nr = zspage_get_pages(class, zspage, pages);
 	VM_BUG_ON(nr >= (unsigned int)class->pages_per_zspage);
 
 	set_page_private(page, (unsigned long)zspage);
 	page->freelist = NULL;
+	zspage_set_chain_page(zspage, nr, page);
 	init_chain_page(class, page, nr);
 	SetPagePrivate2(page);
 	ClearPagePrivate2(pages[nr - 1]);
 	WRITE_ONCE(pages[nr - 1]->freelist, page);
 
 	zspage->nr_pages = nr + 1;
+	/* no live object touches the new page yet */
+	zspage->tail_live[0] = zspage->tail_live[1];
+	zspage->tail_live[1] = 0;
 	zs_stat_inc(class, OBJ_ALLOCATED,
 		    zspage_slots(class, nr + 1) - zspage_slots(class, nr));
 	class->pages++;
@@ -1244,7 +1343,7 @@ static unsigned long obj_malloc_grow(struct size_class *class,
 {
 	unsigned long off, *head;
 	struct page *page;
-	unsigned int obj, i;
+	unsigned int obj;
 	void *vaddr;
 
 	lockdep_assert_held(&class->lock);
@@ -1253,9 +1352,7 @@ static unsigned long obj_malloc_grow(struct size_class *class,
 	if (obj >= (unsigned int)class->objs_per_zspage)
 		obj = zspage->frontier;
 	off = (unsigned long)obj * class->size;
-	page = get_first_page(zspage);
-	for (i = 0; i < off >> PAGE_SHIFT; i++)
-		page = get_next_page(page);
+	page = zspage_chain_page(zspage, off >> PAGE_SHIFT);
 
 	vaddr = kmap_atomic(page);
 	head = (unsigned long *)((char *)vaddr + (off & ~PAGE_MASK));
@@ -1266,6 +1363,7 @@ static unsigned long obj_malloc_grow(struct size_class *class,
 	*head = handle | OBJ_ALLOCATED_TAG;
 	kunmap_atomic(vaddr);
 	mod_zspage_inuse(zspage, 1);
+	zspage_tail_live_mod(class, zspage, obj, 1);
 	zs_stat_inc(class, OBJ_USED, 1);
 
 	return location_to_obj(page, obj);
@@ -1290,7 +1388,7 @@ static unsigned int zspage_trim(struct zs_pool *pool, struct size_class *class,
 	lockdep_assert_held(&class->lock);
 	if (!class->grow || is_zspage_isolated(zspage) || !get_zspage_inuse(zspage))
 		return 0;
-	nr = zspage_get_pages(zspage, pages);
+	nr = zspage_get_pages(class, zspage, pages);
 
 	/* the last slot in use */
 	for (idx = zspage->frontier; idx > 0; idx--) {
@@ -1352,6 +1450,7 @@ static unsigned int zspage_trim(struct zs_pool *pool, struct size_class *class,
 
 	zs_stat_dec(class, OBJ_ALLOCATED, zspage_slots(class, nr) - slots);
 	zspage->nr_pages = keep;
+	zspage_tail_live_recount(class, zspage, pages);
 	class->pages -= nr - keep;
 	atomic_long_sub(nr - keep, &pool->pages_allocated);
 	return nr - keep;
@@ -1373,6 +1472,8 @@ static void create_page_chain(struct size_class *class, struct zspage *zspage,
 		page = pages[i];
 		set_page_private(page, (unsigned long)zspage);
 		page->freelist = NULL;
+		if (class->grow)
+			zspage_set_chain_page(zspage, i, page);
 		if (i == 0) {
 			zspage->first_page = page;
 			SetPagePrivate(page);
@@ -1973,13 +2074,18 @@ static unsigned long obj_malloc(struct size_class *class,
 #define ZS_GROW_FREE_SLACK	1
 
 /*
- * After slot @idx of @zspage was freed: if it reached into the last
- * pages, the zspage may have pages to give back.
+ * After a free from @zspage: when no live object touches its last two
+ * pages (tail_live[], kept by obj_malloc() and obj_free()), the last is
+ * one to give back beyond the slack page; only then are the slots and
+ * the free list walked.  Deciding from the counters keeps frees that
+ * leave the tail in use (nearly all of them) from walking the chain and
+ * reading slot after cold slot.
  */
 static void zspage_trim_after_free(struct zs_pool *pool, struct size_class *class,
-				   struct zspage *zspage, unsigned int idx)
+				   struct zspage *zspage)
 {
-	if (slots_pages(class, idx + 1) + ZS_GROW_FREE_SLACK >= zspage->nr_pages)
+	BUILD_BUG_ON(ZS_GROW_FREE_SLACK != 1);
+	if (zspage->nr_pages > 2 && !zspage->tail_live[0] && !zspage->tail_live[1])
 		zspage_trim(pool, class, zspage, ZS_GROW_FREE_SLACK);
 }
 
@@ -2150,6 +2256,8 @@ static void obj_free(struct size_class *class, unsigned long obj)
 	kunmap_atomic(vaddr);
 	set_freeobj(zspage, f_objidx);
 	mod_zspage_inuse(zspage, -1);
+	if (unlikely(class->grow))
+		zspage_tail_live_mod(class, zspage, f_objidx, -1);
 	zs_stat_dec(class, OBJ_USED, 1);
 }
 
@@ -2191,7 +2299,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	fullness = fix_fullness_group(pool, class, zspage);
 	if (fullness != ZS_EMPTY) {
 		if (unlikely(class->grow))
-			zspage_trim_after_free(pool, class, zspage, f_objidx);
+			zspage_trim_after_free(pool, class, zspage);
 		migrate_read_unlock(zspage);
 		goto out;
 	}
@@ -2633,7 +2741,7 @@ static int migrate_zspage_tail(struct zs_pool *pool, struct size_class *class,
 	bool live;
 
 	lockdep_assert_held(&class->lock);
-	zspage_get_pages(src, pages);
+	zspage_get_pages(class, src, pages);
 	idx = class->grow ? src->frontier : (unsigned int)class->objs_per_zspage;
 	while (idx-- > 0 && get_zspage_inuse(src)) {
 		off = (unsigned long)idx * class->size;
@@ -2665,21 +2773,6 @@ static int migrate_zspage_tail(struct zs_pool *pool, struct size_class *class,
 	return 0;
 }
 
-/* Is slot @idx of a growing zspage live?  Then *@handle is its handle. */
-static bool slot_live(struct size_class *class, struct page *pages[],
-		      unsigned int idx, unsigned long *handle)
-{
-	unsigned long *head;
-	void *vaddr;
-	bool live;
-
-	head = slot_head(class, pages, idx, &vaddr);
-	live = *head & OBJ_ALLOCATED_TAG;
-	*handle = *head & ~OBJ_ALLOCATED_TAG;
-	kunmap_atomic(vaddr);
-	return live;
-}
-
 /*
  * Pack a growing zspage into its lowest slots: the live, unpinned
  * objects from the top move down into the free slots below them, the
@@ -2699,7 +2792,7 @@ static unsigned int zspage_pack(struct zs_pool *pool, struct size_class *class,
 	lockdep_assert_held(&class->lock);
 	if (!class->grow || is_zspage_isolated(zspage) || !get_zspage_inuse(zspage))
 		return 0;
-	zspage_get_pages(zspage, pages);
+	zspage_get_pages(class, zspage, pages);
 
 	hi = zspage->frontier;
 	while (hi > lo) {
@@ -2736,6 +2829,8 @@ static unsigned int zspage_pack(struct zs_pool *pool, struct size_class *class,
 		kunmap_atomic(vaddr);
 	}
 	set_freeobj(zspage, freeobj);
+	/* objects moved within the zspage, past obj_malloc()'s counting */
+	zspage_tail_live_recount(class, zspage, pages);
 	atomic_long_add(moved, &pool->objs_moved);
 
 	return zspage_trim(pool, class, zspage, 0);
@@ -2849,15 +2944,21 @@ EXPORT_SYMBOL_GPL(zs_compact);
  * page->private of the other pages before they take the zspage lock, so
  * those pages are not touched (the kernel rebuilds the whole chain).
  */
-static void replace_sub_page(struct zspage *zspage,
+static void replace_sub_page(struct size_class *class, struct zspage *zspage,
 			     struct page *newpage, struct page *oldpage)
 {
 	struct page *page, *prev = NULL;
+	unsigned int idx = 0;
 
+	lockdep_assert_held(&class->lock);
 	lockdep_assert_held_write(&zspage->lock);
 	for (page = get_first_page(zspage); page != oldpage;
-	     page = get_next_page(page))
+	     page = get_next_page(page)) {
 		prev = page;
+		idx++;
+	}
+	if (class->grow)
+		zspage_set_chain_page(zspage, idx, newpage);
 
 	set_page_private(newpage, (unsigned long)zspage);
 	/* the next page, or for a huge zspage the handle (same field) */
@@ -3025,7 +3126,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 		}
 	}
 
-	replace_sub_page(zspage, newpage, page);
+	replace_sub_page(class, zspage, newpage, page);
 	trace_zs_page_migrate(pool->name, class->index, page_to_pfn(page),
 			      page_to_pfn(newpage));
 	/* our own reference: the migration core drops the one it took */
@@ -3332,7 +3433,11 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	 * writes its zspage's migrate lock, and two zspages of different
 	 * classes in one line would make those writes collide.
 	 */
-	pool->zspage_cachep = kmem_cache_create("zspage", sizeof(struct zspage),
+	pool->zspage_size = sizeof(struct zspage);
+	if (pool->growth == ZS_GROW_BY_PAGE)
+		pool->zspage_size = offsetof(struct zspage, chain_pfn) +
+				    ZS_MAX_PAGES_PER_ZSPAGE * sizeof(unsigned int);
+	pool->zspage_cachep = kmem_cache_create("zspage", pool->zspage_size,
 						0, SLAB_HWCACHE_ALIGN, NULL);
 	if (!pool->handle_cachep || !pool->zspage_cachep)
 		goto err;
@@ -3543,7 +3648,7 @@ int zs_pool_snapshot(struct zs_pool *pool, struct zs_pool_snapshot *snap)
 	/* read last, so a concurrent free cannot make pages < objects */
 	snap->pages_allocated = zs_get_total_pages(pool);
 	snap->handle_bytes = snap->obj_used * ZS_HANDLE_SIZE;
-	snap->zspage_bytes = zspages * sizeof(struct zspage);
+	snap->zspage_bytes = zspages * pool->zspage_size;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(zs_pool_snapshot);

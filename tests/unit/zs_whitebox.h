@@ -20,7 +20,7 @@ static unsigned int check_zspage(struct zs_pool *pool, struct size_class *class,
 	struct page *page;
 	unsigned char *is_free;
 	unsigned long idx, nr_free = 0, allocated = 0;
-	unsigned int nr = 0, k, frontier;
+	unsigned int nr = 0, k, frontier, tail_live[2] = { 0, 0 };
 	bool huge = class->pages_per_zspage == 1 && class->objs_per_zspage == 1;
 
 	assert_int_equal(zspage->magic, ZSPAGE_MAGIC);
@@ -43,8 +43,11 @@ static unsigned int check_zspage(struct zs_pool *pool, struct size_class *class,
 		nr++;
 	}
 	assert_int_equal(nr, zspage->nr_pages);
-	for (k = 0; k < nr; k++)
+	for (k = 0; k < nr; k++) {
 		assert_int_equal(!!PagePrivate2(pages[k]), k == nr - 1);
+		if (class->grow)
+			assert_int_equal(zspage->chain_pfn[k], page_to_pfn(pages[k]));
+	}
 	if (!class->grow) {
 		assert_int_equal(nr, class->pages_per_zspage);
 		frontier = class->objs_per_zspage;
@@ -81,9 +84,21 @@ static unsigned int check_zspage(struct zs_pool *pool, struct size_class *class,
 			assert_ptr_equal(hp, p);
 			assert_int_equal(hidx, idx);
 			allocated++;
+			/* the last two pages it touches, as tail_live[] counts them */
+			for (k = 0; k < 2; k++) {
+				unsigned long p_idx = (unsigned long)nr - 2 + k;
+
+				if (nr >= 2 - k && off >> PAGE_SHIFT <= p_idx &&
+				    (off + class->size - 1) >> PAGE_SHIFT >= p_idx)
+					tail_live[k]++;
+			}
 		}
 	}
 	assert_int_equal(allocated, get_zspage_inuse(zspage));
+	if (class->grow) {
+		assert_int_equal(zspage->tail_live[0], tail_live[0]);
+		assert_int_equal(zspage->tail_live[1], tail_live[1]);
+	}
 
 	/* the free list visits exactly the other slots below the frontier, once each */
 	idx = get_freeobj(zspage);
