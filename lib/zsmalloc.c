@@ -270,9 +270,10 @@ struct zspage {
 	rwlock_t lock;
 	/*
 	 * A growing pool's zspages only (its zspage cache is sized for
-	 * them): the pfn of each page of the chain, so that finding page i
-	 * reads one line instead of walking i struct pages.  Written under
-	 * class->lock, read under it.
+	 * them): the pfn of every other page of the chain (0, 2, 4, ...),
+	 * so that finding page i reads this line and at most one struct
+	 * page instead of walking i of them.  Written under class->lock,
+	 * read under it.
 	 */
 	unsigned int chain_pfn[];
 };
@@ -1111,20 +1112,29 @@ static unsigned int slots_pages(struct size_class *class, unsigned int nr_objs)
 	return DIV_ROUND_UP((unsigned long)nr_objs * class->size, PAGE_SIZE);
 }
 
+/* chain_pfn[] entries: one for every other page of a chain */
+#define ZS_CHAIN_PFNS	DIV_ROUND_UP(ZS_MAX_PAGES_PER_ZSPAGE, 2)
+
 /* Page @i of a growing zspage's chain (class->lock held). */
 static struct page *zspage_chain_page(struct zspage *zspage, unsigned int i)
 {
+	struct page *page;
+
 	VM_BUG_ON(i >= zspage->nr_pages);
-	return pfn_to_page(zspage->chain_pfn[i]);
+	page = pfn_to_page(zspage->chain_pfn[i / 2]);
+	return i & 1 ? get_next_page(page) : page;
 }
 
+/* @page became page @i of @zspage's chain. */
 static void zspage_set_chain_page(struct zspage *zspage, unsigned int i,
 				  struct page *page)
 {
 	unsigned long pfn = page_to_pfn(page);
 
+	if (i & 1)
+		return;
 	BUG_ON(pfn > UINT_MAX);
-	zspage->chain_pfn[i] = pfn;
+	zspage->chain_pfn[i / 2] = pfn;
 }
 
 /* The pages of @zspage's chain into @pages; returns how many. */
@@ -1136,7 +1146,8 @@ static unsigned int zspage_get_pages(struct size_class *class, struct zspage *zs
 
 	if (class->grow) {
 		for (nr = 0; nr < zspage->nr_pages; nr++)
-			pages[nr] = zspage_chain_page(zspage, nr);
+			pages[nr] = nr & 1 ? get_next_page(pages[nr - 1]) :
+				    zspage_chain_page(zspage, nr);
 		return nr;
 	}
 	for (page = get_first_page(zspage); page; page = get_next_page(page))
@@ -3397,6 +3408,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	struct zs_pool *pool;
 	struct size_class *prev_class = NULL;
 	int ret = -EINVAL;
+	slab_flags_t zspage_flags;
 
 	if (!name) {
 		pr_err("zsmalloc: a pool needs a name (name is NULL)\n");
@@ -3434,11 +3446,19 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	 * classes in one line would make those writes collide.
 	 */
 	pool->zspage_size = sizeof(struct zspage);
-	if (pool->growth == ZS_GROW_BY_PAGE)
+	zspage_flags = SLAB_HWCACHE_ALIGN;
+	if (pool->growth == ZS_GROW_BY_PAGE) {
+		/*
+		 * 96 bytes, not rounded up to two lines: chain_pfn[] would
+		 * double the zspage slab of a dense pool, whose point is
+		 * memory.
+		 */
 		pool->zspage_size = offsetof(struct zspage, chain_pfn) +
-				    ZS_MAX_PAGES_PER_ZSPAGE * sizeof(unsigned int);
+				    ZS_CHAIN_PFNS * sizeof(unsigned int);
+		zspage_flags = 0;
+	}
 	pool->zspage_cachep = kmem_cache_create("zspage", pool->zspage_size,
-						0, SLAB_HWCACHE_ALIGN, NULL);
+						0, zspage_flags, NULL);
 	if (!pool->handle_cachep || !pool->zspage_cachep)
 		goto err;
 
