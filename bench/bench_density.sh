@@ -12,10 +12,9 @@
 # same trace; the huge rule (stored as 4096 from 3625 bytes) is the
 # newest kernel's, whichever pool replays it.  A second table compares
 # every allocator on RSS, the measure a program sees: live bytes / RSS
-# growth per phase, and zsmalloc's RSS beside its pool pages (the phase
-# line after a compaction is read as zs_compact() returns, with free
-# page reporting still catching up; see bench_reporting for the same
-# read 100 ms later).
+# growth per phase, and zsmalloc's RSS beside its pool pages (read on
+# each phase line once free page reporting has caught up; bench_reporting
+# measures how long that takes).
 set -eu
 
 quick=0

@@ -191,9 +191,11 @@ RSS: the second table compares every allocator on RSS growth, the measure a prog
 (live bytes / RSS growth), and gives zsmalloc's RSS beside its pool pages (MiB); the
 right-hand plots show the same. The simulated machine gives free pages back to the OS by free
 page reporting, and a bulk free such as \`zs_compact()\` queues the pass at once, so RSS
-follows the pool. \`zsim replay\` reads RSS on the phase line as \`zs_compact()\` returns,
-while the pass may still be catching up on a large compaction: section 6 reads it again
-100 ms later. The pool-pages figure is the one zram reports (\`mem_used_total\`).
+follows the pool. \`zsim replay\` reads zsmalloc's RSS on each phase line once that pass
+has caught up (\`zsim_report_free_pages()\`), so the figure does not depend on how far the
+reporting worker had got when the line was printed; the other allocators' RSS is read at
+once (jemalloc's decay would give back more given seconds). Section 6 measures how long the
+catching up takes. The pool-pages figure is the one zram reports (\`mem_used_total\`).
 
 EOF
 

@@ -60,7 +60,6 @@ struct replay {
 	uint64_t rss_base;
 	uint64_t purged_pages;		/* others: pages a purge gave back, summed */
 	uint64_t seg_ops, seg_ns, seg_compact_ns;
-	uint64_t compact_end_ns;	/* when the last 'c' of this segment returned; 0 none */
 	uint64_t all_ops, all_ns;
 	uint64_t clock_cost;		/* ns one clock_gettime pair adds */
 };
@@ -187,29 +186,17 @@ static void do_compact(struct replay *r)
 /* --- statistics ---------------------------------------------------------------------- */
 
 /*
- * After a 'c', zsmalloc's freed pages go back to the OS from free page
- * reporting's delayed work, not inside zs_compact(): RSS is read as a
- * program sees it RSS_SETTLE_NS after zs_compact() returned (the delay
- * the library documents), never sooner.
+ * zsmalloc's freed pages go back to the OS from free page reporting's
+ * work, not inside zs_free() or zs_compact(), so an RSS read at once
+ * says how far that worker had got.  Each stats line reads RSS once
+ * reporting has caught up (zsim_report_free_pages() runs a pass now and
+ * waits for it): the same rule on every phase, and the same figure from
+ * run to run.  bench_reporting measures how long the catching up takes.
  */
-#define RSS_SETTLE_NS	(100ULL * 1000 * 1000)
-
 static void wait_rss_settle(struct replay *r)
 {
-	uint64_t now;
-
-	if (r->kind != ALLOC_ZSMALLOC || !r->compact_end_ns)
-		return;
-	now = util_now_ns();
-	if (now < r->compact_end_ns + RSS_SETTLE_NS) {
-		uint64_t left = r->compact_end_ns + RSS_SETTLE_NS - now;
-		struct timespec ts = { .tv_sec = (time_t)(left / 1000000000ULL),
-				       .tv_nsec = (long)(left % 1000000000ULL) };
-
-		while (nanosleep(&ts, &ts) && errno == EINTR)
-			;
-	}
-	r->compact_end_ns = 0;
+	if (r->kind == ALLOC_ZSMALLOC)
+		zsim_report_free_pages();
 }
 
 static void print_stats(struct replay *r, const char *phase, uint32_t line)
@@ -493,7 +480,6 @@ static int run(struct replay *r)
 			do_compact(r);
 			t1 = util_now_ns();
 			r->seg_compact_ns += t1 - t0;
-			r->compact_end_ns = t1;
 			continue;
 		case TRACE_PHASE:
 			print_stats(r, t->names[op->slot], op->line);
@@ -582,8 +568,8 @@ static const char replay_intro[] =
 	"                 purges gave back (RSS drop across each 'c')\n"
 	"  density        live_bytes / (pool_pages * 4096)\n"
 	"  rss_bytes      process RSS growth since the start of the replay; zsmalloc:\n"
-	"                 on a line after a 'c', read 100 ms after zs_compact()\n"
-	"                 returned (freed pages go back by delayed free page reporting)\n"
+	"                 read once free page reporting has given the free pages\n"
+	"                 back (zsim_report_free_pages()); others: read at once\n"
 	"  metadata_bytes zsmalloc: handle and zspage slabs; jemalloc: stats.metadata;\n"
 	"                 glibc and mimalloc: n/a (no counter)\n"
 	"  ops ns_per_op  trace ops since the last line and their mean cost,\n"
