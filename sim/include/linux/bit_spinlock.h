@@ -55,13 +55,20 @@ static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
 }
 
 /*
- * SIM: the kernel's non-atomic release may only be used when nobody else
- * writes the word; here the other bits may be updated concurrently, so
- * this is the atomic release too.
+ * The kernel's non-atomic release: only when the lock holder is the one
+ * writer of the whole word (__clear_bit_unlock()).  A release store, where
+ * bit_spin_unlock() costs an atomic read-modify-write.
  */
 static __always_inline void __bit_spin_unlock(int bitnum, unsigned long *addr)
 {
-	bit_spin_unlock(bitnum, addr);
+	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(!test_bit(bitnum, addr)))
+		sim_bit_spin_unlock_bug(bitnum, addr);
+	sim_atomic_lock_exit();
+	__clear_bit_unlock(bitnum, addr);
+	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED))) {
+		sim_sched_wake(addr);
+		sim_sched_point(SIM_SP_UNLOCK);
+	}
 }
 
 static inline int bit_spin_is_locked(int bitnum, unsigned long *addr)

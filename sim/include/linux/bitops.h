@@ -66,6 +66,21 @@ static inline void clear_bit_unlock(long nr, volatile unsigned long *addr)
 			   __ATOMIC_RELEASE);
 }
 
+/*
+ * The kernel's __clear_bit_unlock(): a release store of the word with the
+ * bit cleared, no read-modify-write.  Only for a lock bit whose holder is
+ * the word's one writer; an atomic RMW that fails to take the bit
+ * meanwhile writes the word unchanged, so nothing is lost.  Atomic loads
+ * and stores, so that TSan sees no race with those RMWs.
+ */
+static inline void __clear_bit_unlock(long nr, volatile unsigned long *addr)
+{
+	unsigned long *p = (unsigned long *)addr + BIT_WORD(nr);
+
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) & ~BIT_MASK(nr),
+			 __ATOMIC_RELEASE);
+}
+
 /* Non-atomic variants: caller owns the word exclusively. */
 static inline void __set_bit(long nr, volatile unsigned long *addr)
 {
