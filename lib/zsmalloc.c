@@ -712,9 +712,16 @@ static void pin_tag(unsigned long handle)
 	bit_spin_lock(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
 
+/*
+ * Linux 4.8 releases the pin with bit_spin_unlock(), an atomic RMW.  The
+ * pin holder is the one writer of the handle's word: record_obj() runs
+ * only under the pin, or on a handle nobody else has yet; a trypin_tag()
+ * that fails writes the word unchanged.  So a release store does, as the
+ * kernel's __bit_spin_unlock() is for.
+ */
 static void unpin_tag(unsigned long handle)
 {
-	bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
+	__bit_spin_unlock(HANDLE_PIN_BIT, (unsigned long *)handle);
 }
 
 /* --- misuse checks -------------------------------------------------------- */
@@ -2298,10 +2305,16 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 		zs_report_foreign(pool, handle, f_page, __func__, false);
 		return;
 	}
+	/*
+	 * Linux 4.8 read-locks the zspage here against page migration.  Our
+	 * pin already keeps f_page from moving (zs_page_migrate() pins every
+	 * object that starts in the page it moves, and gives up on ours),
+	 * the zspage's class never changes, and everything else this free
+	 * reads or writes (the slot's link, inuse, the lists, isolation) is
+	 * under class->lock, which zs_page_isolate(), zs_page_migrate() and
+	 * zs_page_putback() hold too.  So no zspage lock: two atomics fewer.
+	 */
 	zspage = get_zspage(f_page);
-
-	migrate_read_lock(zspage);
-
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
 
@@ -2311,12 +2324,10 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	if (fullness != ZS_EMPTY) {
 		if (unlikely(class->grow))
 			zspage_trim_after_free(pool, class, zspage);
-		migrate_read_unlock(zspage);
 		goto out;
 	}
 
 	isolated = is_zspage_isolated(zspage);
-	migrate_read_unlock(zspage);
 	/* an isolated zspage is freed when migration puts it back */
 	if (likely(!isolated))
 		free_zspage(pool, class, zspage);
@@ -3088,8 +3099,8 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	/*
 	 * No other sub-page of this zspage moves while we work.  Only try:
 	 * a reader may sit in a zs_obj_read_begin() window for a while and
-	 * may even free another object of this zspage meanwhile; a writer
-	 * queued behind it would block that second read_lock().  Linux 4.8
+	 * may even begin a read of another object of this zspage meanwhile;
+	 * a writer queued behind it would block that second read_lock().  Linux 4.8
 	 * waited here; the newest kernels try, as we do, and retry later.
 	 */
 	if (!migrate_write_trylock(zspage))
