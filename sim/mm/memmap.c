@@ -90,6 +90,14 @@ int sim_memmap_init(const struct zsim_config *cfg)
 		sim_unreserve(&arena_res);
 		return err;
 	}
+	/*
+	 * The kernel maps its struct pages (vmemmap) with 2 MiB pages; ask
+	 * for transparent huge pages here too, so that a walk over random
+	 * struct pages does not miss the TLB on each.  Costs no memory: the
+	 * struct pages of online memory are all written when it is onlined.
+	 * Only advice (THP may be off on the host), so its failure is not one.
+	 */
+	(void)madvise(mem_map_res.base, mem_map_res.reserved, MADV_HUGEPAGE);
 	sim_arena = arena_res.base;
 	mem_map = (struct page *)mem_map_res.base;
 	memmap_end_pfn = ARCH_PFN_OFFSET;
