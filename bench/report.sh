@@ -376,8 +376,9 @@ cat << 'EOF'
 Reading the profile against lib/zsmalloc.c (as of this writing):
 - Every object access (`zs_obj_read_begin`/`_end`, `zs_obj_write`, `zs_map_object`/`unmap`) goes
   through `zs_obj_lock`/`zs_obj_unlock`: `pin_tag()` (an atomic bit lock on the handle), then
-  `read_lock(&zspage->lock)` from the simulated kernel, and the reverse at the end: four atomic
-  read-modify-writes on two cache lines that the copy itself does not touch. With a hot set that
+  `read_lock(&zspage->lock)` from the simulated kernel, and the reverse at the end: three atomic
+  read-modify-writes and a release store (the unpin) on two cache lines that the copy itself
+  does not touch. With a hot set that
   is most of the +N ns a non-spanning read costs over its memcpy; with a cold set the handle
   slot, the `struct page`/zspage and the object are three dependent cache misses where malloc has
   one. What would close the gap: take only the zspage lock on the read path (the newest kernels
