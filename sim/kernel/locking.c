@@ -112,17 +112,21 @@ bool sim_mutex_held_by_me(const struct mutex *lock)
 /* --- rwlock_t ------------------------------------------------------------ */
 
 /*
- * Sleep until @lock->cnt changes from @seen.  The sleeper count is raised
- * before the final check of the word, and unlockers change the word
- * before they read the count (both sequentially consistent), so either
- * we see the change or the unlocker sees us and wakes us.
+ * Sleep until @lock->cnt changes from @seen.  SIM_RW_SLEEPERS goes into
+ * the word first, in one compare-and-swap that also checks it is still
+ * @seen; a release clears the bit and wakes in one operation, so either
+ * the word moved before we sleep (the futex will not wait) or the
+ * release sees the bit and wakes us (linux/rwlock.h).
  */
 static void rwlock_sleep(rwlock_t *lock, unsigned int seen)
 {
-	__atomic_fetch_add(&lock->waiters, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&lock->cnt, __ATOMIC_SEQ_CST) == seen)
-		sim_futex_wait(&lock->cnt, seen);
-	__atomic_fetch_sub(&lock->waiters, 1, __ATOMIC_SEQ_CST);
+	unsigned int want = seen | SIM_RW_SLEEPERS;
+
+	if (seen != want &&
+	    !__atomic_compare_exchange_n(&lock->cnt, &seen, want, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_RELAXED))
+		return;
+	sim_futex_wait(&lock->cnt, want);
 }
 
 void sim_rwlock_wake(rwlock_t *lock)
@@ -173,14 +177,15 @@ void sim_write_lock_slow(rwlock_t *lock)
 	__atomic_fetch_add(&lock->contenders, 1, __ATOMIC_RELAXED);
 	for (;;) {
 		c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
-		if (!(c & ~SIM_RW_WRITER_WAITING)) {
+		if (!(c & ~(SIM_RW_WRITER_WAITING | SIM_RW_SLEEPERS))) {
 			/*
 			 * Taking the lock clears the waiting mark; any other
 			 * waiting writer sets it again when it next looks.
+			 * The sleepers' bit stays, for our release to wake.
 			 */
 			if (__atomic_compare_exchange_n(&lock->cnt, &c,
-							SIM_RW_WRITER, false,
-							__ATOMIC_ACQUIRE,
+							SIM_RW_WRITER | (c & SIM_RW_SLEEPERS),
+							false, __ATOMIC_ACQUIRE,
 							__ATOMIC_RELAXED))
 				break;
 			continue;

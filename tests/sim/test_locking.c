@@ -11,6 +11,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -368,6 +369,76 @@ static void test_rwlock_trylock_and_contended(void **state)
 	assert_false(rwlock_is_locked(&rw));
 }
 
+/*
+ * A lock may be freed by whoever takes it next (Linux 6.12's compaction
+ * frees a zspage right after taking its lock): a release must not touch
+ * the lock once it is released.  Readers and a writer hand a lock in
+ * malloc'd memory to the main thread, which takes it for writing, drops
+ * it and frees it at once, before joining them; ASan and TSan see any
+ * access after the free.
+ */
+struct rw_obj {
+	rwlock_t lock;
+	int readers_in;
+	int writer_in;
+};
+
+static void *rw_obj_reader(void *arg)
+{
+	struct rw_obj *o = arg;
+
+	read_lock(&o->lock);
+	__atomic_fetch_add(&o->readers_in, 1, __ATOMIC_SEQ_CST);
+	usleep(200);
+	read_unlock(&o->lock);
+	return NULL;
+}
+
+static void *rw_obj_writer(void *arg)
+{
+	struct rw_obj *o = arg;
+
+	write_lock(&o->lock);
+	__atomic_store_n(&o->writer_in, 1, __ATOMIC_SEQ_CST);
+	usleep(200);
+	write_unlock(&o->lock);
+	return NULL;
+}
+
+static void test_rwlock_freed_by_next_holder(void **state)
+{
+	int rounds = test_under_valgrind() ? 20 : 200, r, i;
+
+	for (r = 0; r < rounds; r++) {
+		struct rw_obj *o = calloc(1, sizeof(*o));
+		pthread_t t[3];
+		int writer = r & 1;
+
+		assert_non_null(o);
+		rwlock_init(&o->lock);
+		if (writer) {
+			assert_int_equal(pthread_create(&t[0], NULL, rw_obj_writer, o), 0);
+			while (!__atomic_load_n(&o->writer_in, __ATOMIC_SEQ_CST))
+				sched_yield();
+		} else {
+			for (i = 0; i < 3; i++)
+				assert_int_equal(pthread_create(&t[i], NULL, rw_obj_reader, o), 0);
+			while (__atomic_load_n(&o->readers_in, __ATOMIC_SEQ_CST) < 3)
+				sched_yield();
+		}
+		/*
+		 * We wait (and may sleep) until the others release it, then
+		 * free it at once, while their releases may still be running.
+		 */
+		write_lock(&o->lock);
+		write_unlock(&o->lock);
+		free(o);
+		for (i = 0; i < (writer ? 1 : 3); i++)
+			pthread_join(t[i], NULL);
+	}
+}
+
+
 /* --- bit spinlock -------------------------------------------------------- */
 
 #define DATA_SHIFT	1
@@ -410,6 +481,42 @@ static void test_bit_spin_lock(void **state)
 	__bit_spin_unlock(0, &handle_word);
 	assert_false(bit_spin_is_locked(0, &handle_word));
 	assert_int_equal(handle_word >> DATA_SHIFT, data + total);
+}
+
+/*
+ * __bit_spin_unlock(): a release store by the word's one writer, while
+ * other threads hammer the bit with test-and-set (pin attempts that
+ * fail): no update of the other bits is lost.
+ */
+static unsigned long excl_word;
+
+static void *excl_pin_loop(void *arg)
+{
+	int i;
+
+	for (i = 0; i < iterations(); i++) {
+		if (bit_spin_trylock(0, &excl_word)) {
+			/* the holder is the one writer: plain updates of the data */
+			__atomic_store_n(&excl_word,
+					 __atomic_load_n(&excl_word, __ATOMIC_RELAXED) +
+					 (1UL << DATA_SHIFT), __ATOMIC_RELAXED);
+			__bit_spin_unlock(0, &excl_word);
+		} else {
+			__atomic_fetch_add((unsigned long *)arg, 1, __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+static void test_bit_spin_unlock_nonatomic(void **state)
+{
+	unsigned long failed = 0;
+
+	excl_word = 0;
+	run_threads(excl_pin_loop, NR_THREADS, &failed);
+	assert_false(excl_word & 1);
+	assert_int_equal((excl_word >> DATA_SHIFT) + failed,
+			 (unsigned long)NR_THREADS * iterations());
 }
 
 /* --- mutex and wait queue ------------------------------------------------ */
@@ -478,7 +585,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_waiters_sleep),
 		cmocka_unit_test(test_rwlock),
 		cmocka_unit_test(test_rwlock_trylock_and_contended),
+		cmocka_unit_test(test_rwlock_freed_by_next_holder),
 		cmocka_unit_test(test_bit_spin_lock),
+		cmocka_unit_test(test_bit_spin_unlock_nonatomic),
 		cmocka_unit_test(test_mutex),
 		cmocka_unit_test(test_wait_event),
 	};

@@ -17,7 +17,20 @@
 
 #define SIM_RW_WRITER		0x80000000u	/* a writer holds it */
 #define SIM_RW_WRITER_WAITING	0x40000000u	/* a writer waits: readers hold back */
-#define SIM_RW_READERS		0x3fffffffu	/* readers holding it */
+#define SIM_RW_SLEEPERS		0x20000000u	/* someone sleeps on the word */
+#define SIM_RW_READERS		0x1fffffffu	/* readers holding it */
+
+/*
+ * Who wakes whom: a thread about to sleep sets SIM_RW_SLEEPERS in the
+ * word it then sleeps on, and whoever releases the lock clears the bit
+ * in the same atomic operation and wakes every sleeper if it was set.
+ * So the decision to wake comes from the releasing operation's own
+ * result, and the lock's memory is never read after it is released: a
+ * writer may take the lock and free the memory it lives in at once
+ * (Linux 6.12 mm/zsmalloc.c's compaction frees a zspage right after
+ * taking its lock).  Taking the lock for writing keeps the bit, so that
+ * readers asleep behind the writer are woken when it is done.
+ */
 
 void sim_read_lock_slow(rwlock_t *lock);
 void sim_write_lock_slow(rwlock_t *lock);
@@ -30,7 +43,6 @@ static inline void __rwlock_init(rwlock_t *lock,
 				 const struct lock_class_key *key)
 {
 	__atomic_store_n(&lock->cnt, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&lock->waiters, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->contenders, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&lock->owner, 0, __ATOMIC_RELAXED);
 	sim_lock_set_dep_key(lock, key);
@@ -83,25 +95,21 @@ static __always_inline void read_lock(rwlock_t *lock)
 
 static __always_inline void read_unlock(rwlock_t *lock)
 {
-	unsigned int c;
+	unsigned int c, n;
 
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
 		sim_rwlock_debug_read_release(lock);
 	lock_release(lock);
 	sim_atomic_lock_exit();
-	/*
-	 * Sequentially consistent so that either we see a sleeper's count
-	 * or it sees our decrement before it sleeps (x86: one lock xadd).
-	 * Only a writer can be waiting for the last reader, and it sets
-	 * SIM_RW_WRITER_WAITING before it sleeps, so the word our decrement
-	 * returns says whether to wake: the lock is not read again after
-	 * it is released, since a writer may take it and free the memory
-	 * it lives in at once (Linux 6.12 mm/zsmalloc.c's compaction frees
-	 * a zspage right after taking its lock; ThreadSanitizer saw the
-	 * read of ->waiters that was here race with that free).
-	 */
-	c = __atomic_sub_fetch(&lock->cnt, 1, __ATOMIC_SEQ_CST);
-	if (unlikely(!(c & SIM_RW_READERS)) && unlikely(c & SIM_RW_WRITER_WAITING))
+	/* the last reader out clears the sleepers' bit, and wakes them */
+	c = __atomic_load_n(&lock->cnt, __ATOMIC_RELAXED);
+	do {
+		n = c - 1;
+		if (!(n & SIM_RW_READERS))
+			n &= ~SIM_RW_SLEEPERS;
+	} while (!__atomic_compare_exchange_n(&lock->cnt, &c, n, true, __ATOMIC_SEQ_CST,
+					      __ATOMIC_RELAXED));
+	if (unlikely((c ^ n) & SIM_RW_SLEEPERS))
 		sim_rwlock_wake(lock);
 	sim_sched_hook(SIM_SP_UNLOCK);
 }
@@ -114,9 +122,12 @@ static __always_inline int write_trylock(rwlock_t *lock)
 	if (sim_fail_trylock(SIM_TRYLOCK_WRITE))
 		return 0;
 
-	if (!__atomic_compare_exchange_n(&lock->cnt, &c, SIM_RW_WRITER, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return 0;
+	/* free, but maybe for readers asleep on a writer that left */
+	while (!__atomic_compare_exchange_n(&lock->cnt, &c,
+					    SIM_RW_WRITER | (c & SIM_RW_SLEEPERS), false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		if (c & ~SIM_RW_SLEEPERS)
+			return 0;
 	lock_acquire(lock, sim_lock_dep_key(lock), "rwlock", SIM_LOCKDEP_TRY);
 	sim_atomic_lock_enter();
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK))
@@ -145,8 +156,8 @@ static __always_inline void write_unlock(rwlock_t *lock)
 		sim_rwlock_debug_write_release(lock);
 	lock_release(lock);
 	sim_atomic_lock_exit();
-	__atomic_fetch_and(&lock->cnt, ~SIM_RW_WRITER, __ATOMIC_SEQ_CST);
-	if (unlikely(__atomic_load_n(&lock->waiters, __ATOMIC_SEQ_CST)))
+	if (unlikely(__atomic_fetch_and(&lock->cnt, ~(SIM_RW_WRITER | SIM_RW_SLEEPERS),
+					__ATOMIC_SEQ_CST) & SIM_RW_SLEEPERS))
 		sim_rwlock_wake(lock);
 	sim_sched_hook(SIM_SP_UNLOCK);
 }

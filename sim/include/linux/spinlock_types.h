@@ -41,15 +41,14 @@ typedef struct spinlock {
 #define DEFINE_SPINLOCK(x)	spinlock_t x = { 0, 0, 0 SIM_DEP_KEY_INIT }
 
 typedef struct {
-	unsigned int cnt;	/* readers, plus writer bits (linux/rwlock.h) */
-	unsigned int waiters;	/* sleepers, for wake-up */
+	unsigned int cnt;	/* readers, writer and sleeper bits (linux/rwlock.h) */
 	unsigned int contenders;	/* threads waiting, spinning or asleep */
 	int owner;		/* writer's thread id, debug builds */
 	SIM_DEP_KEY_MEMBER	/* lockdep class, debug builds */
 } rwlock_t;
 
-#define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0, 0 SIM_DEP_KEY_INIT })
-#define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0, 0 SIM_DEP_KEY_INIT }
+#define __RW_LOCK_UNLOCKED(name)	((rwlock_t){ 0, 0, 0 SIM_DEP_KEY_INIT })
+#define DEFINE_RWLOCK(x)	rwlock_t x = { 0, 0, 0 SIM_DEP_KEY_INIT }
 
 /*
  * Scheduling points of the deterministic scheduler (kernel/sched.c).
