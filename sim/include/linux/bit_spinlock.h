@@ -41,12 +41,20 @@ static __always_inline int bit_spin_trylock(int bitnum, unsigned long *addr)
 	return 1;
 }
 
-static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
+/*
+ * The release: the lock bit cleared by an atomic RMW (@rmw), or by the
+ * kernel's non-atomic release, a store, only when the holder is the one
+ * writer of the whole word (__clear_bit_unlock()).
+ */
+static __always_inline void sim_bit_spin_release(int bitnum, unsigned long *addr, bool rmw)
 {
 	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(!test_bit(bitnum, addr)))
 		sim_bit_spin_unlock_bug(bitnum, addr);
 	sim_atomic_lock_exit();
-	clear_bit_unlock(bitnum, addr);
+	if (rmw)
+		clear_bit_unlock(bitnum, addr);
+	else
+		__clear_bit_unlock(bitnum, addr);
 	/* A scheduled waiter sleeps in the scheduler: wake it, then a point. */
 	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED))) {
 		sim_sched_wake(addr);
@@ -54,21 +62,15 @@ static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
 	}
 }
 
-/*
- * The kernel's non-atomic release: only when the lock holder is the one
- * writer of the whole word (__clear_bit_unlock()).  A release store, where
- * bit_spin_unlock() costs an atomic read-modify-write.
- */
+static __always_inline void bit_spin_unlock(int bitnum, unsigned long *addr)
+{
+	sim_bit_spin_release(bitnum, addr, true);
+}
+
+/* The kernel's non-atomic release: a store where bit_spin_unlock() costs an RMW. */
 static __always_inline void __bit_spin_unlock(int bitnum, unsigned long *addr)
 {
-	if (IS_ENABLED(CONFIG_DEBUG_SPINLOCK) && unlikely(!test_bit(bitnum, addr)))
-		sim_bit_spin_unlock_bug(bitnum, addr);
-	sim_atomic_lock_exit();
-	__clear_bit_unlock(bitnum, addr);
-	if (unlikely(__atomic_load_n(&sim_sched_active, __ATOMIC_RELAXED))) {
-		sim_sched_wake(addr);
-		sim_sched_point(SIM_SP_UNLOCK);
-	}
+	sim_bit_spin_release(bitnum, addr, false);
 }
 
 static inline int bit_spin_is_locked(int bitnum, unsigned long *addr)
