@@ -1758,6 +1758,26 @@ static inline size_t zs_obj_capacity(struct size_class *class, struct page *page
 	return PageHugeObject(page) ? (size_t)class->size : class->size - ZS_HANDLE_SIZE;
 }
 
+/* An access of @len bytes at @off reaches into the next page. */
+static bool zs_obj_spans(unsigned long off, size_t len)
+{
+	return off + len > PAGE_SIZE;
+}
+
+/* Before a spanning access looks up the next page: no page may move. */
+static void zs_obj_span_lock(struct zspage *zspage)
+{
+	migrate_read_lock(zspage);
+}
+
+/* @span: the access spanned two pages, and took zs_obj_span_lock(). */
+static void zs_obj_unlock(struct zspage *zspage, unsigned long handle, bool span)
+{
+	if (span)
+		migrate_read_unlock(zspage);
+	unpin_tag(handle);
+}
+
 /**
  * zs_map_object - make an object's bytes addressable
  * @pool: the object's pool
@@ -1799,16 +1819,13 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	lockdep_bit_acquire((unsigned long *)handle);
 	zspage = get_zspage(page);
 
-	/* and no page of the zspage is replaced while we look */
-	migrate_read_lock(zspage);
-
 	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 	zs_check_object(pool, handle, class, page, obj_idx, __func__);
 
 	area = &get_cpu_var(zs_map_area);
 	area->vm_mm = mm;
-	if (off + class->size <= PAGE_SIZE) {
+	if (!zs_obj_spans(off, class->size)) {
 		/* within one page: hand out the page itself */
 		area->vm_addr = kmap_atomic(page);
 		ret = area->vm_addr + off;
@@ -1820,7 +1837,6 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 		unsigned long busy = area->vm_handle;
 
 		put_cpu_var(zs_map_area);
-		migrate_read_unlock(zspage);
 		lockdep_bit_release((unsigned long *)handle);
 		unpin_tag(handle);
 		pr_emerg("zsmalloc: zs_map_object(%s): handle %#lx spans two pages, but handle %#lx still holds this CPU's bounce buffer: unmap it first\n",
@@ -1828,6 +1844,8 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 		BUG();
 	}
 	area->vm_handle = handle;
+	/* and no page of the zspage is replaced while the bounce is out */
+	zs_obj_span_lock(zspage);
 	pages[0] = page;
 	pages[1] = get_next_page(page);
 	BUG_ON(!pages[1]);
@@ -1861,7 +1879,7 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 
 	area = this_cpu_ptr(&zs_map_area);
-	if (off + class->size <= PAGE_SIZE)
+	if (!zs_obj_spans(off, class->size))
 		kunmap_atomic(area->vm_addr);
 	else {
 		struct page *pages[2];
@@ -1875,17 +1893,20 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	}
 	put_cpu_var(zs_map_area);
 
-	migrate_read_unlock(zspage);
 	lockdep_bit_release((unsigned long *)handle);
-	unpin_tag(handle);
+	zs_obj_unlock(zspage, handle, zs_obj_spans(off, class->size));
 }
 EXPORT_SYMBOL_GPL(zs_unmap_object);
 
 /*
- * The newest object API on Linux 4.8's locking: pin the handle and hold
- * the zspage read lock between begin and end, so the object stays put.
- * Returns the page, the object's offset of the caller data, and its
- * class; the caller unlocks through zs_obj_unlock().
+ * The newest object API on Linux 4.8's locking: pin the handle between
+ * begin and end, so the object stays put.  The pin keeps compaction off
+ * the object and migration off the page it starts in (zs_page_migrate()
+ * pins every object that starts in the page it moves); an access that
+ * reaches into the next page also read-locks the zspage (zs_obj_span_lock()),
+ * which keeps every page of it in place, as Linux 4.8 did for every
+ * access.  Returns the page, the object's offset of the caller data, and
+ * its class; the caller unlocks through zs_obj_unlock().
  */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
@@ -1907,7 +1928,6 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 		return NULL;
 	}
 	zspage = get_zspage(page);
-	migrate_read_lock(zspage);
 
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class, page, obj_idx, caller);
@@ -1919,12 +1939,6 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	*offp = off;
 	*classp = class;
 	return zspage;
-}
-
-static void zs_obj_unlock(struct zspage *zspage, unsigned long handle)
-{
-	migrate_read_unlock(zspage);
-	unpin_tag(handle);
 }
 
 void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
@@ -1942,19 +1956,20 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
 		mem_len = zs_obj_capacity(class, page);
 
-	if (off + mem_len <= PAGE_SIZE)
+	if (!zs_obj_spans(off, mem_len))
 		/* the bytes asked for lie in one page: no copy */
 		return (char *)kmap_local_page(page) + off;
 
 	if (unlikely(!local_copy)) {
 		lockdep_bit_release((unsigned long *)handle);
-		zs_obj_unlock(zspage, handle);
+		zs_obj_unlock(zspage, handle, false);
 		pr_emerg("zsmalloc: zs_obj_read_begin(%s): handle %#lx: %zu bytes span two pages and there is no local_copy to assemble them in\n",
 			 pool->name, handle, mem_len);
 		BUG();
 	}
 
 	/* across two pages: assemble it in the caller's buffer */
+	zs_obj_span_lock(zspage);
 	first = PAGE_SIZE - off;
 	memcpy_from_page(local_copy, page, off, first);
 	memcpy_from_page((char *)local_copy + first, get_next_page(page), 0,
@@ -1984,10 +1999,10 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 	mem_len = min_t(size_t, mem_len, zs_obj_capacity(class, page));
 
 	/* the same geometry as zs_obj_read_begin(): in place, or the copy */
-	if (off + mem_len <= PAGE_SIZE)
+	if (!zs_obj_spans(off, mem_len))
 		kunmap_local(handle_mem);
 	lockdep_bit_release((unsigned long *)handle);
-	zs_obj_unlock(zspage, handle);
+	zs_obj_unlock(zspage, handle, zs_obj_spans(off, mem_len));
 }
 EXPORT_SYMBOL_GPL(zs_obj_read_end);
 
@@ -2007,19 +2022,20 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 		return;
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page))) {
 		/* refuse rather than overwrite the neighbouring object */
-		zs_obj_unlock(zspage, handle);
+		zs_obj_unlock(zspage, handle, false);
 		return;
 	}
 
-	if (off + mem_len <= PAGE_SIZE) {
+	if (!zs_obj_spans(off, mem_len)) {
 		memcpy_to_page(page, off, handle_mem, mem_len);
 	} else {
+		zs_obj_span_lock(zspage);
 		first = PAGE_SIZE - off;
 		memcpy_to_page(page, off, handle_mem, first);
 		memcpy_to_page(get_next_page(page), 0,
 			       (const char *)handle_mem + first, mem_len - first);
 	}
-	zs_obj_unlock(zspage, handle);
+	zs_obj_unlock(zspage, handle, zs_obj_spans(off, mem_len));
 }
 EXPORT_SYMBOL_GPL(zs_obj_write);
 
@@ -3968,12 +3984,12 @@ int zs_handle_pfn(struct zs_pool *pool, unsigned long handle, uint64_t *pfn)
 		return -EINVAL;
 	if (!handle || IS_ERR_VALUE(handle))
 		return -EINVAL;
-	/* The zspage lock keeps migration from moving the page meanwhile. */
+	/* The pin keeps migration from moving the page meanwhile. */
 	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
 	if (!zspage)
 		return -EINVAL;
 	*pfn = page_to_pfn(page);
-	zs_obj_unlock(zspage, handle);
+	zs_obj_unlock(zspage, handle, false);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(zs_handle_pfn);

@@ -233,11 +233,18 @@ static void test_threads_linux_4_8(void **state)
 	run(ZS_PRESET_LINUX_4_8);
 }
 
+/* growing zspages: pages added and trimmed under the readers */
+static void test_threads_dense(void **state)
+{
+	run(ZS_PRESET_DENSE);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_threads_newest, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_threads_linux_4_8, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_threads_dense, test_setup_small_machine, test_teardown_machine),
 	};
 
 	test_parse_args(argc, argv);
