@@ -375,16 +375,16 @@ cat << 'EOF'
 
 Reading the profile against lib/zsmalloc.c (as of this writing):
 - Every object access (`zs_obj_read_begin`/`_end`, `zs_obj_write`, `zs_map_object`/`unmap`) goes
-  through `zs_obj_lock`/`zs_obj_unlock`: `pin_tag()` (an atomic bit lock on the handle), then
-  `read_lock(&zspage->lock)` from the simulated kernel, and the reverse at the end: three atomic
-  read-modify-writes and a release store (the unpin) on two cache lines that the copy itself
-  does not touch. With a hot set that
-  is most of the +N ns a non-spanning read costs over its memcpy; with a cold set the handle
-  slot, the `struct page`/zspage and the object are three dependent cache misses where malloc has
-  one. What would close the gap: take only the zspage lock on the read path (the newest kernels
-  dropped the handle pin there), make the simulated `rwlock_t` a plain reader counter instead of a
-  general rwlock, and keep `struct zspage` next to the first page's `struct page` so the lookup
-  touches one line.
+  through `zs_obj_lock`/`zs_obj_unlock`: `pin_tag()` (an atomic bit lock on the handle) and its
+  release (a store); an access that spans two pages also takes `read_lock(&zspage->lock)` and
+  its release, two more atomics. With a hot set the pin, the lookup (handle, `struct page`,
+  zspage, class) and the misuse checks are the +N ns a non-spanning read costs over its memcpy,
+  with the copy itself a little slower than the baseline's (the object starts 8 bytes into its
+  slot, after the handle); with a cold set the handle slot, the `struct page`/zspage and the
+  object are three dependent cache misses where malloc has one. What would close the gap
+  further: a lookup that needs no atomic at all (an RCU-protected handle read and a zspage
+  whose memory stays a zspage, as `SLAB_TYPESAFE_BY_RCU` gives), and `struct zspage` next to
+  the first page's `struct page` so the lookup touches one line.
 - `zs_malloc`/`zs_free` pay `kmem_cache_alloc`/`kmem_cache_free` for the handle, the class lock,
   and `fix_fullness_group`/`insert_zspage` list moves on most frees; jemalloc's pair is a
   thread-cache push/pop. A per-CPU handle cache and batching fullness updates (as the kernel's
