@@ -19,8 +19,10 @@
  *
  * Live sets: hot (fits in cache) and cold (hundreds of MiB); one thread
  * and two threads (pair only, each thread its own live set, one pool).
- * Every figure is the minimum over several rounds: on a shared machine
- * the minimum is the least disturbed.
+ * Every figure is the minimum over several rounds and over --repeat
+ * processes of each allocator, run in turn: on a shared machine the
+ * minimum is the least disturbed, and a burst of load then hits one
+ * process of each allocator rather than all of one.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -48,13 +50,14 @@ struct opts {
 	uint64_t seed;
 	int dense;			/* child: a ZS_PRESET_DENSE pool, "zsmalloc-dense" */
 	int pairs;			/* child: the one-thread hot and cold pairs only */
+	unsigned int repeat;		/* processes per allocator, run in turn */
 };
 
 /* Rounds of pair-only processes, newest and dense in turn (--pairs). */
 #define DENSE_ALT_ROUNDS	3
 
 static struct opts o = {
-	.hot = 1024, .cold = 131072, .rounds = 5, .seed = 1,
+	.hot = 1024, .cold = 131072, .rounds = 5, .seed = 1, .repeat = 3,
 };
 
 /* --- one allocator, in its own process ---------------------------------------- */
@@ -498,22 +501,9 @@ struct result {
 static struct result *results;
 static size_t nr_results, cap_results;
 
+/* The least of every matching result (several processes' rounds), or -1. */
 static double find(const char *alloc, int threads, const char *liveset, const char *op,
 		   const char *size)
-{
-	for (size_t i = 0; i < nr_results; i++) {
-		struct result *r = &results[i];
-
-		if (!strcmp(r->alloc, alloc) && r->threads == threads &&
-		    !strcmp(r->liveset, liveset) && !strcmp(r->op, op) && !strcmp(r->size, size))
-			return r->ns;
-	}
-	return -1;
-}
-
-/* The least of every matching result (several processes' rounds), or -1. */
-static double find_min(const char *alloc, int threads, const char *liveset, const char *op,
-		       const char *size)
 {
 	double best = -1;
 
@@ -712,9 +702,9 @@ static void report(void)
 	for (int s = 0; s < 2; s++) {
 		char what[96];
 		double d = min_pos(find("zsmalloc-dense", 1, sets[s], "pair", "mix"),
-				   find_min("zs-dense-alt", 1, sets[s], "pair", "mix"));
+				   find("zs-dense-alt", 1, sets[s], "pair", "mix"));
 		double n = min_pos(find("zsmalloc", 1, sets[s], "pair", "mix"),
-				   find_min("zs-newest-alt", 1, sets[s], "pair", "mix"));
+				   find("zs-newest-alt", 1, sets[s], "pair", "mix"));
 
 		snprintf(what, sizeof(what), "malloc+free pair, %s, 1 thread", sets[s]);
 		if (d < 0 || n <= 0)
@@ -752,6 +742,7 @@ static int quick_run(void *ctx, const struct opt *opt, const char *val)
 	op->hot = 256;
 	op->cold = 8192;
 	op->rounds = 2;
+	op->repeat = 1;
 	return 0;
 }
 
@@ -767,6 +758,9 @@ static const struct opt speed_table[] = {
 	  .min = 0, .max = UINT64_MAX, .help = "seed of the size stream (default 1)" },
 	{ .kind = OPT_UINT, .name = "rounds", .metavar = "N", .offset = O(rounds),
 	  .min = 1, .max = 1000, .help = "rounds per figure, the minimum kept (default 5)" },
+	{ .kind = OPT_UINT, .name = "repeat", .metavar = "N", .offset = O(repeat),
+	  .min = 1, .max = 20, .help = "processes per allocator, run in turn, the minimum kept\n"
+				       "(default 3; --quick: 1)" },
 	{ .kind = OPT_UINT, .name = "hot", .metavar = "N", .offset = O(hot),
 	  .min = 4, .max = 1u << 24, .help = "objects in the hot live set (default 1024)" },
 	{ .kind = OPT_UINT, .name = "cold", .metavar = "N", .offset = O(cold),
@@ -790,7 +784,7 @@ int main(int argc, char **argv)
 	const struct opt_table tables[] = { OPTS_TABLE(speed_table, &o) };
 	const struct opt_command cmd = OPTS_COMMAND(
 		"bench_speed",
-		"[--quick] [--csv FILE] [--seed N] [--rounds N] [--hot N] [--cold N]",
+		"[--quick] [--csv FILE] [--seed N] [--rounds N] [--repeat N] [--hot N] [--cold N]",
 		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
 		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
 		"hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
@@ -826,9 +820,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		self[n] = '\0';
-		for (int k = 0; k < 4; k++)
-			if (run_child(self, order[k], 0, 0, csv))
-				ret = 1;
+		/* processes in turn, so that a burst of load hits one of each, not all */
+		for (unsigned int r = 0; r < o.repeat; r++) {
+			if (o.repeat > 1)
+				fprintf(stderr, "bench_speed: processes %u of %u\n", r + 1, o.repeat);
+			for (int k = 0; k < 4; k++)
+				if (run_child(self, order[k], 0, 0, csv))
+					ret = 1;
+		}
 		/* ZS_PRESET_DENSE's growing zspages against the newest preset */
 		if (run_child(self, ALLOC_ZSMALLOC, 1, 0, csv))
 			ret = 1;
