@@ -654,7 +654,8 @@ static void report(void)
 	static const char *const allocs[] = { "zsmalloc", "jemalloc", "mimalloc", "glibc" };
 	static const char *const sets[] = { "hot", "cold" };
 
-	printf("\nns per operation, uniform 32..4096 B (min over %u rounds)\n", o.rounds);
+	printf("\nns per operation, uniform 32..4096 B (min over %u rounds and %u processes)\n",
+	       o.rounds, o.repeat);
 	printf("%-9s %-5s %-3s %8s %8s %8s %8s %8s\n", "allocator", "set", "thr", "malloc",
 	       "free", "pair", "write", "read");
 	for (int s = 0; s < 2; s++) {
