@@ -1822,6 +1822,13 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	class = pool->size_class[zspage_class(zspage)];
 	off = (class->size * obj_idx) & ~PAGE_MASK;
 	zs_check_object(pool, handle, class, page, obj_idx, __func__);
+	/*
+	 * A spanning object: no page of the zspage is replaced while the
+	 * bounce is out.  Taken before get_cpu_var(), as 4.8 took it, so
+	 * that we never wait for a migration while holding our CPU.
+	 */
+	if (zs_obj_spans(off, class->size))
+		zs_obj_span_lock(zspage);
 
 	area = &get_cpu_var(zs_map_area);
 	area->vm_mm = mm;
@@ -1838,14 +1845,12 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 
 		put_cpu_var(zs_map_area);
 		lockdep_bit_release((unsigned long *)handle);
-		unpin_tag(handle);
+		zs_obj_unlock(zspage, handle, true);
 		pr_emerg("zsmalloc: zs_map_object(%s): handle %#lx spans two pages, but handle %#lx still holds this CPU's bounce buffer: unmap it first\n",
 			 pool->name, handle, busy);
 		BUG();
 	}
 	area->vm_handle = handle;
-	/* and no page of the zspage is replaced while the bounce is out */
-	zs_obj_span_lock(zspage);
 	pages[0] = page;
 	pages[1] = get_next_page(page);
 	BUG_ON(!pages[1]);
