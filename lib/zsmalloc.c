@@ -3119,9 +3119,10 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 
 	/*
 	 * No other sub-page of this zspage moves while we work.  Only try:
-	 * a reader may sit in a zs_obj_read_begin() window for a while and
-	 * may even begin a read of another object of this zspage meanwhile;
-	 * a writer queued behind it would block that second read_lock().  Linux 4.8
+	 * a spanning reader may sit in a zs_obj_read_begin() window for a
+	 * while and may even begin a read of another object of this zspage
+	 * meanwhile; a writer queued behind it would block that second
+	 * read_lock().  Linux 4.8
 	 * waited here; the newest kernels try, as we do, and retry later.
 	 */
 	if (!migrate_write_trylock(zspage))
@@ -3473,9 +3474,10 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
 						0, 0, NULL);
 	/*
-	 * Cache-line aligned (the kernel's is not): every zs_free() and read
-	 * writes its zspage's migrate lock, and two zspages of different
-	 * classes in one line would make those writes collide.
+	 * Cache-line aligned (the kernel's is not): every zs_malloc() and
+	 * zs_free() writes its zspage's inuse and free list, and a spanning
+	 * access its migrate lock; two zspages of different classes (other
+	 * locks, other CPUs) in one line would make those writes collide.
 	 */
 	pool->zspage_size = sizeof(struct zspage);
 	zspage_flags = SLAB_HWCACHE_ALIGN;
