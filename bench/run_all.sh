@@ -32,7 +32,7 @@ sh "$here/bench_density.sh" "$bin/zsim" "$res" | tee "$res/density.txt"
 	"$bin/bench_reporting" --big 2
 } | tee "$res/memory.txt"
 
-step "2/6 speed (about five minutes: three processes per allocator in turn, then newest and dense pairs in turn)"
+step "2/6 speed (a few minutes: three processes per allocator in turn, then newest and dense pairs in turn)"
 "$bin/bench_speed" --csv "$res/speed.csv" | tee "$res/speed.txt"
 
 step "3/6 compaction (about 30 s)"
