@@ -17,37 +17,6 @@
 #include "test_helpers.h"
 #include "zs_whitebox.h"
 
-struct obj {
-	unsigned long handle;
-	unsigned int size;
-};
-
-static void fill(unsigned char *buf, size_t len, unsigned long key)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(key * 13 + i * 7 + 1);
-}
-
-static void put(struct zs_pool *pool, struct obj *o)
-{
-	unsigned char buf[4096];
-
-	fill(buf, o->size, o->handle);
-	zs_obj_write(pool, o->handle, buf, o->size);
-}
-
-static int intact(struct zs_pool *pool, struct obj *o)
-{
-	unsigned char buf[4096], copy[4096];
-	void *p = zs_obj_read_begin(pool, o->handle, o->size, copy);
-	int ok;
-
-	fill(buf, o->size, o->handle);
-	ok = !memcmp(p, buf, o->size);
-	zs_obj_read_end(pool, o->handle, o->size, p);
-	return ok;
-}
-
 static uint64_t vmstat(const char *name)
 {
 	uint64_t v = 0;
@@ -160,7 +129,7 @@ static void test_presets(void **state)
 static void test_every_class(void **state)
 {
 	struct zs_pool *pool = dense_pool("every-class");
-	struct obj *objs = calloc(4096, sizeof(*objs));
+	struct wb_obj *objs = calloc(4096, sizeof(*objs));
 	unsigned int i, classes = 0, added = 0, spanning = 0;
 
 	(void)state;
@@ -185,8 +154,8 @@ static void test_every_class(void **state)
 				zspage = zspage_of(objs[n].handle);
 			assert_ptr_equal(zspage_of(objs[n].handle), zspage);
 			assert_int_equal(slot_of(objs[n].handle), n);
-			put(pool, &objs[n]);
-			assert_true(intact(pool, &objs[n]));
+			wb_put(pool, &objs[n]);
+			assert_true(wb_intact(pool, &objs[n]));
 			if (class->grow) {
 				assert_int_equal(zspage->nr_pages, slots_pages(class, n + 1));
 				if (zspage->nr_pages != before && before) {
@@ -212,7 +181,7 @@ static void test_every_class(void **state)
 		for (n = 1; n < class->objs_per_zspage; n++) {
 			objs[n].handle = zs_malloc(pool, size, GFP_KERNEL, -1);
 			assert_false(IS_ERR_VALUE(objs[n].handle));
-			put(pool, &objs[n]);
+			wb_put(pool, &objs[n]);
 		}
 		check_pool(pool);
 
@@ -222,7 +191,7 @@ static void test_every_class(void **state)
 		zs_compact(pool);
 		check_pool(pool);
 		for (n = 1, k = 0; n < class->objs_per_zspage; n += 2, k++)
-			assert_true(intact(pool, &objs[n]));
+			assert_true(wb_intact(pool, &objs[n]));
 		if (class->grow && k)
 			assert_int_equal(zspage_of(objs[1].handle)->nr_pages,
 					 slots_pages(class, k));
@@ -277,7 +246,7 @@ static struct page *chain_page(struct zspage *zspage, unsigned int k)
 static void test_migrate_partly_grown(void **state)
 {
 	struct zs_pool *pool = dense_pool("migrate");
-	struct obj *objs = calloc(4096, sizeof(*objs));
+	struct wb_obj *objs = calloc(4096, sizeof(*objs));
 	uint64_t success = vmstat("pgmigrate_success");
 	unsigned int i, moved = 0;
 
@@ -304,7 +273,7 @@ static void test_migrate_partly_grown(void **state)
 				objs[n].size = size;
 				objs[n].handle = zs_malloc(pool, size, GFP_KERNEL, -1);
 				assert_false(IS_ERR_VALUE(objs[n].handle));
-				put(pool, &objs[n]);
+				wb_put(pool, &objs[n]);
 			}
 			zspage = zspage_of(objs[0].handle);
 			for (k = 0; k < (int)zspage->nr_pages; k++) {
@@ -319,7 +288,7 @@ static void test_migrate_partly_grown(void **state)
 				assert_int_equal(zspage->isolated, 0);
 				moved++;
 				for (int o = 0; o < n; o++)
-					assert_true(intact(pool, &objs[o]));
+					assert_true(wb_intact(pool, &objs[o]));
 			}
 			check_pool(pool);
 		}
@@ -339,7 +308,7 @@ static void test_isolated_page_not_trimmed(void **state)
 {
 	struct zs_pool *pool = dense_pool("isolated");
 	struct size_class *class = class_of(pool, 1000);
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	struct zspage *zspage;
 	struct page *last;
 	LIST_HEAD(list);
@@ -350,7 +319,7 @@ static void test_isolated_page_not_trimmed(void **state)
 	for (n = 0; n < nr; n++) {
 		objs[n].size = 1000;
 		objs[n].handle = zs_malloc(pool, 1000, GFP_KERNEL, -1);
-		put(pool, &objs[n]);
+		wb_put(pool, &objs[n]);
 	}
 	zspage = zspage_of(objs[0].handle);
 	assert_int_equal(zspage->nr_pages, 4);
@@ -369,7 +338,7 @@ static void test_isolated_page_not_trimmed(void **state)
 	/* back: the next compaction gives the tail back */
 	assert_int_equal(zs_compact(pool), 3);
 	assert_int_equal(zspage->nr_pages, 1);
-	assert_true(intact(pool, &objs[0]));
+	assert_true(wb_intact(pool, &objs[0]));
 	check_pool(pool);
 	zs_free(pool, objs[0].handle);
 	zs_destroy_pool(pool);
@@ -404,7 +373,7 @@ static void test_added_page_fails(void **state)
 {
 	struct zs_pool *pool = dense_pool("fault");
 	struct size_class *class = class_of(pool, 1500);
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	unsigned long h, pages;
 	uint64_t zspages;
 	int n, first;
@@ -416,7 +385,7 @@ static void test_added_page_fails(void **state)
 	for (n = 0; n < first; n++) {
 		objs[n].size = 1500;
 		objs[n].handle = zs_malloc(pool, 1500, GFP_KERNEL, -1);
-		put(pool, &objs[n]);
+		wb_put(pool, &objs[n]);
 	}
 	pages = zs_get_total_pages(pool);
 	zspages = vmstat("nr_zspages");
@@ -433,7 +402,7 @@ static void test_added_page_fails(void **state)
 	assert_int_equal(zs_get_total_pages(pool), pages);
 	assert_int_equal(vmstat("nr_zspages"), zspages);
 	for (n = 0; n < first; n++)
-		assert_true(intact(pool, &objs[n]));
+		assert_true(wb_intact(pool, &objs[n]));
 	check_pool(pool);
 
 	/* the attempt under the lock fails: a sleeping gfp gets it outside */
@@ -441,7 +410,7 @@ static void test_added_page_fails(void **state)
 	objs[first].size = 1500;
 	objs[first].handle = zs_malloc(pool, 1500, GFP_KERNEL, -1);
 	assert_false(IS_ERR_VALUE(objs[first].handle));
-	put(pool, &objs[first]);
+	wb_put(pool, &objs[first]);
 	assert_int_equal(zs_get_total_pages(pool), 2);
 	check_pool(pool);
 
@@ -450,7 +419,7 @@ static void test_added_page_fails(void **state)
 		n = ++first;
 		objs[n].size = 1500;
 		objs[n].handle = zs_malloc(pool, 1500, GFP_KERNEL, -1);
-		put(pool, &objs[n]);
+		wb_put(pool, &objs[n]);
 	}
 	pages = zs_get_total_pages(pool);
 	set_page_faults(1, 0);
@@ -460,7 +429,7 @@ static void test_added_page_fails(void **state)
 	assert_int_equal(zs_get_total_pages(pool), pages);
 	check_pool(pool);
 	for (n = 0; n <= first; n++) {
-		assert_true(intact(pool, &objs[n]));
+		assert_true(wb_intact(pool, &objs[n]));
 		zs_free(pool, objs[n].handle);
 	}
 	check_pool(pool);
@@ -473,7 +442,7 @@ static void test_compaction_page_fails(void **state)
 {
 	struct zs_pool *pool = dense_pool("fault-compact");
 	struct size_class *class = class_of(pool, 700);
-	struct obj *objs = calloc(1024, sizeof(*objs));
+	struct wb_obj *objs = calloc(1024, sizeof(*objs));
 	unsigned long pages, freed;
 	int n, nr = class->objs_per_zspage * 3;
 
@@ -481,7 +450,7 @@ static void test_compaction_page_fails(void **state)
 	for (n = 0; n < nr; n++) {
 		objs[n].size = 700;
 		objs[n].handle = zs_malloc(pool, 700, GFP_KERNEL, -1);
-		put(pool, &objs[n]);
+		wb_put(pool, &objs[n]);
 	}
 	/* the first zspage keeps its head, the others keep a few objects */
 	for (n = 0; n < nr; n++)
@@ -497,7 +466,7 @@ static void test_compaction_page_fails(void **state)
 	assert_int_equal(zs_get_total_pages(pool), pages - freed);
 	for (n = 0; n < nr; n++)
 		if (objs[n].handle)
-			assert_true(intact(pool, &objs[n]));
+			assert_true(wb_intact(pool, &objs[n]));
 	/* with pages to be had, it finishes: one part-used zspage, packed */
 	zs_compact(pool);
 	check_pool(pool);
@@ -506,7 +475,7 @@ static void test_compaction_page_fails(void **state)
 	spin_unlock(&class->lock);
 	for (n = 0; n < nr; n++)
 		if (objs[n].handle) {
-			assert_true(intact(pool, &objs[n]));
+			assert_true(wb_intact(pool, &objs[n]));
 			zs_free(pool, objs[n].handle);
 		}
 	zs_destroy_pool(pool);
@@ -518,7 +487,7 @@ static void test_compaction_page_fails(void **state)
 
 struct shared {
 	struct zs_pool *pool;
-	struct obj *objs;
+	struct wb_obj *objs;
 	unsigned int nr;
 	int stop;
 	unsigned long reads, bad;
@@ -545,11 +514,11 @@ static void *reader(void *arg)
 	unsigned int seed = (unsigned int)(uintptr_t)&seed;
 
 	while (!T_LOAD(sh->stop)) {
-		struct obj *o = &sh->objs[rnd(&seed) % (sh->nr / 2)];
+		struct wb_obj *o = &sh->objs[rnd(&seed) % (sh->nr / 2)];
 		unsigned char buf[4096], copy[4096];
 		const void *p = zs_obj_read_begin(sh->pool, o->handle, o->size, copy);
 
-		fill(buf, o->size, o->handle);
+		wb_fill(buf, o->size, o->handle);
 		for (int spin = 0; spin < 50; spin++)
 			if (memcmp(p, buf, o->size))
 				T_ADD(sh->bad, 1);
@@ -578,7 +547,7 @@ static void test_compact_while_reading(void **state)
 	for (unsigned int n = 0; n < sh.nr; n++) {
 		sh.objs[n].size = 32 + rnd(&seed) % 3800;
 		sh.objs[n].handle = zs_malloc(sh.pool, sh.objs[n].size, GFP_KERNEL, -1);
-		put(sh.pool, &sh.objs[n]);
+		wb_put(sh.pool, &sh.objs[n]);
 	}
 	for (int i = 0; i < 2; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, reader, &sh), 0);
@@ -589,7 +558,7 @@ static void test_compact_while_reading(void **state)
 				zs_free(sh.pool, sh.objs[n].handle);
 				sh.objs[n].handle = zs_malloc(sh.pool, sh.objs[n].size, GFP_KERNEL, -1);
 				assert_false(IS_ERR_VALUE(sh.objs[n].handle));
-				put(sh.pool, &sh.objs[n]);
+				wb_put(sh.pool, &sh.objs[n]);
 			}
 			if (rnd(&seed) % 2 == 0 && sh.objs[n].size) {
 				zs_free(sh.pool, sh.objs[n].handle);
@@ -601,7 +570,7 @@ static void test_compact_while_reading(void **state)
 			if (!sh.objs[n].size) {
 				sh.objs[n].size = 32 + rnd(&seed) % 3800;
 				sh.objs[n].handle = zs_malloc(sh.pool, sh.objs[n].size, GFP_KERNEL, -1);
-				put(sh.pool, &sh.objs[n]);
+				wb_put(sh.pool, &sh.objs[n]);
 			}
 		}
 	}
@@ -614,7 +583,7 @@ static void test_compact_while_reading(void **state)
 	assert_true(freed > 0);
 	check_pool(sh.pool);
 	for (unsigned int n = 0; n < sh.nr; n++) {
-		assert_true(intact(sh.pool, &sh.objs[n]));
+		assert_true(wb_intact(sh.pool, &sh.objs[n]));
 		zs_free(sh.pool, sh.objs[n].handle);
 	}
 	check_pool(sh.pool);
@@ -636,10 +605,10 @@ static void *churn(void *arg)
 	unsigned int seed = w->first + 1;
 
 	while (!T_LOAD(sh->stop)) {
-		struct obj *o = &sh->objs[w->first + rnd(&seed) % w->nr];
+		struct wb_obj *o = &sh->objs[w->first + rnd(&seed) % w->nr];
 
 		if (o->size) {
-			if (!intact(sh->pool, o))
+			if (!wb_intact(sh->pool, o))
 				T_ADD(sh->bad, 1);
 			zs_free(sh->pool, o->handle);
 			o->size = 0;
@@ -651,7 +620,7 @@ static void *churn(void *arg)
 				o->size = 0;
 				continue;
 			}
-			put(sh->pool, o);
+			wb_put(sh->pool, o);
 		}
 	}
 	return NULL;
@@ -681,23 +650,23 @@ static void *migrator(void *arg)
 	unsigned int seed = 99, moved = 0;
 
 	for (unsigned int n = 0; n < w->nr; n++) {
-		struct obj *o = &sh->objs[w->first + n];
+		struct wb_obj *o = &sh->objs[w->first + n];
 
 		o->size = 1 + rnd(&seed) % 3900;
 		o->handle = zs_malloc(sh->pool, o->size, GFP_KERNEL, -1);
-		put(sh->pool, o);
+		wb_put(sh->pool, o);
 	}
 	while (!T_LOAD(sh->stop)) {
-		struct obj *o = &sh->objs[w->first + rnd(&seed) % w->nr];
+		struct wb_obj *o = &sh->objs[w->first + rnd(&seed) % w->nr];
 		uint64_t pfn;
 
 		if (rnd(&seed) % 4 == 0) {
-			if (!intact(sh->pool, o))
+			if (!wb_intact(sh->pool, o))
 				T_ADD(sh->bad, 1);
 			zs_free(sh->pool, o->handle);
 			o->size = 1 + rnd(&seed) % 3900;
 			o->handle = zs_malloc(sh->pool, o->size, GFP_KERNEL, -1);
-			put(sh->pool, o);
+			wb_put(sh->pool, o);
 			continue;
 		}
 		if (zs_handle_pfn(sh->pool, o->handle, &pfn))
@@ -708,7 +677,7 @@ static void *migrator(void *arg)
 			moved++;
 		else
 			zsim_putback_page(pfn);
-		if (!intact(sh->pool, o))
+		if (!wb_intact(sh->pool, o))
 			T_ADD(sh->bad, 1);
 	}
 	T_ADD(sh->reads, moved);
@@ -752,7 +721,7 @@ static void test_threaded_stress(void **state)
 	for (unsigned int n = 0; n < sh.nr; n++) {
 		if (!sh.objs[n].size)
 			continue;
-		assert_true(intact(sh.pool, &sh.objs[n]));
+		assert_true(wb_intact(sh.pool, &sh.objs[n]));
 		zs_free(sh.pool, sh.objs[n].handle);
 	}
 	check_pool(sh.pool);

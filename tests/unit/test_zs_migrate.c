@@ -15,29 +15,6 @@
 #include "test_helpers.h"
 #include "zs_whitebox.h"
 
-struct obj {
-	unsigned long handle;
-	unsigned int size;
-};
-
-static void fill(unsigned char *buf, size_t len, unsigned long key)
-{
-	for (size_t i = 0; i < len; i++)
-		buf[i] = (unsigned char)(key * 13 + i * 7 + 1);
-}
-
-static int intact(struct zs_pool *pool, struct obj *o)
-{
-	unsigned char buf[4096], copy[4096];
-	void *p = zs_obj_read_begin(pool, o->handle, o->size, copy);
-	int ok;
-
-	fill(buf, o->size, o->handle);
-	ok = !memcmp(p, buf, o->size);
-	zs_obj_read_end(pool, o->handle, o->size, p);
-	return ok;
-}
-
 static struct page *new_page(struct page *page, unsigned long private, int **result)
 {
 	return alloc_page(GFP_KERNEL | __GFP_MOVABLE);
@@ -74,7 +51,7 @@ static int migrate_one(struct page *page, enum migrate_mode mode)
 
 /* Fill one zspage of the class serving @size; return its zspage. */
 static struct zspage *fill_zspage(struct zs_pool *pool, unsigned int size,
-				  struct obj *objs, int *nr)
+				  struct wb_obj *objs, int *nr)
 {
 	struct size_class *class = pool->size_class[get_size_class_index(size + ZS_HANDLE_SIZE)];
 	unsigned char buf[4096];
@@ -83,12 +60,12 @@ static struct zspage *fill_zspage(struct zs_pool *pool, unsigned int size,
 	unsigned int idx;
 
 	for (int i = 0; i < class->objs_per_zspage; i++) {
-		struct obj *o = &objs[(*nr)++];
+		struct wb_obj *o = &objs[(*nr)++];
 
 		o->size = size;
 		o->handle = zs_malloc(pool, size, GFP_KERNEL, -1);
 		assert_false(IS_ERR_VALUE(o->handle));
-		fill(buf, size, o->handle);
+		wb_fill(buf, size, o->handle);
 		zs_obj_write(pool, o->handle, buf, size);
 		obj_to_location(handle_to_obj(o->handle), &page, &idx);
 		if (!zspage)
@@ -101,7 +78,7 @@ static void migrate_every_position(enum zs_preset preset)
 {
 	struct zs_pool_config cfg;
 	struct zs_pool *pool;
-	struct obj *objs = calloc(1 << 16, sizeof(*objs));
+	struct wb_obj *objs = calloc(1 << 16, sizeof(*objs));
 	int nr = 0, classes = 0, moved = 0;
 	uint64_t success = vmstat("pgmigrate_success");
 
@@ -133,14 +110,14 @@ static void migrate_every_position(enum zs_preset preset)
 					 (class->size - (k * PAGE_SIZE) % class->size) % class->size);
 			moved++;
 			for (int o = first; o < nr; o++)
-				assert_true(intact(pool, &objs[o]));
+				assert_true(wb_intact(pool, &objs[o]));
 		}
 	}
 	check_pool(pool);
 	printf("# %d classes, %d pages migrated\n", classes, moved);
 	assert_int_equal(vmstat("pgmigrate_success") - success, moved);
 	for (int o = 0; o < nr; o++) {
-		assert_true(intact(pool, &objs[o]));
+		assert_true(wb_intact(pool, &objs[o]));
 		zs_free(pool, objs[o].handle);
 	}
 	zs_destroy_pool(pool);
@@ -175,7 +152,7 @@ static void *migrate_async_thread(void *arg)
 static void test_pinned_object_blocks_migration(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("pinned");
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	int nr = 0;
 	struct zspage *zspage = fill_zspage(pool, 500, objs, &nr);
 	struct page *page = get_first_page(zspage);
@@ -204,7 +181,7 @@ static void test_pinned_object_blocks_migration(void **state)
 	assert_int_equal(migrate_one(page, MIGRATE_SYNC), 0);
 	assert_true(page_to_pfn(get_first_page(zspage)) != pfn);
 	for (int i = 0; i < nr; i++) {
-		assert_true(intact(pool, &objs[i]));
+		assert_true(wb_intact(pool, &objs[i]));
 		zs_free(pool, objs[i].handle);
 	}
 	zs_destroy_pool(pool);
@@ -217,7 +194,7 @@ static void test_pinned_object_blocks_migration(void **state)
 static void test_emptied_while_isolated(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("emptied");
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	int nr = 0;
 	struct zspage *zspage = fill_zspage(pool, 1000, objs, &nr);
 	struct page *page = get_first_page(zspage);
@@ -249,7 +226,7 @@ static void test_new_page_fails(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("nopage");
 	struct zsim_fault_config f = { .size = sizeof(f), .page_fail_nth = 1, .page_fail_order = 0 };
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	int nr = 0;
 	struct zspage *zspage = fill_zspage(pool, 700, objs, &nr);
 	struct page *page = get_first_page(zspage);
@@ -271,7 +248,7 @@ static void test_new_page_fails(void **state)
 	assert_int_equal(zspage->isolated, 0);
 	check_pool(pool);
 	for (int i = 0; i < nr; i++) {
-		assert_true(intact(pool, &objs[i]));
+		assert_true(wb_intact(pool, &objs[i]));
 		zs_free(pool, objs[i].handle);
 	}
 	zs_destroy_pool(pool);
@@ -295,7 +272,7 @@ static void *destroyer(void *arg)
 static void test_destroy_waits_for_isolated(void **state)
 {
 	struct destroy_arg d = { .pool = zs_create_pool("destroy") };
-	struct obj objs[64];
+	struct wb_obj objs[64];
 	int nr = 0;
 	struct zspage *zspage = fill_zspage(d.pool, 300, objs, &nr);
 	struct page *page = get_first_page(zspage);
@@ -318,13 +295,13 @@ static void test_destroy_waits_for_isolated(void **state)
 static void test_huge_object(void **state)
 {
 	struct zs_pool *pool = zs_create_pool("huge");
-	struct obj o = { .size = 4000 };
+	struct wb_obj o = { .size = 4000 };
 	unsigned char buf[4096];
 	struct page *page;
 	unsigned int idx;
 
 	o.handle = zs_malloc(pool, o.size, GFP_KERNEL, -1);
-	fill(buf, o.size, o.handle);
+	wb_fill(buf, o.size, o.handle);
 	zs_obj_write(pool, o.handle, buf, o.size);
 	obj_to_location(handle_to_obj(o.handle), &page, &idx);
 	assert_true(PageHugeObject(page));
@@ -337,7 +314,7 @@ static void test_huge_object(void **state)
 		assert_true(now != page);
 		assert_true(PageHugeObject(now));
 		assert_int_equal(now->index, o.handle | OBJ_ALLOCATED_TAG);
-		assert_true(intact(pool, &o));
+		assert_true(wb_intact(pool, &o));
 	}
 	zs_free(pool, o.handle);
 	zs_destroy_pool(pool);

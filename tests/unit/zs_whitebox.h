@@ -172,4 +172,41 @@ static void check_pool(struct zs_pool *pool)
 	free(snap);
 }
 
+/*
+ * Objects filled with a pattern derived from their handle, for tests that
+ * move them about (migration, growth, compaction) and check them after.
+ */
+struct wb_obj {
+	unsigned long handle;
+	unsigned int size;
+};
+
+static inline void wb_fill(unsigned char *buf, size_t len, unsigned long key)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (unsigned char)(key * 13 + i * 7 + 1);
+}
+
+/* Write @o's pattern into it. */
+static inline void wb_put(struct zs_pool *pool, struct wb_obj *o)
+{
+	unsigned char buf[4096];
+
+	wb_fill(buf, o->size, o->handle);
+	zs_obj_write(pool, o->handle, buf, o->size);
+}
+
+/* Does @o still hold its pattern? */
+static inline int wb_intact(struct zs_pool *pool, struct wb_obj *o)
+{
+	unsigned char buf[4096], copy[4096];
+	void *p = zs_obj_read_begin(pool, o->handle, o->size, copy);
+	int ok;
+
+	wb_fill(buf, o->size, o->handle);
+	ok = !memcmp(p, buf, o->size);
+	zs_obj_read_end(pool, o->handle, o->size, p);
+	return ok;
+}
+
 #endif /* ZS_WHITEBOX_H */
