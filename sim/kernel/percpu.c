@@ -44,7 +44,7 @@ __sim_tls unsigned int sim_this_cpu_gen;
 __sim_tls int sim_preempt_count;
 __sim_tls unsigned int sim_preempt_cpu;
 unsigned int sim_percpu_generation;
-unsigned int sim_cpu_lock_word[NR_CPUS];
+struct sim_cpu_lock sim_cpu_lock[NR_CPUS];
 unsigned long sim_per_cpu_offset[NR_CPUS];
 unsigned int sim_nr_cpu_ids = 1;
 
@@ -109,7 +109,7 @@ void sim_percpu_exit(void)
 
 	cpuhp_forget_all();
 	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		if (__atomic_load_n(&sim_cpu_lock_word[cpu], __ATOMIC_RELAXED))
+		if (__atomic_load_n(&sim_cpu_lock[cpu].word, __ATOMIC_RELAXED))
 			pr_warn("zsim: CPU %u still has preemption disabled at shutdown\n",
 				cpu);
 		sim_per_cpu_offset[cpu] = 0;

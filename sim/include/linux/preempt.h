@@ -28,7 +28,11 @@ extern __sim_tls __sim_hidden unsigned int sim_this_cpu_gen;
 extern __sim_tls __sim_hidden int sim_preempt_count;
 extern __sim_tls __sim_hidden unsigned int sim_preempt_cpu;
 extern __sim_hidden unsigned int sim_percpu_generation;
-extern __sim_hidden unsigned int sim_cpu_lock_word[NR_CPUS];
+/* One line per CPU: two CPUs' preempt_disable() never write the same line. */
+struct sim_cpu_lock {
+	unsigned int word;
+} ____cacheline_aligned;
+extern __sim_hidden struct sim_cpu_lock sim_cpu_lock[NR_CPUS];
 void sim_assign_cpu(void);
 void sim_preempt_count_underflow(void);
 
@@ -48,8 +52,8 @@ static __always_inline void preempt_disable(void)
 	if (sim_preempt_count++)
 		return;
 	cpu = sim_current_cpu();
-	if (unlikely(!sim_lockword_trylock(&sim_cpu_lock_word[cpu])))
-		sim_lockword_lock_slow(&sim_cpu_lock_word[cpu]);
+	if (unlikely(!sim_lockword_trylock(&sim_cpu_lock[cpu].word)))
+		sim_lockword_lock_slow(&sim_cpu_lock[cpu].word);
 	sim_preempt_cpu = cpu;
 }
 
@@ -59,7 +63,7 @@ static __always_inline void preempt_enable(void)
 		sim_preempt_count_underflow();
 	if (--sim_preempt_count)
 		return;
-	sim_lockword_unlock(&sim_cpu_lock_word[sim_preempt_cpu]);
+	sim_lockword_unlock(&sim_cpu_lock[sim_preempt_cpu].word);
 	sim_sched_hook(SIM_SP_PREEMPT);
 }
 
