@@ -9,16 +9,17 @@
  * most SLAB_KEEP_EMPTY empty slabs: the others go back to the buddy
  * allocator at once, so freed memory really returns.
  *
- * In front of the lists sits a per-CPU object cache (a "magazine", as in
- * SLAB's array_cache, and as the newest kernel's per-CPU sheaves, Linux
- * 6.18): an array of free objects per simulated CPU, taken with a
- * trylock that only the threads sharing that simulated CPU contend for
- * (one compare-and-swap in, a plain store out).  kmem_cache_alloc() and
- * kmem_cache_free() usually touch that CPU's line only; an empty or full
- * magazine moves a batch of objects from or to the slabs under the cache
- * lock, and a busy one is bypassed for the slabs.  New slabs are
- * allocated with no lock held, so direct reclaim may re-enter the slab
- * allocator.
+ * In front of the lists sit the newest kernel's per-CPU sheaves (Linux
+ * 6.18): each simulated CPU has a main and a spare sheaf, an array of
+ * free objects, taken with a trylock that only the threads sharing that
+ * simulated CPU contend for (one compare-and-swap in, a plain store out).
+ * kmem_cache_alloc() pops from the main sheaf, kmem_cache_free() pushes
+ * onto it; when it is empty (full) it is swapped with the spare, then
+ * exchanged at the cache's barn for a full (empty) one, and only when the
+ * barn has none (is full of full sheaves) do objects move between a sheaf
+ * and the slabs, a whole sheaf at a time under the cache lock.  A busy
+ * sheaf is bypassed for the slabs.  New slabs are allocated with no lock
+ * held, so direct reclaim may re-enter the slab allocator.
  *
  * Why this and not SLUB's per-CPU slab with its lockless freelist: that
  * fast path is a this_cpu_cmpxchg_double() that needs no lock prefix
@@ -26,7 +27,10 @@
  * Threads share simulated CPUs here, so it would need a locked 16-byte
  * compare-and-swap, plus a transaction id, for what one compare-and-swap
  * on a word already gives an array of objects; and the array keeps the
- * debug checks (state tags, poison) off the shared slab page.
+ * debug checks (state tags, poison) off the shared slab page.  The barn
+ * makes a burst of frees on one CPU and of allocations on another cost
+ * one exchange per sheaf, where the slab lists cost an operation per
+ * object.
  *
  * Object layout: the free pointer lives in the first word of a free
  * object, unless the cache has a constructor (which must find its work
@@ -71,8 +75,10 @@
 #define SLAB_MAX_ORDER		3
 /* Empty slabs a cache keeps for the next allocation burst. */
 #define SLAB_KEEP_EMPTY		1
-/* Largest per-CPU magazine; small objects get the full size. */
-#define SLAB_CPU_MAX_OBJS	64
+/* Largest sheaf; small objects get the full size. */
+#define SLAB_CPU_MAX_OBJS	120
+/* Full sheaves a barn holds (MAX_FULL_SHEAVES, Linux 6.18). */
+#define MAX_FULL_SHEAVES	10
 
 /*
  * SIM: the head page's s_inuse is a packed counters word, as SLUB's
@@ -98,12 +104,35 @@
 #define SLAB_TAG_ALLOC		0xa110c8ed00000000UL
 #define SLAB_TAG_CACHED		0xcac4ed0000000000UL
 
+/* An array of free objects, as the kernel's struct slab_sheaf. */
+struct slab_sheaf {
+	struct list_head barn_list;	/* on the barn's full or empty list */
+	unsigned int size;		/* objects in objects[] */
+	void *objects[];		/* cpu_limit slots */
+};
+
+/* A CPU's sheaves, as the kernel's struct slub_percpu_sheaves. */
 struct kmem_cache_cpu {
 	unsigned int locked;		/* cpu_cache_trylock(): 1 while in use */
-	unsigned int nr;		/* objects in objs[] */
+	struct slab_sheaf *main;	/* allocations and frees use this one */
+	struct slab_sheaf *spare;	/* swapped with main when it runs out */
 	unsigned long allocs;		/* served from this CPU */
 	unsigned long frees;		/* freed on this CPU */
-	void *objs[SLAB_CPU_MAX_OBJS];
+} ____cacheline_aligned;
+
+/*
+ * The cache's store of sheaves, as the kernel's struct node_barn (one
+ * node).  SIM: every sheaf is made with the cache, two per CPU and
+ * MAX_FULL_SHEAVES in the barn, so nr_full + nr_empty is always
+ * MAX_FULL_SHEAVES and no exchange needs an allocation.
+ */
+struct node_barn {
+	spinlock_t lock;
+	struct list_head sheaves_full;
+	struct list_head sheaves_empty;
+	unsigned int nr_full, nr_empty;
+	unsigned long get, get_fail;	/* full sheaves asked for, not there */
+	unsigned long put, put_fail;	/* full sheaves offered, no room */
 } ____cacheline_aligned;
 
 struct kmem_cache {
@@ -113,7 +142,7 @@ struct kmem_cache {
 	struct list_head empty;		/* every object free */
 	unsigned long nr_partial, nr_full, nr_empty;
 	unsigned long total_objs;	/* object slots in all slabs */
-	unsigned long slow_allocs;	/* objects handed out past the magazine */
+	unsigned long slow_allocs;	/* objects handed out past the sheaves */
 	unsigned long slow_frees;	/* objects freed past it (it was busy) */
 	unsigned long bypassed;		/* allocs and frees that found it busy */
 	atomic_long_t failed;		/* allocations that returned NULL */
@@ -124,8 +153,7 @@ struct kmem_cache {
 	unsigned int offset;		/* of the free pointer in the slot */
 	unsigned int order, objects;	/* preferred slab */
 	unsigned int min_order;		/* fallback: one object */
-	unsigned int cpu_limit;		/* magazine capacity */
-	unsigned int cpu_batch;		/* objects moved per refill/flush */
+	unsigned int cpu_limit;		/* sheaf capacity */
 	unsigned int nr_cpus;
 	slab_flags_t flags;
 	gfp_t allocflags;		/* added to every slab page allocation */
@@ -136,6 +164,8 @@ struct kmem_cache {
 	char *name;
 	struct list_head list;		/* on slab_caches */
 	struct kmem_cache_cpu *cpu_slab;	/* nr_cpus entries */
+	struct node_barn *barn;
+	void *sheaf_mem;		/* every sheaf, one block */
 };
 
 /* All caches, newest first as /proc/slabinfo lists them. */
@@ -428,7 +458,7 @@ static void slab_put(struct kmem_cache *s, void *obj, struct list_head *discard)
 }
 
 /*
- * The magazine's lock, as the newest kernel's per-CPU sheaves take theirs
+ * The sheaves' lock, as the newest kernel takes its per-CPU sheaves'
  * (local_trylock(), Linux 6.18): one compare-and-swap to take it, a plain
  * release store to drop it, no waiting.  An allocation or free that finds
  * it held (another thread on this simulated CPU is inside) goes to the
@@ -462,25 +492,116 @@ static void cpu_cache_lock(struct kmem_cache_cpu *c)
 }
 
 /*
- * Move the @nr oldest objects of a magazine back to their slabs, keeping
- * the most recently freed (cache-hot) ones, as SLAB's cache_flusharray();
- * the magazine's lock held.
+ * Give every object of @sheaf back to its slab (sheaf_flush_unused() in
+ * Linux 6.18); the sheaf's owner (a locked CPU, or the barn's lock) holds
+ * it.
  */
-static void flush_cpu(struct kmem_cache *s, struct kmem_cache_cpu *c,
-		      unsigned int nr, struct list_head *discard)
+static void sheaf_flush(struct kmem_cache *s, struct slab_sheaf *sheaf,
+			struct list_head *discard)
 {
 	unsigned int i;
 
-	nr = min(nr, c->nr);
+	if (!sheaf->size)
+		return;
 	spin_lock(&s->lock);
-	for (i = 0; i < nr; i++)
-		slab_put(s, c->objs[i], discard);
+	for (i = 0; i < sheaf->size; i++)
+		slab_put(s, sheaf->objects[i], discard);
 	spin_unlock(&s->lock);
-	c->nr -= nr;
-	memmove(c->objs, c->objs + nr, c->nr * sizeof(c->objs[0]));
+	sheaf->size = 0;
 }
 
-/* Empty every magazine, then give every empty slab back. */
+/*
+ * Fill @sheaf from the slabs, without making new ones (refill_sheaf());
+ * returns the objects added.  The first object handed out (the top) is
+ * the first taken, so a fresh slab goes out in address order.
+ */
+static unsigned int sheaf_refill(struct kmem_cache *s, struct slab_sheaf *sheaf)
+{
+	unsigned int i, n = sheaf->size;
+	struct page *page;
+
+	spin_lock(&s->lock);
+	while (sheaf->size < s->cpu_limit && (page = slab_pick(s))) {
+		void *obj = slab_take(s, page);
+
+		set_tag(s, obj, SLAB_TAG_CACHED);
+		sheaf->objects[sheaf->size++] = obj;
+	}
+	spin_unlock(&s->lock);
+	for (i = 0; i < (sheaf->size - n) / 2; i++)
+		swap(sheaf->objects[n + i], sheaf->objects[sheaf->size - 1 - i]);
+	return sheaf->size - n;
+}
+
+/*
+ * Trade the empty @empty for a full sheaf of the barn
+ * (barn_replace_empty_sheaf()); NULL if the barn has none.
+ */
+static struct slab_sheaf *barn_replace_empty_sheaf(struct node_barn *barn,
+						   struct slab_sheaf *empty)
+{
+	struct slab_sheaf *full = NULL;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_full) {
+		full = list_first_entry(&barn->sheaves_full, struct slab_sheaf,
+					barn_list);
+		list_del(&full->barn_list);
+		list_add(&empty->barn_list, &barn->sheaves_empty);
+		barn->nr_full--;
+		barn->nr_empty++;
+		barn->get++;
+	} else {
+		barn->get_fail++;
+	}
+	spin_unlock(&barn->lock);
+	return full;
+}
+
+/*
+ * Trade the full @full for an empty sheaf of the barn
+ * (barn_replace_full_sheaf()); NULL if the barn already holds
+ * MAX_FULL_SHEAVES full ones.
+ */
+static struct slab_sheaf *barn_replace_full_sheaf(struct node_barn *barn,
+						  struct slab_sheaf *full)
+{
+	struct slab_sheaf *empty = NULL;
+
+	spin_lock(&barn->lock);
+	if (barn->nr_full < MAX_FULL_SHEAVES && barn->nr_empty) {
+		empty = list_first_entry(&barn->sheaves_empty, struct slab_sheaf,
+					 barn_list);
+		list_del(&empty->barn_list);
+		list_add(&full->barn_list, &barn->sheaves_full);
+		barn->nr_empty--;
+		barn->nr_full++;
+		barn->put++;
+	} else {
+		barn->put_fail++;
+	}
+	spin_unlock(&barn->lock);
+	return empty;
+}
+
+/* Give back the objects of every full sheaf of the barn (barn_shrink()). */
+static void barn_shrink(struct kmem_cache *s, struct list_head *discard)
+{
+	struct node_barn *barn = s->barn;
+	struct slab_sheaf *sheaf;
+
+	spin_lock(&barn->lock);
+	while ((sheaf = list_first_entry_or_null(&barn->sheaves_full,
+						 struct slab_sheaf, barn_list))) {
+		sheaf_flush(s, sheaf, discard);
+		list_move(&sheaf->barn_list, &barn->sheaves_empty);
+		barn->nr_full--;
+		barn->nr_empty++;
+	}
+	spin_unlock(&barn->lock);
+}
+
+/* Empty every sheaf, then give every empty slab back. */
 static void flush_all(struct kmem_cache *s)
 {
 	struct page *page, *next;
@@ -491,9 +612,11 @@ static void flush_all(struct kmem_cache *s)
 		struct kmem_cache_cpu *c = &s->cpu_slab[cpu];
 
 		cpu_cache_lock(c);
-		flush_cpu(s, c, c->nr, &discard);
+		sheaf_flush(s, c->main, &discard);
+		sheaf_flush(s, c->spare, &discard);
 		cpu_cache_unlock(c);
 	}
+	barn_shrink(s, &discard);
 	spin_lock(&s->lock);
 	list_for_each_entry_safe(page, next, &s->empty, slab_list) {
 		list_move(&page->slab_list, &discard);
@@ -646,39 +769,33 @@ static void *alloc_from_new_slab(struct kmem_cache *s, gfp_t gfp)
 }
 
 /*
- * The magazine is empty: refill it with a batch from the slabs, or
- * allocate a new slab.  Called with the magazine locked; returns with it
- * released, and the object (already accounted), or NULL.
+ * The main sheaf is empty (__pcs_replace_empty_main()): use the spare if
+ * it has objects, else trade the main for a full sheaf of the barn, else
+ * fill it from the slabs, else allocate a new slab.  Called with the
+ * CPU's sheaves locked; returns with them released, and the object
+ * (already accounted), or NULL.
  */
 static void *alloc_slowpath(struct kmem_cache *s, struct kmem_cache_cpu *c,
 			    gfp_t gfp)
 {
-	struct page *page;
+	struct slab_sheaf *full;
 	void *obj;
 
-	spin_lock(&s->lock);
-	while (c->nr < s->cpu_batch && (page = slab_pick(s))) {
-		obj = slab_take(s, page);
-		set_tag(s, obj, SLAB_TAG_CACHED);
-		c->objs[c->nr++] = obj;
-	}
-	spin_unlock(&s->lock);
-	if (c->nr) {
-		unsigned int i;
-
-		/* Hand the batch out in address order: the top goes first. */
-		for (i = 0; i < c->nr / 2; i++)
-			swap(c->objs[i], c->objs[c->nr - 1 - i]);
-		obj = c->objs[--c->nr];
-		c->allocs++;
+	if (c->spare->size) {
+		swap(c->main, c->spare);
+	} else if ((full = barn_replace_empty_sheaf(s->barn, c->main))) {
+		c->main = full;
+	} else if (!sheaf_refill(s, c->main)) {
 		cpu_cache_unlock(c);
-		return obj;
+		return alloc_from_new_slab(s, gfp);
 	}
+	obj = c->main->objects[--c->main->size];
+	c->allocs++;
 	cpu_cache_unlock(c);
-	return alloc_from_new_slab(s, gfp);
+	return obj;
 }
 
-/* The magazine is busy: one object straight from the slabs. */
+/* The sheaves are busy: one object straight from the slabs. */
 static void *alloc_bypass(struct kmem_cache *s, gfp_t gfp)
 {
 	struct page *page;
@@ -710,8 +827,8 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	c = this_cpu_slab(s);
 	if (unlikely(!cpu_cache_trylock(c))) {
 		obj = alloc_bypass(s, gfp);
-	} else if (likely(c->nr)) {
-		obj = c->objs[--c->nr];
+	} else if (likely(c->main->size)) {
+		obj = c->main->objects[--c->main->size];
 		c->allocs++;
 		cpu_cache_unlock(c);
 	} else {
@@ -732,6 +849,30 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 failed:
 	atomic_long_inc(&s->failed);
 	return NULL;
+}
+
+/*
+ * The main sheaf is full (__pcs_replace_full_main()): swap in the spare
+ * if it has room, else trade the main for an empty sheaf of the barn,
+ * else (the barn holds its MAX_FULL_SHEAVES) give the spare's objects
+ * back to the slabs and swap it in.  The CPU's sheaves locked.
+ */
+static void free_slowpath(struct kmem_cache *s, struct kmem_cache_cpu *c,
+			  struct list_head *discard)
+{
+	struct slab_sheaf *empty;
+
+	if (c->spare->size < s->cpu_limit) {
+		swap(c->main, c->spare);
+		return;
+	}
+	empty = barn_replace_full_sheaf(s->barn, c->main);
+	if (empty) {
+		c->main = empty;
+		return;
+	}
+	sheaf_flush(s, c->spare, discard);
+	swap(c->main, c->spare);
 }
 
 void kmem_cache_free(struct kmem_cache *s, void *obj)
@@ -755,9 +896,9 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 		s->bypassed++;
 		spin_unlock(&s->lock);
 	} else {
-		if (unlikely(c->nr == s->cpu_limit))
-			flush_cpu(s, c, s->cpu_batch, &discard);
-		c->objs[c->nr++] = obj;
+		if (unlikely(c->main->size == s->cpu_limit))
+			free_slowpath(s, c, &discard);
+		c->main->objects[c->main->size++] = obj;
 		c->frees++;
 		cpu_cache_unlock(c);
 	}
@@ -830,18 +971,59 @@ static unsigned int calculate_alignment(slab_flags_t flags, unsigned int align,
 	return ALIGN(align, sizeof(void *));
 }
 
-/* The magazine: bigger for small objects, as SLAB's enable_cpucache(). */
+/* Sheaf capacity: bigger for small objects, as SLAB's enable_cpucache(). */
 static void size_cpu_cache(struct kmem_cache *s)
 {
 	if (s->size > PAGE_SIZE)
 		s->cpu_limit = 8;
 	else if (s->size > 1024)
-		s->cpu_limit = 16;
+		s->cpu_limit = 24;
 	else if (s->size > 256)
-		s->cpu_limit = 32;
+		s->cpu_limit = 54;
 	else
 		s->cpu_limit = SLAB_CPU_MAX_OBJS;
-	s->cpu_batch = s->cpu_limit / 2;
+}
+
+/*
+ * Every sheaf of the cache, in one block: a main and a spare per CPU,
+ * and MAX_FULL_SHEAVES empty ones in the barn.
+ */
+static int init_sheaves(struct kmem_cache *s)
+{
+	size_t bytes = ALIGN(sizeof(struct slab_sheaf) +
+			     s->cpu_limit * sizeof(void *), 64);
+	unsigned int i, n = 2 * s->nr_cpus + MAX_FULL_SHEAVES;
+	struct node_barn *barn;
+	void *mem;
+
+	if (posix_memalign(&mem, 64, sizeof(*barn)))
+		return -ENOMEM;
+	barn = mem;
+	memset(barn, 0, sizeof(*barn));
+	spin_lock_init(&barn->lock);
+	INIT_LIST_HEAD(&barn->sheaves_full);
+	INIT_LIST_HEAD(&barn->sheaves_empty);
+	s->barn = barn;
+	if (posix_memalign(&mem, 64, bytes * n))
+		return -ENOMEM;
+	memset(mem, 0, bytes * n);
+	s->sheaf_mem = mem;
+	for (i = 0; i < n; i++) {
+		struct slab_sheaf *sheaf = (void *)((char *)mem + i * bytes);
+
+		if (i < 2 * s->nr_cpus) {
+			struct kmem_cache_cpu *c = &s->cpu_slab[i / 2];
+
+			if (i % 2)
+				c->spare = sheaf;
+			else
+				c->main = sheaf;
+		} else {
+			list_add_tail(&sheaf->barn_list, &barn->sheaves_empty);
+			barn->nr_empty++;
+		}
+	}
+	return 0;
 }
 
 static struct kmem_cache *create_cache(const char *name, unsigned int size,
@@ -849,7 +1031,6 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 				       void (*ctor)(void *))
 {
 	struct kmem_cache *s;
-	unsigned int cpu;
 	int order;
 	void *mem;
 
@@ -898,8 +1079,8 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 		goto fail;
 	s->cpu_slab = mem;
 	memset(s->cpu_slab, 0, sizeof(*s->cpu_slab) * s->nr_cpus);
-	for (cpu = 0; cpu < s->nr_cpus; cpu++)
-		s->cpu_slab[cpu].locked = 0;
+	if (init_sheaves(s))
+		goto fail;
 
 	kasan_mempool_create(s);
 	pthread_mutex_lock(&slab_mutex);
@@ -908,6 +1089,9 @@ static struct kmem_cache *create_cache(const char *name, unsigned int size,
 	return s;
 
 fail:
+	free(s->sheaf_mem);
+	free(s->barn);
+	free(s->cpu_slab);
 	free(s->name);
 	free(s);
 	return NULL;
@@ -931,7 +1115,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	return s;
 }
 
-/* Objects still allocated, magazines flushed; s->lock held. */
+/* Objects still allocated, sheaves flushed; s->lock held. */
 static unsigned long count_live(struct kmem_cache *s)
 {
 	struct page *page;
@@ -951,6 +1135,8 @@ static void release_cache(struct kmem_cache *s)
 	free_slab_list(s, &s->full);
 	free_slab_list(s, &s->empty);
 	kasan_mempool_destroy(s);
+	free(s->sheaf_mem);
+	free(s->barn);
 	free(s->cpu_slab);
 	free(s->name);
 	free(s);
@@ -1001,7 +1187,7 @@ unsigned int kmem_cache_size(const struct kmem_cache *s)
 
 void sim_slab_cache_stats(struct kmem_cache *s, struct sim_slab_stats *st)
 {
-	unsigned long allocs = 0, frees = 0;
+	unsigned long allocs = 0, frees = 0, cached = 0;
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < s->nr_cpus; cpu++) {
@@ -1010,9 +1196,20 @@ void sim_slab_cache_stats(struct kmem_cache *s, struct sim_slab_stats *st)
 		cpu_cache_lock(c);
 		allocs += c->allocs;
 		frees += c->frees;
+		cached += c->main->size + c->spare->size;
 		cpu_cache_unlock(c);
 	}
 	memset(st, 0, sizeof(*st));
+	spin_lock(&s->barn->lock);
+	st->barn_full = s->barn->nr_full;
+	st->barn_get = s->barn->get;
+	st->barn_get_fail = s->barn->get_fail;
+	st->barn_put = s->barn->put;
+	st->barn_put_fail = s->barn->put_fail;
+	cached += (unsigned long)s->barn->nr_full * s->cpu_limit;
+	spin_unlock(&s->barn->lock);
+	st->cached_objs = cached;
+	st->sheaf_capacity = s->cpu_limit;
 	spin_lock(&s->lock);
 	allocs += s->slow_allocs;
 	frees += s->slow_frees;
@@ -1286,7 +1483,7 @@ int zsim_print_slabinfo_cb(zsim_output_fn *fn, void *arg)
 		seq_printf(&m, "%-17s %6lu %6lu %6u %4u %4u : tunables %4u %4u %4u : slabdata %6lu %6lu %6u\n",
 			   s->name, st.active_objs, st.num_objs, st.size,
 			   st.objperslab, st.pagesperslab, s->cpu_limit,
-			   s->cpu_batch, 0U, st.active_slabs, st.num_slabs, 0U);
+			   s->cpu_limit, MAX_FULL_SHEAVES, st.active_slabs, st.num_slabs, 0U);
 	}
 	pthread_mutex_unlock(&slab_mutex);
 	return seq_file_finish(&m);

@@ -87,7 +87,15 @@ struct sim_slab_stats {
 	unsigned long allocs;		/* successful allocations, ever */
 	unsigned long frees;		/* frees, ever */
 	unsigned long failed;		/* allocations that returned NULL */
-	unsigned long bypassed;		/* allocs and frees that found the magazine busy */
+	unsigned long bypassed;		/* allocs and frees that found the sheaves busy */
+	unsigned long cached_objs;	/* free objects in sheaves, the barn's included */
+	unsigned int sheaf_capacity;	/* objects per sheaf */
+	unsigned int barn_full;		/* full sheaves in the barn (at most 10) */
+	/* The kernel's BARN_GET, BARN_GET_FAIL, BARN_PUT, BARN_PUT_FAIL. */
+	unsigned long barn_get;		/* an empty main traded for a full sheaf */
+	unsigned long barn_get_fail;	/* none there: filled from the slabs */
+	unsigned long barn_put;		/* a full main traded for an empty sheaf */
+	unsigned long barn_put_fail;	/* the barn full: a sheaf's objects to the slabs */
 	unsigned int objsize;		/* size asked for */
 	unsigned int size;		/* bytes per object slot */
 	unsigned int objperslab;
