@@ -369,7 +369,7 @@ static void test_fault_on_list_refill(void **state)
 	assert_accounted();
 }
 
-/* The slab's refill: an empty magazine, no free object, the new slab fails. */
+/* The slab's refill: empty sheaves, no free object, the new slab fails. */
 static void test_fault_on_slab_refill(void **state)
 {
 	struct zsim_fault_config fc;
@@ -498,7 +498,7 @@ static void test_threaded_stress_with_faults(void **state)
 
 /*
  * Threads sharing one simulated CPU: its page lists and every cache's
- * magazine are contended, the magazine's trylock fails now and then and
+ * sheaves are contended, the sheaves' trylock fails now and then and
  * the object goes to or from the slabs directly.  Nothing is handed out
  * twice, nothing is lost.
  */
@@ -531,7 +531,7 @@ static void *shared_cpu_thread(void *p)
 		} else {
 			objs[k] = kmem_cache_alloc(a->s, GFP_KERNEL);
 			if (!objs[k]) {
-				/* injected: the magazine's, the bypass's or a new slab's refill */
+				/* injected: the sheaves', the bypass's or a new slab's refill */
 				a->failed++;
 				continue;
 			}
@@ -601,8 +601,125 @@ static void test_threads_share_one_cpu(void **state)
 	assert_int_equal(st.failed, failed);
 	assert_int_equal(st.active_objs, 0);
 	assert_int_equal(st.allocs, st.frees);
-	printf("# one CPU, 4 threads: %lu of %lu slab operations bypassed the busy magazine\n",
+	printf("# one CPU, 4 threads: %lu of %lu slab operations bypassed the busy sheaves\n",
 	       st.bypassed, st.allocs + st.frees);
+	kmem_cache_destroy(s);
+	assert_int_equal(allocated(), 0);
+	assert_accounted();
+	assert_int_equal(zsim_exit(), 0);
+}
+
+/*
+ * Sheaves across CPUs: bursts larger than a CPU's two sheaves send full
+ * sheaves to the barn, and the other CPU takes them, so objects freed on
+ * one CPU are handed out on the other; the barn fills and sheaves go back
+ * to the slabs; allocations and the new slabs of refills fail now and then.  Nothing is handed out twice,
+ * nothing is lost.
+ */
+struct burst_arg {
+	pthread_t thread;
+	struct kmem_cache *s;
+	uint64_t seed;
+	unsigned int max, rounds;
+	unsigned long errors, failed;
+};
+
+static void *burst_thread(void *p)
+{
+	struct burst_arg *a = p;
+	uint64_t **objs = calloc(a->max, sizeof(*objs));
+	struct test_rng rng;
+	unsigned int r, i, n;
+
+	if (!objs) {
+		a->errors++;
+		return NULL;
+	}
+	test_rng_init(&rng, a->seed);
+	for (r = 0; r < a->rounds; r++) {
+		n = 1 + (unsigned int)test_rng_below(&rng, a->max);
+		for (i = 0; i < n; i++) {
+			objs[i] = kmem_cache_alloc(a->s, GFP_KERNEL);
+			if (!objs[i]) {
+				/* injected: the allocation, or its new slab */
+				a->failed++;
+				n = i;
+				break;
+			}
+			objs[i][0] = a->seed ^ (uint64_t)(uintptr_t)objs[i];
+			objs[i][1] = r;
+		}
+		for (i = 0; i < n; i++)
+			if (objs[i][0] != (a->seed ^ (uint64_t)(uintptr_t)objs[i]) ||
+			    objs[i][1] != r)
+				a->errors++;
+		for (i = n; i > 1; i--) {
+			unsigned int j = (unsigned int)test_rng_below(&rng, i);
+			uint64_t *t = objs[i - 1];
+
+			objs[i - 1] = objs[j];
+			objs[j] = t;
+		}
+		for (i = 0; i < n; i++)
+			kmem_cache_free(a->s, objs[i]);
+	}
+	free(objs);
+	return NULL;
+}
+
+static void test_sheaves_cross_cpus(void **state)
+{
+	struct zsim_fault_config fc;
+	unsigned long failed = 0;
+	struct zsim_config cfg;
+	struct burst_arg a[4];
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	unsigned int cap;
+	int t;
+
+	(void)state;
+	zsim_config_default(&cfg);
+	cfg.mem_bytes = 64ULL << 20;
+	cfg.pageblock_order = 7;
+	cfg.nr_cpus = 2;
+	cfg.seed = test_seed;
+	cfg.loglevel = 3;
+	assert_int_equal(zsim_init(&cfg), 0);
+	s = kmem_cache_create("pcp_burst", 24, 0, 0, NULL);
+	assert_non_null(s);
+	sim_slab_cache_stats(s, &st);
+	cap = st.sheaf_capacity;
+	zsim_fault_config_default(&fc);
+	fc.slab_fail_ppm = 500;		/* kmem_cache_alloc() itself */
+	fc.page_fail_ppm = 20000;	/* a new slab, when sheaves, barn and slabs are empty */
+	fc.seed = test_seed;
+	assert_int_equal(zsim_fault_set(&fc), 0);
+	for (t = 0; t < 4; t++) {
+		/* two threads on each simulated CPU, bursts up to 8 sheaves */
+		a[t] = (struct burst_arg){ .s = s, .seed = test_seed * 977 + (uint64_t)t,
+					    .max = 8 * cap,
+					    .rounds = test_under_valgrind() ? 20 : 400 };
+		assert_int_equal(pthread_create(&a[t].thread, NULL, burst_thread, &a[t]), 0);
+	}
+	for (t = 0; t < 4; t++) {
+		assert_int_equal(pthread_join(a[t].thread, NULL), 0);
+		assert_int_equal(a[t].errors, 0);
+		failed += a[t].failed;
+	}
+	zsim_fault_config_default(&fc);
+	assert_int_equal(zsim_fault_set(&fc), 0);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.failed, failed);
+	assert_int_equal(st.active_objs, 0);
+	assert_int_equal(st.allocs, st.frees);
+	assert_true(st.barn_get > 0);
+	assert_true(st.barn_put > 0);
+	assert_true(st.barn_put_fail > 0);
+	assert_true(st.barn_full <= 10);
+	assert_true(st.cached_objs <= (2 * 2 + 10) * (unsigned long)cap);
+	printf("# 2 CPUs, 4 threads: barn get %lu (fail %lu), put %lu (fail %lu), %lu allocations failed\n",
+	       st.barn_get, st.barn_get_fail, st.barn_put, st.barn_put_fail, failed);
 	kmem_cache_destroy(s);
 	assert_int_equal(allocated(), 0);
 	assert_accounted();
@@ -638,6 +755,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_threaded_stress_with_faults,
 						test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test(test_threads_share_one_cpu),
+		cmocka_unit_test(test_sheaves_cross_cpus),
 	};
 
 	test_parse_args(argc, argv);

@@ -214,8 +214,8 @@ static void test_slab_stats(void **state)
 	assert_int_equal(st.failed, 0);
 	assert_true(st.num_objs >= N);
 	assert_int_equal(st.num_objs, st.num_slabs * st.objperslab);
-	/* Fewer slabs than N + one magazine's worth would need. */
-	assert_true(st.num_objs < N + 2 * st.objperslab + 64);
+	/* Fewer slabs than N + two sheaves' worth would need. */
+	assert_true(st.num_objs < N + 2 * st.objperslab + 2 * st.sheaf_capacity);
 	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE),
 			 slab_before + st.num_slabs * st.pagesperslab);
 
@@ -231,7 +231,7 @@ static void test_slab_stats(void **state)
 	assert_int_equal(st.allocs, N);
 	assert_int_equal(st.frees, N);
 
-	/* Shrinking empties the magazines and returns every empty slab. */
+	/* Shrinking empties the sheaves and returns every empty slab. */
 	assert_int_equal(kmem_cache_shrink(s), 0);
 	sim_slab_cache_stats(s, &st);
 	assert_int_equal(st.num_slabs, 0);
@@ -544,8 +544,17 @@ static void test_slab_returns_pages(void **state)
 		kmem_cache_free(b, objs[i]);
 	sim_slab_cache_stats(b, &st);
 	assert_int_equal(st.active_objs, 0);
-	/* What stays: one empty slab and the magazines' partial slabs. */
-	assert_true(st.num_slabs <= 3);
+	/*
+	 * What stays: one empty slab, and the slabs of the objects the
+	 * sheaves keep (this CPU's two and the barn's full ones).  A sheaf
+	 * holds a run of consecutive frees, so each may reach into one slab
+	 * more than its objects fill.
+	 */
+	assert_true(st.barn_full <= 10);
+	assert_true(st.cached_objs <= (2 + st.barn_full) * (unsigned long)st.sheaf_capacity);
+	assert_true(st.num_slabs <= DIV_ROUND_UP(st.cached_objs, st.objperslab) +
+				     2 + st.barn_full + 1);
+	assert_true(st.num_slabs < N / 4 / st.objperslab / 4);
 	for (i = 1; i < N; i++)
 		if (i % 4)
 			kmem_cache_free(a, objs[i]);
@@ -553,6 +562,79 @@ static void test_slab_returns_pages(void **state)
 	kmem_cache_destroy(b);
 	assert_int_equal(nr_free_pages(), before);
 	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab);
+	free(objs);
+}
+
+/*
+ * The barn: a CPU that frees more than its two sheaves hold trades full
+ * sheaves for empty ones, up to ten; past that a sheaf's objects go back
+ * to the slabs.  Allocating again takes the full sheaves back before any
+ * slab is touched, and a shrink or destroy empties the barn too.
+ */
+static void test_slab_barn(void **state)
+{
+	unsigned long slab_before = zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE);
+	struct sim_slab_stats st;
+	struct kmem_cache *s;
+	unsigned long slabs, get0;
+	unsigned int cap, n, i;
+	void **objs;
+
+	(void)state;
+	s = kmem_cache_create("test_barn", 24, 0, 0, NULL);
+	assert_non_null(s);
+	sim_slab_cache_stats(s, &st);
+	cap = st.sheaf_capacity;
+	assert_true(cap >= 8);
+	assert_int_equal(st.barn_full, 0);
+	n = (2 + 10 + 3) * cap;
+	objs = calloc(n, sizeof(*objs));
+	assert_non_null(objs);
+
+	for (i = 0; i < n; i++)
+		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, objs[i]);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.active_objs, 0);
+	assert_int_equal(st.barn_full, 10);
+	assert_true(st.barn_put >= 10);
+	assert_true(st.barn_put_fail >= 1);	/* the rest went to the slabs */
+	assert_true(st.cached_objs >= 10UL * cap);
+	assert_true(st.cached_objs <= 12UL * cap);
+	slabs = st.num_slabs;
+	get0 = st.barn_get;
+
+	/* what the sheaves hold comes back without a new slab */
+	for (i = 0; i < 11 * cap; i++) {
+		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+		assert_true(kmem_cache_obj_valid(s, objs[i]));
+	}
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.active_objs, 11 * cap);
+	assert_true(st.barn_get - get0 >= 9);
+	assert_true(st.barn_full <= 1);
+	assert_true(st.num_slabs <= slabs);
+	for (i = 0; i < 11 * cap; i++)
+		kmem_cache_free(s, objs[i]);
+
+	/* a shrink empties the barn and gives every slab back */
+	assert_int_equal(kmem_cache_shrink(s), 0);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.cached_objs, 0);
+	assert_int_equal(st.barn_full, 0);
+	assert_int_equal(st.num_slabs, 0);
+	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab_before);
+
+	/* and so does destroying the cache with the barn full */
+	for (i = 0; i < n; i++)
+		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, objs[i]);
+	sim_slab_cache_stats(s, &st);
+	assert_int_equal(st.barn_full, 10);
+	kmem_cache_destroy(s);
+	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab_before);
 	free(objs);
 }
 
@@ -833,6 +915,7 @@ int main(int argc, char **argv)
 		T(test_kmalloc_large),
 		T(test_slab_threads),
 		T(test_slab_returns_pages),
+		T(test_slab_barn),
 		cmocka_unit_test(test_slab_destroy_with_object_leaks),
 		cmocka_unit_test(test_slab_leak_counted_at_exit),
 		T(test_slab_exhaustion),
