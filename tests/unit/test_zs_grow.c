@@ -669,8 +669,10 @@ static void *migrator(void *arg)
 			wb_put(sh->pool, o);
 			continue;
 		}
-		if (zs_handle_pfn(sh->pool, o->handle, &pfn))
+		if (zs_handle_pfn(sh->pool, o->handle, &pfn)) {
 			T_ADD(sh->bad, 1);
+			continue;
+		}
 		if (zsim_isolate_page(pfn))
 			continue;	/* moving or being freed right now */
 		if (zsim_migrate_page(pfn, 0, NULL) == 0)
