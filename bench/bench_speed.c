@@ -18,7 +18,8 @@
  *           the baseline "copy"
  *
  * Live sets: hot (fits in cache) and cold (hundreds of MiB); one thread
- * and two threads (pair only, each thread its own live set, one pool).
+ * and two threads (pair only, each thread its own live set, one pool;
+ * the two pinned to the first two CPUs the process may use).
  * Every figure is the minimum over several rounds and over --repeat
  * processes of each allocator, run in turn: on a shared machine the
  * minimum is the least disturbed, and a burst of load then hits one
@@ -27,6 +28,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -325,14 +327,44 @@ struct thread_arg {
 	unsigned int n;
 	uint64_t seed, ops;
 	pthread_barrier_t *bar;
+	int cpu;			/* host CPU to run on, -1: wherever */
 	struct pair_ns res;
 };
+
+/*
+ * The host CPUs the two threads run on: the first two this process may
+ * use, or -1 each if it may use only one.  Pinned threads are not moved
+ * between the machine's CPUs mid-run, which otherwise scatters the
+ * two-thread figures of every allocator alike.
+ */
+static void pick_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (int c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, &set))
+			cpu[n++] = c;
+	if (n < 2)
+		cpu[0] = cpu[1] = -1;
+}
 
 static void *thread_main(void *p)
 {
 	struct thread_arg *a = p;
 	struct liveset ls;
 
+	if (a->cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(a->cpu, &set);
+		/* best effort: an unpinned thread still measures */
+		(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	}
 	ls_init(&ls, a->n, 0, a->seed);
 	pthread_barrier_wait(a->bar);
 	a->res = run_pair(&ls, a->n < 1024 ? a->n / 2 : 512, a->ops);
@@ -346,10 +378,13 @@ static void run_threads(const char *name, unsigned int n, uint64_t ops)
 	pthread_barrier_t bar;
 	pthread_t th[2];
 	struct thread_arg a[2];
+	int cpu[2];
 
+	pick_cpus(cpu);
 	pthread_barrier_init(&bar, NULL, 2);
 	for (int t = 0; t < 2; t++) {
-		a[t] = (struct thread_arg){ .n = n, .seed = o.seed + 100 + t, .ops = ops, .bar = &bar };
+		a[t] = (struct thread_arg){ .n = n, .seed = o.seed + 100 + t, .ops = ops, .bar = &bar,
+					    .cpu = cpu[t] };
 		if (pthread_create(&th[t], NULL, thread_main, &a[t])) {
 			fprintf(stderr, "bench_speed: pthread_create failed\n");
 			exit(1);
@@ -789,7 +824,8 @@ int main(int argc, char **argv)
 		"ns per zs_malloc, zs_free, write and read against glibc, jemalloc and\n"
 		"mimalloc malloc/free/memcpy on the same size stream (uniform 32..4096 B),\n"
 		"hot and cold live sets, 1 and 2 threads, and a sweep of fixed sizes.\n"
-		"Each allocator runs in its own process.\n",
+		"Each allocator runs in its own process; the two threads are pinned to\n"
+		"the first two CPUs the process may use.\n",
 		NULL, tables);
 
 	ret = opts_main(&cmd, argc, argv, &first, 0);
