@@ -55,6 +55,9 @@ struct opts {
 	unsigned int repeat;		/* processes per allocator, run in turn */
 };
 
+/* Two threads on split sizes: thread 0 gets 32..SPLIT_SIZE, thread 1 the rest. */
+#define SPLIT_SIZE	2064
+
 /* Rounds of pair-only processes, newest and dense in turn (--pairs). */
 #define DENSE_ALT_ROUNDS	3
 
@@ -123,8 +126,8 @@ static void *xmalloc(size_t n)
 	return p;
 }
 
-/* @fixed: every object that size; else sizes uniform 32..4096. */
-static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t seed)
+/* Sizes uniform in @lo..@hi (a fixed size: @lo == @hi). */
+static void ls_init(struct liveset *ls, unsigned int n, uint32_t lo, uint32_t hi, uint64_t seed)
 {
 	struct util_rng rng;
 
@@ -141,7 +144,7 @@ static void ls_init(struct liveset *ls, unsigned int n, uint32_t fixed, uint64_t
 	for (unsigned int i = 0; i < 4096; i++)
 		ls->src[i] = (unsigned char)(i * 7 + 3);
 	for (unsigned int i = 0; i < STREAM; i++)
-		ls->sizes[i] = fixed ? fixed : 32 + (uint32_t)util_rng_below(&rng, 4096 - 32 + 1);
+		ls->sizes[i] = lo + (uint32_t)util_rng_below(&rng, hi - lo + 1);
 	for (unsigned int i = 0; i < n; i++)
 		ls->perm[i] = i;
 	for (unsigned int i = n - 1; i > 0; i--) {
@@ -328,6 +331,7 @@ struct thread_arg {
 	uint64_t seed, ops;
 	pthread_barrier_t *bar;
 	int cpu;			/* host CPU to run on, -1: wherever */
+	uint32_t lo, hi;		/* its object sizes */
 	struct pair_ns res;
 };
 
@@ -365,7 +369,7 @@ static void *thread_main(void *p)
 		/* best effort: an unpinned thread still measures */
 		(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
-	ls_init(&ls, a->n, 0, a->seed);
+	ls_init(&ls, a->n, a->lo, a->hi, a->seed);
 	pthread_barrier_wait(a->bar);
 	a->res = run_pair(&ls, a->n < 1024 ? a->n / 2 : 512, a->ops);
 	pthread_barrier_wait(a->bar);
@@ -373,7 +377,12 @@ static void *thread_main(void *p)
 	return NULL;
 }
 
-static void run_threads(const char *name, unsigned int n, uint64_t ops)
+/*
+ * Two threads on one pool, each with its own live set of @n objects.
+ * @split: thread 0's sizes are the lower half of 32..4096, thread 1's the
+ * upper, so the two never use one size class.
+ */
+static void run_threads(const char *name, unsigned int n, uint64_t ops, int split)
 {
 	pthread_barrier_t bar;
 	pthread_t th[2];
@@ -384,7 +393,11 @@ static void run_threads(const char *name, unsigned int n, uint64_t ops)
 	pthread_barrier_init(&bar, NULL, 2);
 	for (int t = 0; t < 2; t++) {
 		a[t] = (struct thread_arg){ .n = n, .seed = o.seed + 100 + t, .ops = ops, .bar = &bar,
-					    .cpu = cpu[t] };
+					    .cpu = cpu[t], .lo = 32, .hi = 4096 };
+		if (split) {
+			a[t].lo = t ? SPLIT_SIZE + 1 : 32;
+			a[t].hi = t ? 4096 : SPLIT_SIZE;
+		}
 		if (pthread_create(&th[t], NULL, thread_main, &a[t])) {
 			fprintf(stderr, "bench_speed: pthread_create failed\n");
 			exit(1);
@@ -405,7 +418,7 @@ static void measure_liveset(const char *name, unsigned int n, uint32_t fixed, ui
 	char size[16];
 
 	snprintf(size, sizeof(size), fixed ? "%u" : "mix", fixed);
-	ls_init(&ls, n, fixed, o.seed + n + fixed);
+	ls_init(&ls, n, fixed ? fixed : 32, fixed ? fixed : 4096, o.seed + n + fixed);
 	pr = run_pair(&ls, n < 1024 ? n / 2 : (n >= 65536 ? 4096 : 512), ops);
 	emit(name, 1, "malloc", size, pr.alloc);
 	emit(name, 1, "free", size, pr.free);
@@ -456,7 +469,7 @@ static void measure_pairs(const char *name, unsigned int n, uint64_t ops)
 	struct liveset ls;
 	struct pair_ns pr;
 
-	ls_init(&ls, n, 0, o.seed + n);
+	ls_init(&ls, n, 32, 4096, o.seed + n);
 	pr = run_pair(&ls, n < 1024 ? n / 2 : (n >= 65536 ? 4096 : 512), ops);
 	emit(name, 1, "pair", "mix", pr.alloc + pr.free);
 	ls_free(&ls);
@@ -514,8 +527,9 @@ static int child_main(char **argv)
 	}
 	measure_liveset("hot", o.hot, 0, hot_ops, 1);
 	measure_liveset("cold", o.cold, 0, cold_ops, 1);
-	run_threads("hot", o.hot, hot_ops);
-	run_threads("cold", o.cold / 2, cold_ops);
+	run_threads("hot", o.hot, hot_ops, 0);
+	run_threads("split", o.hot, hot_ops, 1);
+	run_threads("cold", o.cold / 2, cold_ops, 0);
 	for (size_t i = 0; i < sizeof(sweep) / sizeof(sweep[0]); i++)
 		measure_liveset("size", 1024, sweep[i], hot_ops / 4, 0);
 	if (is_zs) {
@@ -589,9 +603,17 @@ static int run_child(const char *self, enum alloc_kind kind, int dense, int pair
 				fprintf(csv, "# version %.*s %s", (int)(v - line - 2), line + 2, v + 1);
 			continue;
 		}
+		if (strncmp(line, "R,", 2))
+			continue;	/* the child's other output */
 		if (sscanf(line, "R,%15[^,],%d,%7[^,],%31[^,],%7[^,],%lf", r.alloc, &r.threads,
-			   r.liveset, r.op, r.size, &r.ns) != 6)
-			continue;
+			   r.liveset, r.op, r.size, &r.ns) != 6) {
+			/* a result this driver cannot keep must not vanish from the report */
+			fprintf(stderr, "bench_speed: the %s run printed a result line that does not parse "
+				"(expected R,alloc,threads,liveset,op,size,ns, names of at most "
+				"15/7/31/7 characters): %s", alloc_kind_name(kind), line);
+			pclose(p);
+			return -1;
+		}
 		if (nr_results == cap_results) {
 			size_t ncap = cap_results ? 2 * cap_results : 64;
 			struct result *n = realloc(results, ncap * sizeof(*results));
@@ -629,16 +651,24 @@ static void print_ratio(const char *what, double zs, double je)
 	printf("  %-44s zsmalloc %8.1f ns  jemalloc %8.1f ns  ratio %.2fx\n", what, zs, je, zs / je);
 }
 
-/* Pairs per second of two threads on one pool over one thread's, or -1. */
-static double scaling(const char *alloc, const char *set)
+/*
+ * Pairs per second of two threads on one pool (live set @set2) over one
+ * thread's (@set), or -1.
+ */
+static double scaling2(const char *alloc, const char *set, const char *set2)
 {
 	double one = find(alloc, 1, set, "pair", "mix");
-	double a2 = find(alloc, 2, set, "malloc", "mix"), f2 = find(alloc, 2, set, "free", "mix");
+	double a2 = find(alloc, 2, set2, "malloc", "mix"), f2 = find(alloc, 2, set2, "free", "mix");
 
 	if (one <= 0 || a2 < 0 || f2 < 0 || a2 + f2 <= 0)
 		return -1;
 	/* each of the two threads does a pair per (a2 + f2) ns */
 	return 2.0 * one / (a2 + f2);
+}
+
+static double scaling(const char *alloc, const char *set)
+{
+	return scaling2(alloc, set, set);
 }
 
 static void print_target(const char *what, double value, const char *unit, int at_most,
@@ -677,6 +707,9 @@ static void report_targets(void)
 	printf("  %-46s %7.2fx (jemalloc %.2fx)\n", "2 threads / 1 thread pairs per second, cold",
 	       scaling("zsmalloc", "cold"), scaling("jemalloc", "cold"));
 	printf("  %-46s %7.2fx\n", "jemalloc 2 threads / 1 thread, hot", scaling("jemalloc", "hot"));
+	/* the same, each thread on its own half of the sizes: no class shared */
+	printf("  %-46s %7.2fx (jemalloc %.2fx)\n", "2 threads on split sizes / 1 thread, hot",
+	       scaling2("zsmalloc", "hot", "split"), scaling2("jemalloc", "hot", "split"));
 	if (ro >= 0 && rc >= 0)
 		print_target("non-spanning read beyond its memcpy, hot", ro - rc, "ns", 1, 15.0);
 	else
