@@ -290,7 +290,9 @@ Uniform 32..4096 B sizes, the same seeded stream for every allocator; hot = 1024
 cold = 131072 (≈270 MB). Pair = steady state, free a batch of random live objects then allocate
 as many with new sizes. Write: \`zs_obj_write\` vs \`memcpy\` into the object. Read:
 \`zs_obj_read_begin\` (+ \`memcpy\` out when it returned a pointer into the object) +
-\`zs_obj_read_end\` vs \`memcpy\` out of the object. Two threads: each its own live set, one pool.
+\`zs_obj_read_end\` vs \`memcpy\` out of the object. Two threads: each its own live set, one pool,
+pinned to the first two CPUs; "split sizes" gives thread 0 the sizes 32..2064 and thread 1 the
+rest, so that no size class is shared.
 
 EOF
 echo '```'
@@ -387,10 +389,11 @@ Reading the profile against lib/zsmalloc.c (as of this writing):
   further: a lookup that needs no atomic at all (an RCU-protected handle read and a zspage
   whose memory stays a zspage, as `SLAB_TYPESAFE_BY_RCU` gives), and `struct zspage` next to
   the first page's `struct page` so the lookup touches one line.
-- `zs_malloc`/`zs_free` pay `kmem_cache_alloc`/`kmem_cache_free` for the handle, the class lock,
-  and `fix_fullness_group`/`insert_zspage` list moves on most frees; jemalloc's pair is a
-  thread-cache push/pop. A per-CPU handle cache and batching fullness updates (as the kernel's
-  lock-contention series does for `zs_free`) are the known fixes.
+- `zs_malloc`/`zs_free` pay `kmem_cache_alloc`/`kmem_cache_free` for the handle (a pop and a
+  push on this CPU's sheaf, one compare-and-swap each), the class lock, and
+  `fix_fullness_group`/`insert_zspage` list moves on most frees; jemalloc's pair is a
+  thread-cache push/pop. Batching fullness updates (as the kernel's lock-contention series does
+  for `zs_free`) is the known fix for the last.
 - Density: what keeps zsmalloc below 100 % after compaction is class rounding (16 B steps),
   zspage tail waste, one partly filled zspage per class, and huge objects (stored as 4096 B by
   zram's rule, 100 % dense themselves). bench/results/classes-files-lz4.txt has the debugfs
