@@ -101,8 +101,12 @@ static inline void collect(void *arg, const char *text)
 	c->len += n;
 }
 
-/* Boot a fresh machine of @mem_bytes with @pageblock_order. */
-static inline void test_boot(uint64_t mem_bytes, unsigned int pageblock_order)
+/*
+ * Boot a fresh machine of @mem_bytes with @pageblock_order and @nr_cpus
+ * simulated CPUs (0: the default).
+ */
+static inline void test_boot_cpus(uint64_t mem_bytes, unsigned int pageblock_order,
+				  unsigned int nr_cpus)
 {
 	struct zsim_config cfg;
 	int err;
@@ -110,12 +114,20 @@ static inline void test_boot(uint64_t mem_bytes, unsigned int pageblock_order)
 	zsim_config_default(&cfg);
 	cfg.mem_bytes = mem_bytes;
 	cfg.pageblock_order = pageblock_order;
+	if (nr_cpus)
+		cfg.nr_cpus = nr_cpus;
 	cfg.seed = test_seed;
 	cfg.loglevel = 3;
 	err = zsim_init(&cfg);
 	if (err)
 		fprintf(stderr, "zsim_init: %s\n", zsim_last_error());
 	assert_int_equal(err, 0);
+}
+
+/* Boot a fresh machine of @mem_bytes with @pageblock_order. */
+static inline void test_boot(uint64_t mem_bytes, unsigned int pageblock_order)
+{
+	test_boot_cpus(mem_bytes, pageblock_order, 0);
 }
 
 /*

@@ -496,6 +496,31 @@ static void test_threaded_stress_with_faults(void **state)
 	run_stress(20000);
 }
 
+/* A 64 MiB machine of @nr_cpus simulated CPUs. */
+#define boot_cpus(nr_cpus)	test_boot_cpus(64ULL << 20, 7, (nr_cpus))
+
+/* Slab allocations and page allocations fail at these rates (0: never). */
+static void set_faults(unsigned int slab_ppm, unsigned int page_ppm)
+{
+	struct zsim_fault_config fc;
+
+	zsim_fault_config_default(&fc);
+	fc.slab_fail_ppm = slab_ppm;
+	fc.page_fail_ppm = page_ppm;
+	fc.seed = test_seed;
+	assert_int_equal(zsim_fault_set(&fc), 0);
+}
+
+/* After the threads: every object back, every failure counted once. */
+static void check_cache_idle(struct kmem_cache *s, unsigned long failed,
+			     struct sim_slab_stats *st)
+{
+	sim_slab_cache_stats(s, st);
+	assert_int_equal(st->failed, failed);
+	assert_int_equal(st->active_objs, 0);
+	assert_int_equal(st->allocs, st->frees);
+}
+
 /*
  * Threads sharing one simulated CPU: its page lists and every cache's
  * sheaves are contended, the sheaves' trylock fails now and then and
@@ -559,31 +584,19 @@ static void *shared_cpu_thread(void *p)
 
 static void test_threads_share_one_cpu(void **state)
 {
-	struct zsim_fault_config fc;
 	unsigned long failed = 0;
-	struct zsim_config cfg;
 	struct shared_arg a[4];
 	struct sim_slab_stats st;
 	struct kmem_cache *s;
 	int t;
 
 	(void)state;
-	zsim_config_default(&cfg);
-	cfg.mem_bytes = 64ULL << 20;
-	cfg.pageblock_order = 7;
-	cfg.nr_cpus = 1;
-	cfg.seed = test_seed;
-	cfg.loglevel = 3;
-	assert_int_equal(zsim_init(&cfg), 0);
+	boot_cpus(1);
 	assert_int_equal(sim_zone.nr_pagesets, 1);
 	s = kmem_cache_create("pcp_shared", 24, 0, 0, NULL);
 	assert_non_null(s);
 	/* objects and pages fail now and then, on every refill path */
-	zsim_fault_config_default(&fc);
-	fc.slab_fail_ppm = 2000;
-	fc.page_fail_ppm = 20000;
-	fc.seed = test_seed;
-	assert_int_equal(zsim_fault_set(&fc), 0);
+	set_faults(2000, 20000);
 	for (t = 0; t < 4; t++) {
 		a[t] = (struct shared_arg){ .s = s, .seed = test_seed * 131 + (uint64_t)t,
 					     .ops = test_under_valgrind() ? 5000 : 200000 };
@@ -594,13 +607,9 @@ static void test_threads_share_one_cpu(void **state)
 		assert_int_equal(a[t].errors, 0);
 		failed += a[t].failed;
 	}
-	zsim_fault_config_default(&fc);
-	assert_int_equal(zsim_fault_set(&fc), 0);
+	set_faults(0, 0);
 	assert_true(failed > 0);
-	sim_slab_cache_stats(s, &st);
-	assert_int_equal(st.failed, failed);
-	assert_int_equal(st.active_objs, 0);
-	assert_int_equal(st.allocs, st.frees);
+	check_cache_idle(s, failed, &st);
 	printf("# one CPU, 4 threads: %lu of %lu slab operations bypassed the busy sheaves\n",
 	       st.bypassed, st.allocs + st.frees);
 	kmem_cache_destroy(s);
@@ -669,9 +678,7 @@ static void *burst_thread(void *p)
 
 static void test_sheaves_cross_cpus(void **state)
 {
-	struct zsim_fault_config fc;
 	unsigned long failed = 0;
-	struct zsim_config cfg;
 	struct burst_arg a[4];
 	struct sim_slab_stats st;
 	struct kmem_cache *s;
@@ -679,22 +686,13 @@ static void test_sheaves_cross_cpus(void **state)
 	int t;
 
 	(void)state;
-	zsim_config_default(&cfg);
-	cfg.mem_bytes = 64ULL << 20;
-	cfg.pageblock_order = 7;
-	cfg.nr_cpus = 2;
-	cfg.seed = test_seed;
-	cfg.loglevel = 3;
-	assert_int_equal(zsim_init(&cfg), 0);
+	boot_cpus(2);
 	s = kmem_cache_create("pcp_burst", 24, 0, 0, NULL);
 	assert_non_null(s);
 	sim_slab_cache_stats(s, &st);
 	cap = st.sheaf_capacity;
-	zsim_fault_config_default(&fc);
-	fc.slab_fail_ppm = 500;		/* kmem_cache_alloc() itself */
-	fc.page_fail_ppm = 20000;	/* a new slab, when sheaves, barn and slabs are empty */
-	fc.seed = test_seed;
-	assert_int_equal(zsim_fault_set(&fc), 0);
+	/* kmem_cache_alloc() itself; a new slab, when sheaves, barn and slabs are empty */
+	set_faults(500, 20000);
 	for (t = 0; t < 4; t++) {
 		/* two threads on each simulated CPU, bursts up to 8 sheaves */
 		a[t] = (struct burst_arg){ .s = s, .seed = test_seed * 977 + (uint64_t)t,
@@ -707,12 +705,8 @@ static void test_sheaves_cross_cpus(void **state)
 		assert_int_equal(a[t].errors, 0);
 		failed += a[t].failed;
 	}
-	zsim_fault_config_default(&fc);
-	assert_int_equal(zsim_fault_set(&fc), 0);
-	sim_slab_cache_stats(s, &st);
-	assert_int_equal(st.failed, failed);
-	assert_int_equal(st.active_objs, 0);
-	assert_int_equal(st.allocs, st.frees);
+	set_faults(0, 0);
+	check_cache_idle(s, failed, &st);
 	assert_true(st.barn_get > 0);
 	assert_true(st.barn_put > 0);
 	assert_true(st.barn_put_fail > 0);

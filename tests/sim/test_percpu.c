@@ -33,18 +33,8 @@ static DEFINE_PER_CPU(unsigned long, pcpu_events);
 
 static int overlap_errors;
 
-static void boot_cpus(unsigned int nr_cpus)
-{
-	struct zsim_config cfg;
-
-	zsim_config_default(&cfg);
-	cfg.mem_bytes = 64ULL << 20;
-	cfg.pageblock_order = 7;
-	cfg.nr_cpus = nr_cpus;
-	cfg.seed = test_seed;
-	cfg.loglevel = 3;
-	assert_int_equal(zsim_init(&cfg), 0);
-}
+/* A 64 MiB machine of @nr_cpus simulated CPUs. */
+#define boot_cpus(nr_cpus)	test_boot_cpus(64ULL << 20, 7, (nr_cpus))
 
 /* --- own copies -------------------------------------------------------- */
 

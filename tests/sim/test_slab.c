@@ -565,6 +565,17 @@ static void test_slab_returns_pages(void **state)
 	free(objs);
 }
 
+/* Allocate @n objects of @s, then free them all in the same order. */
+static void alloc_then_free(struct kmem_cache *s, void **objs, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
+	for (i = 0; i < n; i++)
+		kmem_cache_free(s, objs[i]);
+}
+
 /*
  * The barn: a CPU that frees more than its two sheaves hold trades full
  * sheaves for empty ones, up to ten; past that a sheaf's objects go back
@@ -591,10 +602,7 @@ static void test_slab_barn(void **state)
 	objs = calloc(n, sizeof(*objs));
 	assert_non_null(objs);
 
-	for (i = 0; i < n; i++)
-		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
-	for (i = 0; i < n; i++)
-		kmem_cache_free(s, objs[i]);
+	alloc_then_free(s, objs, n);
 	sim_slab_cache_stats(s, &st);
 	assert_int_equal(st.active_objs, 0);
 	assert_int_equal(st.barn_full, 10);
@@ -627,10 +635,7 @@ static void test_slab_barn(void **state)
 	assert_int_equal(zone_page_state(&sim_zone, NR_SLAB_UNRECLAIMABLE), slab_before);
 
 	/* and so does destroying the cache with the barn full */
-	for (i = 0; i < n; i++)
-		assert_non_null(objs[i] = kmem_cache_alloc(s, GFP_KERNEL));
-	for (i = 0; i < n; i++)
-		kmem_cache_free(s, objs[i]);
+	alloc_then_free(s, objs, n);
 	sim_slab_cache_stats(s, &st);
 	assert_int_equal(st.barn_full, 10);
 	kmem_cache_destroy(s);
