@@ -265,6 +265,12 @@ struct zspage {
 	 * the last ([0]) and its last page ([1]); see zspage_trim_after_free().
 	 */
 	unsigned short tail_live[2];
+	/*
+	 * The class's object size, set at creation and never changed: the
+	 * object paths find an offset from the zspage alone, without the
+	 * class (see docs/UPSTREAM.md).
+	 */
+	unsigned int obj_size;
 	struct page *first_page;
 	struct list_head list; /* fullness list */
 	rwlock_t lock;
@@ -359,6 +365,13 @@ static unsigned int zspage_class(struct zspage *zspage)
 {
 	BUG_ON(zspage->magic != ZSPAGE_MAGIC);
 	return zspage->class;
+}
+
+/* The object size of @zspage's class: fixed at creation, as the class is. */
+static unsigned int zspage_obj_size(struct zspage *zspage)
+{
+	BUG_ON(zspage->magic != ZSPAGE_MAGIC);
+	return zspage->obj_size;
 }
 
 /* Caller holds class->lock, or owns the zspage (it is on no list). */
@@ -1524,6 +1537,7 @@ static struct zspage *alloc_zspage(struct zs_pool *pool,
 
 	zspage->magic = ZSPAGE_MAGIC;
 	zspage->class = class->index;
+	zspage->obj_size = class->size;
 	zspage->nr_pages = nr_pages;
 	migrate_lock_init(zspage);
 
@@ -1729,14 +1743,14 @@ static void zs_check_handle(struct zs_pool *pool, unsigned long handle,
  * its allocated header.  Anything else is a freed or corrupt handle.
  */
 static void zs_check_object(struct zs_pool *pool, unsigned long handle,
-			    struct size_class *class, struct page *page,
+			    unsigned int size, struct page *page,
 			    unsigned int obj_idx, const char *caller)
 {
 	unsigned long off, head;
 
 	if (!IS_ENABLED(CONFIG_DEBUG_VM))
 		return;
-	off = (class->size * obj_idx) & ~PAGE_MASK;
+	off = (size * obj_idx) & ~PAGE_MASK;
 	if (PageHugeObject(page))
 		head = page->index;
 	else
@@ -1753,9 +1767,10 @@ static void zs_check_object(struct zs_pool *pool, unsigned long handle,
 /* --- object access: map/unmap, read/write --------------------------------- */
 
 /* Bytes of caller data an object of @class can hold. */
-static inline size_t zs_obj_capacity(struct size_class *class, struct page *page)
+/* Bytes a caller may store in an object of @size bytes that starts in @page. */
+static inline size_t zs_obj_capacity(unsigned int size, struct page *page)
 {
-	return PageHugeObject(page) ? (size_t)class->size : class->size - ZS_HANDLE_SIZE;
+	return PageHugeObject(page) ? (size_t)size : size - ZS_HANDLE_SIZE;
 }
 
 /* An access of @len bytes at @off reaches into the next page. */
@@ -1797,7 +1812,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	unsigned long obj, off;
 	unsigned int obj_idx;
 
-	struct size_class *class;
+	unsigned int size;
 	struct mapping_area *area;
 	struct page *pages[2];
 	void *ret;
@@ -1819,20 +1834,20 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	lockdep_bit_acquire((unsigned long *)handle);
 	zspage = get_zspage(page);
 
-	class = pool->size_class[zspage_class(zspage)];
-	off = (class->size * obj_idx) & ~PAGE_MASK;
-	zs_check_object(pool, handle, class, page, obj_idx, __func__);
+	size = zspage_obj_size(zspage);
+	off = (size * obj_idx) & ~PAGE_MASK;
+	zs_check_object(pool, handle, size, page, obj_idx, __func__);
 	/*
 	 * A spanning object: no page of the zspage is replaced while the
 	 * bounce is out.  Taken before get_cpu_var(), as 4.8 took it, so
 	 * that we never wait for a migration while holding our CPU.
 	 */
-	if (zs_obj_spans(off, class->size))
+	if (zs_obj_spans(off, size))
 		zs_obj_span_lock(zspage);
 
 	area = &get_cpu_var(zs_map_area);
 	area->vm_mm = mm;
-	if (!zs_obj_spans(off, class->size)) {
+	if (!zs_obj_spans(off, size)) {
 		/* within one page: hand out the page itself */
 		area->vm_addr = kmap_atomic(page);
 		ret = area->vm_addr + off;
@@ -1855,7 +1870,7 @@ void *zs_map_object(struct zs_pool *pool, unsigned long handle,
 	pages[1] = get_next_page(page);
 	BUG_ON(!pages[1]);
 
-	ret = __zs_map_object(area, pages, off, class->size);
+	ret = __zs_map_object(area, pages, off, size);
 out:
 	if (likely(!PageHugeObject(page)))
 		ret = (char *)ret + ZS_HANDLE_SIZE;
@@ -1871,7 +1886,7 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	unsigned long obj, off;
 	unsigned int obj_idx;
 
-	struct size_class *class;
+	unsigned int size;
 	struct mapping_area *area;
 
 	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
@@ -1880,11 +1895,11 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 	obj = handle_to_obj(handle);
 	obj_to_location(obj, &page, &obj_idx);
 	zspage = get_zspage(page);
-	class = pool->size_class[zspage_class(zspage)];
-	off = (class->size * obj_idx) & ~PAGE_MASK;
+	size = zspage_obj_size(zspage);
+	off = (size * obj_idx) & ~PAGE_MASK;
 
 	area = this_cpu_ptr(&zs_map_area);
-	if (!zs_obj_spans(off, class->size))
+	if (!zs_obj_spans(off, size))
 		kunmap_atomic(area->vm_addr);
 	else {
 		struct page *pages[2];
@@ -1893,13 +1908,13 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 		pages[1] = get_next_page(page);
 		BUG_ON(!pages[1]);
 
-		__zs_unmap_object(area, pages, off, class->size);
+		__zs_unmap_object(area, pages, off, size);
 		area->vm_handle = 0;
 	}
 	put_cpu_var(zs_map_area);
 
 	lockdep_bit_release((unsigned long *)handle);
-	zs_obj_unlock(zspage, handle, zs_obj_spans(off, class->size));
+	zs_obj_unlock(zspage, handle, zs_obj_spans(off, size));
 }
 EXPORT_SYMBOL_GPL(zs_unmap_object);
 
@@ -1911,17 +1926,17 @@ EXPORT_SYMBOL_GPL(zs_unmap_object);
  * reaches into the next page also read-locks the zspage (zs_obj_span_lock()),
  * which keeps every page of it in place, as Linux 4.8 did for every
  * access.  Returns the page, the object's offset of the caller data, and
- * its class; the caller unlocks through zs_obj_unlock().
+ * its size (the zspage's copy of its class's: the class itself stays
+ * unread); the caller unlocks through zs_obj_unlock().
  */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
-				  struct size_class **classp, const char *caller,
+				  unsigned int *sizep, const char *caller,
 				  bool fatal)
 {
 	struct zspage *zspage;
 	struct page *page;
-	unsigned int obj_idx;
-	struct size_class *class;
+	unsigned int obj_idx, size;
 	unsigned long off;
 
 	zs_check_handle(pool, handle, caller);
@@ -1934,15 +1949,15 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	}
 	zspage = get_zspage(page);
 
-	class = pool->size_class[zspage_class(zspage)];
-	zs_check_object(pool, handle, class, page, obj_idx, caller);
-	off = (class->size * obj_idx) & ~PAGE_MASK;
+	size = zspage_obj_size(zspage);
+	zs_check_object(pool, handle, size, page, obj_idx, caller);
+	off = (size * obj_idx) & ~PAGE_MASK;
 	if (!PageHugeObject(page))
 		off += ZS_HANDLE_SIZE;
 
 	*pagep = page;
 	*offp = off;
-	*classp = class;
+	*sizep = size;
 	return zspage;
 }
 
@@ -1950,16 +1965,16 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 			size_t mem_len, void *local_copy)
 {
 	struct zspage *zspage;
-	struct size_class *class;
+	unsigned int size;
 	struct page *page;
 	unsigned long off;
 	size_t first;
 
 	zs_pool_bug(pool, handle);
-	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, true);
+	zspage = zs_obj_lock(pool, handle, &page, &off, &size, __func__, true);
 	lockdep_bit_acquire((unsigned long *)handle);
-	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page)))
-		mem_len = zs_obj_capacity(class, page);
+	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page)))
+		mem_len = zs_obj_capacity(size, page);
 
 	if (!zs_obj_spans(off, mem_len))
 		/* the bytes asked for lie in one page: no copy */
@@ -1987,9 +2002,8 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 		     size_t mem_len, const void *handle_mem)
 {
 	struct zspage *zspage;
-	struct size_class *class;
 	struct page *page;
-	unsigned int obj_idx;
+	unsigned int obj_idx, size;
 	unsigned long off;
 
 	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
@@ -1997,11 +2011,11 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
 	zspage = get_zspage(page);
-	class = pool->size_class[zspage_class(zspage)];
-	off = (class->size * obj_idx) & ~PAGE_MASK;
+	size = zspage_obj_size(zspage);
+	off = (size * obj_idx) & ~PAGE_MASK;
 	if (!PageHugeObject(page))
 		off += ZS_HANDLE_SIZE;
-	mem_len = min_t(size_t, mem_len, zs_obj_capacity(class, page));
+	mem_len = min_t(size_t, mem_len, zs_obj_capacity(size, page));
 
 	/* the same geometry as zs_obj_read_begin(): in place, or the copy */
 	if (!zs_obj_spans(off, mem_len))
@@ -2015,17 +2029,17 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 		  const void *handle_mem, size_t mem_len)
 {
 	struct zspage *zspage;
-	struct size_class *class;
+	unsigned int size;
 	struct page *page;
 	unsigned long off;
 	size_t first;
 
 	if (zs_pool_bad_handle(pool, handle, false))
 		return;
-	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
+	zspage = zs_obj_lock(pool, handle, &page, &off, &size, __func__, false);
 	if (!zspage)
 		return;
-	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(class, page))) {
+	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page))) {
 		/* refuse rather than overwrite the neighbouring object */
 		zs_obj_unlock(zspage, handle, false);
 		return;
@@ -2337,7 +2351,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	 */
 	zspage = get_zspage(f_page);
 	class = pool->size_class[zspage_class(zspage)];
-	zs_check_object(pool, handle, class, f_page, f_objidx, __func__);
+	zs_check_object(pool, handle, class->size, f_page, f_objidx, __func__);
 
 	spin_lock(&class->lock);
 	obj_free(class, obj);
@@ -3982,7 +3996,7 @@ EXPORT_SYMBOL_GPL(zs_zspage_info);
 
 int zs_handle_pfn(struct zs_pool *pool, unsigned long handle, uint64_t *pfn)
 {
-	struct size_class *class;
+	unsigned int size;
 	struct zspage *zspage;
 	struct page *page;
 	unsigned long off;
@@ -3992,7 +4006,7 @@ int zs_handle_pfn(struct zs_pool *pool, unsigned long handle, uint64_t *pfn)
 	if (!handle || IS_ERR_VALUE(handle))
 		return -EINVAL;
 	/* The pin keeps migration from moving the page meanwhile. */
-	zspage = zs_obj_lock(pool, handle, &page, &off, &class, __func__, false);
+	zspage = zs_obj_lock(pool, handle, &page, &off, &size, __func__, false);
 	if (!zspage)
 		return -EINVAL;
 	*pfn = page_to_pfn(page);

@@ -25,6 +25,7 @@ static unsigned int check_zspage(struct zs_pool *pool, struct size_class *class,
 
 	assert_int_equal(zspage->magic, ZSPAGE_MAGIC);
 	assert_int_equal(zspage->class, class->index);
+	assert_int_equal(zspage->obj_size, class->size);
 	assert_int_equal(zspage->fullness, fg);
 	assert_int_equal(get_fullness_group(pool, class, zspage), fg);
 	assert_int_equal(zspage->isolated, 0);
