@@ -37,6 +37,7 @@
 #define ALIGN(x, a)		__ALIGN_MASK(x, (typeof(x))(a) - 1)
 #define ALIGN_DOWN(x, a)	((x) & ~((typeof(x))(a) - 1))
 #define IS_ALIGNED(x, a)	(((x) & ((typeof(x))(a) - 1)) == 0)
+#define PTR_ALIGN(p, a)		((typeof(p))ALIGN((unsigned long)(p), (a)))
 #define round_up(x, y)		((((x) - 1) | ((typeof(x))((y) - 1))) + 1)
 #define round_down(x, y)	((x) & ~((typeof(x))((y) - 1)))
 
