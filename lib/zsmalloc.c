@@ -25,10 +25,12 @@
  *	PG_owner_priv_1	page of a huge zspage (one object, no header)
  *
  * Locking order (migration holds the page lock on entry):
- *	page lock -> zspage->lock (rw) -> class->lock -> handle pin bit
+ *	page lock -> zspage->lock (rw) -> pool->lock (rw, per CPU)
+ *		-> class->lock -> handle pin bit
  * Users of an object take the handle's pin bit first, then the zspage
  * read lock; the migrator takes the zspage write lock and only trypins,
- * so the two orders never wait on each other.
+ * so the two orders never wait on each other.  zs_free() read-locks
+ * pool->lock, compaction and migration write-lock it (zs_pool_read_lock()).
  */
 
 #include <linux/module.h>
@@ -188,6 +190,18 @@ struct link_free {
 	};
 };
 
+/*
+ * One CPU's part of the pool lock, padded to a cache line: zs_free()
+ * writes its CPU's rwlock word and no other.
+ */
+struct zs_pool_lock_slot {
+	rwlock_t lock;
+	char pad[64 - sizeof(rwlock_t) % 64];
+};
+
+/* CPUs beyond this share slots (lockdep follows 48 locks per thread). */
+#define ZS_POOL_LOCK_SLOTS	16
+
 struct zs_pool {
 	unsigned long magic;			/* ZS_POOL_MAGIC while alive */
 	/* page->mapping of every zspage page: our mapping, movable */
@@ -198,6 +212,14 @@ struct zs_pool {
 	struct kmem_cache *handle_cachep;
 	struct kmem_cache *zspage_cachep;
 	size_t zspage_size;		/* of its objects: chain_pfn[] when growing */
+	/*
+	 * Linux 6.18's pool->lock, one rwlock for each of up to
+	 * ZS_POOL_LOCK_SLOTS CPUs, each on a cache line of its own (see
+	 * zs_pool_read_lock()); lock_slots_mem is what kmalloc() gave.
+	 */
+	struct zs_pool_lock_slot *lock_slots;
+	void *lock_slots_mem;
+	unsigned int nr_lock_slots;
 
 	/*
 	 * Written by whichever CPU makes or frees a zspage: 64 bytes of
@@ -2314,15 +2336,125 @@ static void obj_free(struct size_class *class, unsigned long obj)
 	zs_stat_dec(class, OBJ_USED, 1);
 }
 
-void zs_free(struct zs_pool *pool, unsigned long handle)
+/*
+ * pool->lock (Linux 6.18), per CPU: what keeps an object where zs_free()
+ * found it until zs_free() holds the class lock.  Linux 6.18's is one
+ * rwlock_t, whose word every zs_free() on every CPU writes twice; here
+ * each CPU (up to ZS_POOL_LOCK_SLOTS, then shared) read-locks its own,
+ * and whatever rewrites a live handle (compaction, page migration)
+ * write-locks them all, in slot order, before any class lock.  A reader
+ * unlocks the slot it locked, wherever it runs by then.
+ */
+static int zs_pool_lock_init(struct zs_pool *pool)
+{
+	unsigned int i, n = min_t(unsigned int, nr_cpu_ids, ZS_POOL_LOCK_SLOTS);
+
+	BUILD_BUG_ON(sizeof(struct zs_pool_lock_slot) % 64);
+	/* kmalloc() promises no 64-byte alignment: align by hand */
+	pool->lock_slots_mem = kmalloc(n * sizeof(struct zs_pool_lock_slot) + 63,
+				       GFP_KERNEL);
+	if (!pool->lock_slots_mem)
+		return -ENOMEM;
+	pool->lock_slots = PTR_ALIGN((struct zs_pool_lock_slot *)pool->lock_slots_mem, 64);
+	pool->nr_lock_slots = n;
+	for (i = 0; i < n; i++)
+		rwlock_init(&pool->lock_slots[i].lock);
+	return 0;
+}
+
+static unsigned int zs_pool_read_lock(struct zs_pool *pool)
+{
+	unsigned int slot = (unsigned int)raw_smp_processor_id() % pool->nr_lock_slots;
+
+	read_lock(&pool->lock_slots[slot].lock);
+	return slot;
+}
+
+static void zs_pool_read_unlock(struct zs_pool *pool, unsigned int slot)
+{
+	read_unlock(&pool->lock_slots[slot].lock);
+}
+
+static void zs_pool_write_lock(struct zs_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_lock_slots; i++)
+		write_lock(&pool->lock_slots[i].lock);
+}
+
+static void zs_pool_write_unlock(struct zs_pool *pool)
+{
+	unsigned int i = pool->nr_lock_slots;
+
+	while (i--)
+		write_unlock(&pool->lock_slots[i].lock);
+}
+
+/*
+ * The class-locked part of a free: the slot back on its zspage's free
+ * list, the zspage to its fullness group, and the zspage freed when it
+ * is empty.
+ */
+static void zs_free_obj(struct zs_pool *pool, struct size_class *class,
+			struct zspage *zspage, unsigned long obj)
+{
+	int fullness;
+
+	lockdep_assert_held(&class->lock);
+	obj_free(class, obj);
+	fullness = fix_fullness_group(pool, class, zspage);
+	if (fullness != ZS_EMPTY) {
+		if (unlikely(class->grow))
+			zspage_trim_after_free(pool, class, zspage);
+		return;
+	}
+	/* an isolated zspage is freed when migration puts it back */
+	if (likely(!is_zspage_isolated(zspage)))
+		free_zspage(pool, class, zspage);
+}
+
+/*
+ * zs_free() of a handle whose pin someone holds: a read of it is under
+ * way.  If the reader is this thread, zs_pin_tag() reports it; another
+ * thread's read (the caller frees what it still reads) is waited for.
+ * With the pin held, as in Linux 4.8's zs_free(), nothing moves the
+ * object: compaction and migration skip pinned handles.
+ */
+static noinline void zs_free_pinned(struct zs_pool *pool, unsigned long handle)
 {
 	struct zspage *zspage;
 	struct page *f_page;
 	unsigned long obj;
 	unsigned int f_objidx;
-	int fullness;
 	struct size_class *class;
-	bool isolated;
+
+	zs_pin_tag(pool, handle, "zs_free");
+	obj = handle_to_obj(handle);
+	obj_to_location(obj, &f_page, &f_objidx);
+	if (zs_page_foreign(pool, f_page)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, f_page, "zs_free", false);
+		return;
+	}
+	zspage = get_zspage(f_page);
+	class = pool->size_class[zspage_class(zspage)];
+	zs_check_object(pool, handle, class->size, f_page, f_objidx, "zs_free");
+
+	spin_lock(&class->lock);
+	zs_free_obj(pool, class, zspage, obj);
+	spin_unlock(&class->lock);
+	unpin_tag(handle);
+	cache_free_handle(pool, handle);
+}
+
+void zs_free(struct zs_pool *pool, unsigned long handle)
+{
+	struct zspage *zspage;
+	struct page *f_page;
+	unsigned long obj;
+	unsigned int f_objidx, slot;
+	struct size_class *class;
 
 	if (unlikely(!handle))
 		return;
@@ -2332,44 +2464,38 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 		return;
 	zs_check_handle(pool, handle, __func__);
 
-	zs_pin_tag(pool, handle, __func__);
+	/*
+	 * As Linux 6.18: pool->lock, read, from the read of the object's
+	 * location until class->lock is held, so that neither compaction
+	 * nor page migration (both write-lock it first) moves the object in
+	 * between; from then on class->lock keeps them off.  No pin: Linux
+	 * 4.8's was a locked instruction on the handle's cache line, which
+	 * is a miss when the handle is cold, taken with every load after it
+	 * held back (a third of a cold zs_malloc() + zs_free() pair).  The
+	 * zspage's class never changes, and everything else this free reads
+	 * or writes is under class->lock.
+	 */
+	slot = zs_pool_read_lock(pool);
 	obj = handle_to_obj(handle);
+	if (unlikely(obj & BIT(HANDLE_PIN_BIT))) {
+		zs_pool_read_unlock(pool, slot);
+		zs_free_pinned(pool, handle);
+		return;
+	}
 	obj_to_location(obj, &f_page, &f_objidx);
 	if (zs_page_foreign(pool, f_page)) {
-		unpin_tag(handle);
+		zs_pool_read_unlock(pool, slot);
 		zs_report_foreign(pool, handle, f_page, __func__, false);
 		return;
 	}
-	/*
-	 * Linux 4.8 read-locks the zspage here against page migration.  Our
-	 * pin already keeps f_page from moving (zs_page_migrate() pins every
-	 * object that starts in the page it moves, and gives up on ours),
-	 * the zspage's class never changes, and everything else this free
-	 * reads or writes (the slot's link, inuse, the lists, isolation) is
-	 * under class->lock, which zs_page_isolate(), zs_page_migrate() and
-	 * zs_page_putback() hold too.  So no zspage lock: two atomics fewer.
-	 */
 	zspage = get_zspage(f_page);
 	class = pool->size_class[zspage_class(zspage)];
 	zs_check_object(pool, handle, class->size, f_page, f_objidx, __func__);
 
 	spin_lock(&class->lock);
-	obj_free(class, obj);
-	fullness = fix_fullness_group(pool, class, zspage);
-	if (fullness != ZS_EMPTY) {
-		if (unlikely(class->grow))
-			zspage_trim_after_free(pool, class, zspage);
-		goto out;
-	}
-
-	isolated = is_zspage_isolated(zspage);
-	/* an isolated zspage is freed when migration puts it back */
-	if (likely(!isolated))
-		free_zspage(pool, class, zspage);
-out:
-
+	zs_pool_read_unlock(pool, slot);
+	zs_free_obj(pool, class, zspage, obj);
 	spin_unlock(&class->lock);
-	unpin_tag(handle);
 	cache_free_handle(pool, handle);
 }
 EXPORT_SYMBOL_GPL(zs_free);
@@ -2648,6 +2774,23 @@ static unsigned long zs_can_compact(struct size_class *class)
 }
 
 /*
+ * Compaction rewrites live handles: pool->lock, written, before the class
+ * lock, as Linux 6.18's __zs_compact(), so that no zs_free() is between
+ * reading an object's location and taking the class lock (zs_free()).
+ */
+static void compact_lock(struct zs_pool *pool, struct size_class *class)
+{
+	zs_pool_write_lock(pool);
+	spin_lock(&class->lock);
+}
+
+static void compact_unlock(struct zs_pool *pool, struct size_class *class)
+{
+	spin_unlock(&class->lock);
+	zs_pool_write_unlock(pool);
+}
+
+/*
  * Return a source zspage to its list after migrate_zspage() returned
  * @ret, freeing it if it is empty.  False when nothing could be moved out
  * of it: all that is left is pinned (being read or freed), and picking it
@@ -2682,7 +2825,7 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 	unsigned long pages_freed = 0;
 	int ret = 0;
 
-	spin_lock(&class->lock);
+	compact_lock(pool, class);
 	while ((src_zspage = isolate_src_zspage(pool, class))) {
 
 		if (!zs_can_compact(class))
@@ -2712,15 +2855,15 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 			src_zspage = NULL;
 			break;
 		}
-		spin_unlock(&class->lock);
+		compact_unlock(pool, class);
 		cond_resched();
-		spin_lock(&class->lock);
+		compact_lock(pool, class);
 	}
 
 	if (src_zspage)
 		putback_zspage(pool, class, src_zspage);
 
-	spin_unlock(&class->lock);
+	compact_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -2739,7 +2882,7 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 	unsigned long pages_freed = 0;
 	int ret;
 
-	spin_lock(&class->lock);
+	compact_lock(pool, class);
 	while (zs_can_compact(class)) {
 		if (!dst_zspage) {
 			dst_zspage = isolate_dst_zspage(pool, class);
@@ -2765,16 +2908,16 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
 			putback_zspage(pool, class, dst_zspage);
 			dst_zspage = NULL;
-			spin_unlock(&class->lock);
+			compact_unlock(pool, class);
 			cond_resched();
-			spin_lock(&class->lock);
+			compact_lock(pool, class);
 		}
 	}
 
 	if (dst_zspage)
 		putback_zspage(pool, class, dst_zspage);
 
-	spin_unlock(&class->lock);
+	compact_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -2907,7 +3050,7 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 	unsigned int nr_pages;
 	int ret;
 
-	spin_lock(&class->lock);
+	compact_lock(pool, class);
 	while (zs_can_compact(class)) {
 		if (!dst_zspage) {
 			dst_zspage = isolate_dst_zspage(pool, class);
@@ -2937,9 +3080,9 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
 			putback_zspage(pool, class, dst_zspage);
 			dst_zspage = NULL;
-			spin_unlock(&class->lock);
+			compact_unlock(pool, class);
 			cond_resched();
-			spin_lock(&class->lock);
+			compact_lock(pool, class);
 		}
 	}
 
@@ -2947,7 +3090,7 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 		putback_zspage(pool, class, dst_zspage);
 		pages_freed += zspage_pack(pool, class, dst_zspage);
 	}
-	spin_unlock(&class->lock);
+	compact_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -3145,6 +3288,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	class = pool->size_class[zspage_class(zspage)];
 	offset = get_first_obj_offset(page);
 
+	zs_pool_write_lock(pool);
 	spin_lock(&class->lock);
 	/*
 	 * Emptied while isolated: no object to pin or relocate, so skip the
@@ -3211,6 +3355,7 @@ unpin_objects:
 	}
 	kunmap_atomic(s_addr);
 	spin_unlock(&class->lock);
+	zs_pool_write_unlock(pool);
 	migrate_write_unlock(zspage);
 
 	return ret;
@@ -3484,6 +3629,8 @@ struct zs_pool *zs_create_pool_config(const char *name,
 	pool->name = kstrdup(name, GFP_KERNEL);
 	if (!pool->name)
 		goto err;
+	if (zs_pool_lock_init(pool))
+		goto err;
 
 	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
 						0, 0, NULL);
@@ -3635,6 +3782,7 @@ void zs_destroy_pool(struct zs_pool *pool)
 		kmem_cache_destroy(pool->handle_cachep);
 	if (pool->zspage_cachep)
 		kmem_cache_destroy(pool->zspage_cachep);
+	kfree(pool->lock_slots_mem);
 	kfree(pool->name);
 	kfree(pool);
 }

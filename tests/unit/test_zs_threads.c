@@ -14,6 +14,9 @@
 #include "impl_helpers.h"
 
 #define NR_WORKERS	6
+/* more threads than the pool has lock slots (16): some CPUs share one */
+#define MANY_CPUS	20
+#define MANY_WORKERS	18
 #define SLOTS		512
 #define SHARED_SLOTS	256
 
@@ -29,6 +32,7 @@ static unsigned long shared[SHARED_SLOTS];
 static uint32_t shared_size[SHARED_SLOTS];
 static pthread_mutex_t shared_lock[SHARED_SLOTS];
 static int ops_per_worker;
+static int nr_workers = NR_WORKERS;
 static int long_mode;
 static int stop_compactor;
 static unsigned long compacted;
@@ -165,13 +169,15 @@ static uint64_t vmstat(const char *name)
 static void run(enum zs_preset preset)
 {
 	struct zs_pool_config cfg;
-	pthread_t t[NR_WORKERS], c, m;
+	pthread_t t[MANY_WORKERS], c, m;
 	uint64_t migrated = vmstat("pgmigrate_success");
 	struct zs_pool_stats stats;
 	long bad = 0;
 	uint64_t zspages;
 
 	ops_per_worker = long_mode ? 2000000 : test_under_valgrind() ? 1500 : 40000;
+	if (nr_workers > NR_WORKERS)	/* the same ops in all */
+		ops_per_worker = ops_per_worker * NR_WORKERS / nr_workers;
 	memset(shared, 0, sizeof(shared));
 	memset(shared_size, 0, sizeof(shared_size));
 	for (int s = 0; s < SHARED_SLOTS; s++)
@@ -186,9 +192,9 @@ static void run(enum zs_preset preset)
 
 	assert_int_equal(pthread_create(&c, NULL, compactor, NULL), 0);
 	assert_int_equal(pthread_create(&m, NULL, migrator, NULL), 0);
-	for (long i = 0; i < NR_WORKERS; i++)
+	for (long i = 0; i < nr_workers; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, worker, (void *)i), 0);
-	for (int i = 0; i < NR_WORKERS; i++) {
+	for (int i = 0; i < nr_workers; i++) {
 		void *ret;
 
 		pthread_join(t[i], &ret);
@@ -211,7 +217,7 @@ static void run(enum zs_preset preset)
 	zs_pool_stats(pool, &stats);
 	printf("# %d workers x %d ops: %ld bad reads; zs_compact freed %lu pages; "
 	       "%lu zone compactions migrated %llu pages\n",
-	       NR_WORKERS, ops_per_worker, bad, compacted, zone_compactions,
+	       nr_workers, ops_per_worker, bad, compacted, zone_compactions,
 	       (unsigned long long)(vmstat("pgmigrate_success") - migrated));
 	assert_int_equal(bad, 0);
 	/* every page the pool holds is a zspage page the machine counts */
@@ -239,12 +245,37 @@ static void test_threads_dense(void **state)
 	run(ZS_PRESET_DENSE);
 }
 
+/*
+ * 20 CPUs, 18 workers, a compactor and a migrator: the threads on CPUs 16
+ * and up read-lock the pool lock slots of CPUs 0 and up in zs_free(),
+ * while compaction and migration write-lock every slot.
+ */
+static int setup_many_cpus(void **state)
+{
+	(void)state;
+	test_boot_cpus(64ULL << 20, 7, MANY_CPUS);
+	nr_workers = MANY_WORKERS;
+	return 0;
+}
+
+static int teardown_many_cpus(void **state)
+{
+	nr_workers = NR_WORKERS;
+	return test_teardown_machine(state);
+}
+
+static void test_threads_shared_lock_slots(void **state)
+{
+	run(ZS_PRESET_NEWEST);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_threads_newest, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_threads_linux_4_8, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_threads_dense, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_threads_shared_lock_slots, setup_many_cpus, teardown_many_cpus),
 	};
 
 	test_parse_args(argc, argv);
