@@ -2364,8 +2364,10 @@ static int zs_pool_lock_init(struct zs_pool *pool)
 
 static unsigned int zs_pool_read_lock(struct zs_pool *pool)
 {
-	unsigned int slot = (unsigned int)raw_smp_processor_id() % pool->nr_lock_slots;
+	unsigned int slot = (unsigned int)raw_smp_processor_id();
 
+	if (unlikely(slot >= pool->nr_lock_slots))
+		slot %= pool->nr_lock_slots;
 	read_lock(&pool->lock_slots[slot].lock);
 	return slot;
 }
@@ -2391,70 +2393,15 @@ static void zs_pool_write_unlock(struct zs_pool *pool)
 		write_unlock(&pool->lock_slots[i].lock);
 }
 
-/*
- * The class-locked part of a free: the slot back on its zspage's free
- * list, the zspage to its fullness group, and the zspage freed when it
- * is empty.
- */
-static void zs_free_obj(struct zs_pool *pool, struct size_class *class,
-			struct zspage *zspage, unsigned long obj)
-{
-	int fullness;
-
-	lockdep_assert_held(&class->lock);
-	obj_free(class, obj);
-	fullness = fix_fullness_group(pool, class, zspage);
-	if (fullness != ZS_EMPTY) {
-		if (unlikely(class->grow))
-			zspage_trim_after_free(pool, class, zspage);
-		return;
-	}
-	/* an isolated zspage is freed when migration puts it back */
-	if (likely(!is_zspage_isolated(zspage)))
-		free_zspage(pool, class, zspage);
-}
-
-/*
- * zs_free() of a handle whose pin someone holds: a read of it is under
- * way.  If the reader is this thread, zs_pin_tag() reports it; another
- * thread's read (the caller frees what it still reads) is waited for.
- * With the pin held, as in Linux 4.8's zs_free(), nothing moves the
- * object: compaction and migration skip pinned handles.
- */
-static noinline void zs_free_pinned(struct zs_pool *pool, unsigned long handle)
-{
-	struct zspage *zspage;
-	struct page *f_page;
-	unsigned long obj;
-	unsigned int f_objidx;
-	struct size_class *class;
-
-	zs_pin_tag(pool, handle, "zs_free");
-	obj = handle_to_obj(handle);
-	obj_to_location(obj, &f_page, &f_objidx);
-	if (zs_page_foreign(pool, f_page)) {
-		unpin_tag(handle);
-		zs_report_foreign(pool, handle, f_page, "zs_free", false);
-		return;
-	}
-	zspage = get_zspage(f_page);
-	class = pool->size_class[zspage_class(zspage)];
-	zs_check_object(pool, handle, class->size, f_page, f_objidx, "zs_free");
-
-	spin_lock(&class->lock);
-	zs_free_obj(pool, class, zspage, obj);
-	spin_unlock(&class->lock);
-	unpin_tag(handle);
-	cache_free_handle(pool, handle);
-}
-
 void zs_free(struct zs_pool *pool, unsigned long handle)
 {
 	struct zspage *zspage;
 	struct page *f_page;
 	unsigned long obj;
 	unsigned int f_objidx, slot;
+	int fullness;
 	struct size_class *class;
+	bool pinned;
 
 	if (unlikely(!handle))
 		return;
@@ -2474,17 +2421,26 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	 * held back (a third of a cold zs_malloc() + zs_free() pair).  The
 	 * zspage's class never changes, and everything else this free reads
 	 * or writes is under class->lock.
+	 *
+	 * A handle already pinned is being read.  Then free it as 4.8 does,
+	 * under the pin (compaction and migration pass pinned objects by):
+	 * zs_pin_tag() waits for another thread's read and reports a free
+	 * inside this thread's own.
 	 */
 	slot = zs_pool_read_lock(pool);
 	obj = handle_to_obj(handle);
-	if (unlikely(obj & BIT(HANDLE_PIN_BIT))) {
+	pinned = obj & BIT(HANDLE_PIN_BIT);
+	if (unlikely(pinned)) {
 		zs_pool_read_unlock(pool, slot);
-		zs_free_pinned(pool, handle);
-		return;
+		zs_pin_tag(pool, handle, __func__);
+		obj = handle_to_obj(handle);
 	}
 	obj_to_location(obj, &f_page, &f_objidx);
 	if (zs_page_foreign(pool, f_page)) {
-		zs_pool_read_unlock(pool, slot);
+		if (pinned)
+			unpin_tag(handle);
+		else
+			zs_pool_read_unlock(pool, slot);
 		zs_report_foreign(pool, handle, f_page, __func__, false);
 		return;
 	}
@@ -2493,9 +2449,20 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	zs_check_object(pool, handle, class->size, f_page, f_objidx, __func__);
 
 	spin_lock(&class->lock);
-	zs_pool_read_unlock(pool, slot);
-	zs_free_obj(pool, class, zspage, obj);
+	if (likely(!pinned))
+		zs_pool_read_unlock(pool, slot);
+	obj_free(class, obj);
+	fullness = fix_fullness_group(pool, class, zspage);
+	if (fullness != ZS_EMPTY) {
+		if (unlikely(class->grow))
+			zspage_trim_after_free(pool, class, zspage);
+	} else if (likely(!is_zspage_isolated(zspage))) {
+		/* an isolated zspage is freed when migration puts it back */
+		free_zspage(pool, class, zspage);
+	}
 	spin_unlock(&class->lock);
+	if (unlikely(pinned))
+		unpin_tag(handle);
 	cache_free_handle(pool, handle);
 }
 EXPORT_SYMBOL_GPL(zs_free);
