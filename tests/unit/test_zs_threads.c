@@ -14,7 +14,7 @@
 #include "impl_helpers.h"
 
 #define NR_WORKERS	6
-/* more threads than the pool has lock slots (16): some CPUs share one */
+/* more CPUs than a pool has lock slots (16): some CPUs share one */
 #define MANY_CPUS	20
 #define MANY_WORKERS	18
 #define SLOTS		512
@@ -246,8 +246,9 @@ static void test_threads_dense(void **state)
 }
 
 /*
- * 20 CPUs, 18 workers, a compactor and a migrator: the threads on CPUs 16
- * and up read-lock the pool lock slots of CPUs 0 and up in zs_free(),
+ * 20 CPUs, 18 workers, a compactor and a migrator: 21 threads with the
+ * main one, given CPUs round robin, so every CPU has one, and those on
+ * CPUs 16 and up share the pool lock slots of CPUs 0 and up in zs_free()
  * while compaction and migration write-lock every slot.
  */
 static int setup_many_cpus(void **state)
