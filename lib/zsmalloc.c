@@ -2393,6 +2393,24 @@ static void zs_pool_write_unlock(struct zs_pool *pool)
 		write_unlock(&pool->lock_slots[i].lock);
 }
 
+/*
+ * For whatever rewrites live handles (compaction, page migration):
+ * pool->lock, written, before the class lock, as Linux 6.18's
+ * __zs_compact() and zs_page_migrate(), so that no zs_free() is between
+ * reading an object's location and taking the class lock.
+ */
+static void zs_move_lock(struct zs_pool *pool, struct size_class *class)
+{
+	zs_pool_write_lock(pool);
+	spin_lock(&class->lock);
+}
+
+static void zs_move_unlock(struct zs_pool *pool, struct size_class *class)
+{
+	spin_unlock(&class->lock);
+	zs_pool_write_unlock(pool);
+}
+
 void zs_free(struct zs_pool *pool, unsigned long handle)
 {
 	struct zspage *zspage;
@@ -2741,23 +2759,6 @@ static unsigned long zs_can_compact(struct size_class *class)
 }
 
 /*
- * Compaction rewrites live handles: pool->lock, written, before the class
- * lock, as Linux 6.18's __zs_compact(), so that no zs_free() is between
- * reading an object's location and taking the class lock (zs_free()).
- */
-static void compact_lock(struct zs_pool *pool, struct size_class *class)
-{
-	zs_pool_write_lock(pool);
-	spin_lock(&class->lock);
-}
-
-static void compact_unlock(struct zs_pool *pool, struct size_class *class)
-{
-	spin_unlock(&class->lock);
-	zs_pool_write_unlock(pool);
-}
-
-/*
  * Return a source zspage to its list after migrate_zspage() returned
  * @ret, freeing it if it is empty.  False when nothing could be moved out
  * of it: all that is left is pinned (being read or freed), and picking it
@@ -2792,7 +2793,7 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 	unsigned long pages_freed = 0;
 	int ret = 0;
 
-	compact_lock(pool, class);
+	zs_move_lock(pool, class);
 	while ((src_zspage = isolate_src_zspage(pool, class))) {
 
 		if (!zs_can_compact(class))
@@ -2822,15 +2823,15 @@ static unsigned long __zs_compact_drain_source(struct zs_pool *pool,
 			src_zspage = NULL;
 			break;
 		}
-		compact_unlock(pool, class);
+		zs_move_unlock(pool, class);
 		cond_resched();
-		compact_lock(pool, class);
+		zs_move_lock(pool, class);
 	}
 
 	if (src_zspage)
 		putback_zspage(pool, class, src_zspage);
 
-	compact_unlock(pool, class);
+	zs_move_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -2849,7 +2850,7 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 	unsigned long pages_freed = 0;
 	int ret;
 
-	compact_lock(pool, class);
+	zs_move_lock(pool, class);
 	while (zs_can_compact(class)) {
 		if (!dst_zspage) {
 			dst_zspage = isolate_dst_zspage(pool, class);
@@ -2875,16 +2876,16 @@ static unsigned long __zs_compact_fill_destination(struct zs_pool *pool,
 		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
 			putback_zspage(pool, class, dst_zspage);
 			dst_zspage = NULL;
-			compact_unlock(pool, class);
+			zs_move_unlock(pool, class);
 			cond_resched();
-			compact_lock(pool, class);
+			zs_move_lock(pool, class);
 		}
 	}
 
 	if (dst_zspage)
 		putback_zspage(pool, class, dst_zspage);
 
-	compact_unlock(pool, class);
+	zs_move_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -3017,7 +3018,7 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 	unsigned int nr_pages;
 	int ret;
 
-	compact_lock(pool, class);
+	zs_move_lock(pool, class);
 	while (zs_can_compact(class)) {
 		if (!dst_zspage) {
 			dst_zspage = isolate_dst_zspage(pool, class);
@@ -3047,9 +3048,9 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 		if (ret == -ENOMEM || zspage_full(class, dst_zspage)) {
 			putback_zspage(pool, class, dst_zspage);
 			dst_zspage = NULL;
-			compact_unlock(pool, class);
+			zs_move_unlock(pool, class);
 			cond_resched();
-			compact_lock(pool, class);
+			zs_move_lock(pool, class);
 		}
 	}
 
@@ -3057,7 +3058,7 @@ static unsigned long __zs_compact_empty_tails(struct zs_pool *pool,
 		putback_zspage(pool, class, dst_zspage);
 		pages_freed += zspage_pack(pool, class, dst_zspage);
 	}
-	compact_unlock(pool, class);
+	zs_move_unlock(pool, class);
 
 	return pages_freed;
 }
@@ -3255,8 +3256,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	class = pool->size_class[zspage_class(zspage)];
 	offset = get_first_obj_offset(page);
 
-	zs_pool_write_lock(pool);
-	spin_lock(&class->lock);
+	zs_move_lock(pool, class);
 	/*
 	 * Emptied while isolated: no object to pin or relocate, so skip the
 	 * scan and just move the page (Linux commit 77ff465799c6; 4.8 gave
@@ -3321,8 +3321,7 @@ unpin_objects:
 		}
 	}
 	kunmap_atomic(s_addr);
-	spin_unlock(&class->lock);
-	zs_pool_write_unlock(pool);
+	zs_move_unlock(pool, class);
 	migrate_write_unlock(zspage);
 
 	return ret;
