@@ -9,6 +9,7 @@ set(ZSIM_SOURCES
 	${PROJECT_SOURCE_DIR}/sim/kernel/percpu.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/sched.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/rcu.c
+	${PROJECT_SOURCE_DIR}/sim/kernel/hazptr.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/workqueue.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/shrinker.c
 	${PROJECT_SOURCE_DIR}/sim/kernel/fault_inject.c

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <linux/hazptr.h>
 #include <linux/module.h>
 #include <linux/mmzone.h>
 #include <sim/internal.h>
@@ -581,10 +582,12 @@ static int validate_config(const struct zsim_config *cfg)
 static void atfork_prepare(void)
 {
 	pthread_mutex_lock(&machine_lock);
+	sim_hazptr_atfork_prepare();
 }
 
 static void atfork_parent(void)
 {
+	sim_hazptr_atfork_parent();
 	pthread_mutex_unlock(&machine_lock);
 }
 
@@ -595,6 +598,7 @@ static void atfork_child(void)
 		__atomic_store_n(&sim_machine_booted, 0, __ATOMIC_RELEASE);
 	}
 	sim_sched_atfork_child();
+	sim_hazptr_atfork_child();
 	pthread_mutex_unlock(&machine_lock);
 }
 
