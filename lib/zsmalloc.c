@@ -31,6 +31,10 @@
  * read lock; the migrator takes the zspage write lock and only trypins,
  * so the two orders never wait on each other.  zs_free() read-locks
  * pool->lock, compaction and migration write-lock it (zs_pool_read_lock()).
+ * Most reads and writes take none of these: they announce the handle in
+ * a hazard slot of their thread, and compaction and migration, which
+ * raise pool->movers and run the asymmetric barrier before any lock
+ * (zs_move_lock()), pass such an object by (zs_window_open()).
  */
 
 #include <linux/module.h>
@@ -43,6 +47,7 @@
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/bit_spinlock.h>
+#include <linux/hazptr.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/cpuhotplug.h>
@@ -207,6 +212,13 @@ struct zs_pool {
 	/* page->mapping of every zspage page: our mapping, movable */
 	unsigned long movable_mapping;
 	const char *name;
+	/*
+	 * Compactions and page migrations under way (zs_move_lock()), plus
+	 * one for good when the host has no asymmetric barrier: while it is
+	 * non-zero, reads and writes pin (zs_window_open()).  Read by every
+	 * access, beside the magic it checks first; written by movers only.
+	 */
+	atomic_t movers;
 
 	struct size_class *size_class[ZS_SIZE_CLASSES];
 	struct kmem_cache *handle_cachep;
@@ -837,16 +849,38 @@ static noinline __cold void zs_report_foreign(struct zs_pool *pool,
  * it; if that someone is this very thread (a read it began and has not
  * ended), waiting would never end, so BUG() instead.
  */
+static noinline __cold void zs_report_own_read(struct zs_pool *pool,
+						unsigned long handle,
+						const char *caller)
+{
+	pr_emerg("zsmalloc: %s(%s): handle %#lx is already being read by this thread (zs_obj_read_begin() or zs_map_object() without its end)\n",
+		 caller, pool->name, handle);
+	BUG();
+}
+
+/*
+ * In a window this thread opened on @handle without pinning it
+ * (zs_window_open()), any access of the handle that pins or frees would
+ * go on under the window: BUG(), as zs_pin_tag() does for a pinned one.
+ */
+#define ZS_WINDOW_SPAN	1UL	/* in a window's slot: the access spans two pages */
+
+static __always_inline void zs_check_own_window(struct zs_pool *pool,
+						unsigned long handle,
+						const char *caller)
+{
+	if (unlikely(hazptr_find_mine(handle, ZS_WINDOW_SPAN)))
+		zs_report_own_read(pool, handle, caller);
+}
+
 static void zs_pin_tag(struct zs_pool *pool, unsigned long handle,
 		       const char *caller)
 {
+	zs_check_own_window(pool, handle, caller);
 	if (likely(trypin_tag(handle)))
 		return;
-	if (lockdep_bit_held((unsigned long *)handle) == 1) {
-		pr_emerg("zsmalloc: %s(%s): handle %#lx is already being read by this thread (zs_obj_read_begin() or zs_map_object() without its end)\n",
-			 caller, pool->name, handle);
-		BUG();
-	}
+	if (lockdep_bit_held((unsigned long *)handle) == 1)
+		zs_report_own_read(pool, handle, caller);
 	pin_tag(handle);
 }
 
@@ -1951,24 +1985,24 @@ EXPORT_SYMBOL_GPL(zs_unmap_object);
  * its size (the zspage's copy of its class's: the class itself stays
  * unread); the caller unlocks through zs_obj_unlock().
  */
-static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
-				  struct page **pagep, unsigned long *offp,
-				  unsigned int *sizep, const char *caller,
-				  bool fatal)
+static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
+						   unsigned long handle,
+						   unsigned long obj,
+						   struct page **pagep,
+						   unsigned long *offp,
+						   unsigned int *sizep,
+						   const char *caller)
 {
 	struct zspage *zspage;
 	struct page *page;
 	unsigned int obj_idx, size;
 	unsigned long off;
 
-	zs_check_handle(pool, handle, caller);
-	zs_pin_tag(pool, handle, caller);
-	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
-	if (zs_page_foreign(pool, page)) {
-		unpin_tag(handle);
-		zs_report_foreign(pool, handle, page, caller, fatal);
+	obj_to_location(obj, &page, &obj_idx);
+	*pagep = page;
+	/* a foreign handle: the caller reports it, with *@pagep */
+	if (zs_page_foreign(pool, page))
 		return NULL;
-	}
 	zspage = get_zspage(page);
 
 	size = zspage_obj_size(zspage);
@@ -1977,10 +2011,115 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 	if (!PageHugeObject(page))
 		off += ZS_HANDLE_SIZE;
 
-	*pagep = page;
 	*offp = off;
 	*sizep = size;
 	return zspage;
+}
+
+static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
+				  struct page **pagep, unsigned long *offp,
+				  unsigned int *sizep, const char *caller,
+				  bool fatal)
+{
+	struct zspage *zspage;
+
+	zs_check_handle(pool, handle, caller);
+	zs_pin_tag(pool, handle, caller);
+	zspage = zs_obj_where(pool, handle, handle_to_obj(handle), pagep, offp,
+			      sizep, caller);
+	if (unlikely(!zspage)) {
+		unpin_tag(handle);
+		zs_report_foreign(pool, handle, *pagep, caller, fatal);
+	}
+	return zspage;
+}
+
+/*
+ * Reads and writes without a locked instruction: a deliberate
+ * difference from every kernel (docs/UPSTREAM.md).  Linux 4.8 pins the
+ * handle for an access and Linux 6.18 read-locks the zspage; either is
+ * an atomic read-modify-write, which on x86 first waits for every store
+ * before it to drain (the caller's copy out of the object before, say)
+ * and holds back every load after it.  Here an access announces its
+ * handle in a hazard slot of its thread (linux/hazptr.h), then looks at
+ * pool->movers.  Whatever moves objects raises pool->movers and runs the
+ * asymmetric barrier before it pins anything (zs_move_lock()), then
+ * passes by every object with a window open on it (zs_trypin_move()) as
+ * it passes a pinned one, and page migration also by the object that
+ * reaches into its page from the one before.
+ *
+ * While a mover is at work, when the handle is pinned (mapped, or read
+ * on the pinning path), or when the thread's slots are all taken, the
+ * access pins instead, as Linux 4.8 does.  Returns the slot, with the
+ * handle's word in *@objp, or NULL: pin.
+ */
+static __always_inline unsigned long *zs_window_open(struct zs_pool *pool,
+						     unsigned long handle,
+						     unsigned long *objp,
+						     const char *caller)
+{
+	unsigned long *slot, obj;
+
+	zs_check_handle(pool, handle, caller);
+	if (unlikely(!hazptr_none_mine()))
+		zs_check_own_window(pool, handle, caller);
+	slot = hazptr_publish(handle);
+	if (unlikely(!slot))
+		return NULL;
+	/* after the announcement: linux/hazptr.h pairs the two */
+	if (unlikely(atomic_read(&pool->movers)))
+		goto pin;
+	/* acquire: the object's bytes as whoever recorded this location left them */
+	obj = smp_load_acquire((unsigned long *)handle);
+	if (unlikely(obj & BIT(HANDLE_PIN_BIT)))
+		goto pin;
+	*objp = obj;
+	return slot;
+pin:
+	hazptr_clear(slot);
+	return NULL;
+}
+
+static noinline __cold void zs_report_no_copy(struct zs_pool *pool,
+					      unsigned long handle,
+					      size_t mem_len)
+{
+	pr_emerg("zsmalloc: zs_obj_read_begin(%s): handle %#lx: %zu bytes span two pages and there is no local_copy to assemble them in\n",
+		 pool->name, handle, mem_len);
+	BUG();
+}
+
+/*
+ * The @len bytes at @off of @page and on into the next page.  Pages that
+ * follow each other in physical memory follow each other in the direct
+ * map too (page_address()), and then one copy does.
+ */
+static void zs_obj_copy_out(void *dst, struct page *page, unsigned long off,
+			    size_t len)
+{
+	struct page *next = get_next_page(page);
+	size_t first = PAGE_SIZE - off;
+
+	if (next == page + 1) {
+		memcpy(dst, (char *)page_address(page) + off, len);
+		return;
+	}
+	memcpy_from_page(dst, page, off, first);
+	memcpy_from_page((char *)dst + first, next, 0, len - first);
+}
+
+static void zs_obj_copy_in(struct page *page, unsigned long off,
+			   const void *src, size_t len)
+{
+	struct page *next = get_next_page(page);
+	size_t first = PAGE_SIZE - off;
+
+	if (next == page + 1) {
+		memcpy((char *)page_address(page) + off, src, len);
+		return;
+	}
+	memcpy_to_page(page, off, src, first);
+	memcpy_to_page(next, 0, (const char *)src + first, len - first);
 }
 
 void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
@@ -1989,10 +2128,31 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 	struct zspage *zspage;
 	unsigned int size;
 	struct page *page;
-	unsigned long off;
-	size_t first;
+	unsigned long off, obj, *slot;
 
 	zs_pool_bug(pool, handle);
+	slot = zs_window_open(pool, handle, &obj, __func__);
+	if (likely(slot)) {
+		zspage = zs_obj_where(pool, handle, obj, &page, &off, &size,
+				      __func__);
+		if (unlikely(!zspage)) {
+			hazptr_clear(slot);
+			zs_report_foreign(pool, handle, page, __func__, true);
+		}
+		if (WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page)))
+			mem_len = zs_obj_capacity(size, page);
+		if (!zs_obj_spans(off, mem_len))
+			return (char *)kmap_local_page(page) + off;
+		if (unlikely(!local_copy)) {
+			hazptr_clear(slot);
+			zs_report_no_copy(pool, handle, mem_len);
+		}
+		/* zs_obj_read_end() is to know there is nothing to unmap */
+		hazptr_update(slot, handle | ZS_WINDOW_SPAN);
+		zs_obj_copy_out(local_copy, page, off, mem_len);
+		return local_copy;
+	}
+
 	zspage = zs_obj_lock(pool, handle, &page, &off, &size, __func__, true);
 	lockdep_bit_acquire((unsigned long *)handle);
 	if (WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page)))
@@ -2005,17 +2165,12 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 	if (unlikely(!local_copy)) {
 		lockdep_bit_release((unsigned long *)handle);
 		zs_obj_unlock(zspage, handle, false);
-		pr_emerg("zsmalloc: zs_obj_read_begin(%s): handle %#lx: %zu bytes span two pages and there is no local_copy to assemble them in\n",
-			 pool->name, handle, mem_len);
-		BUG();
+		zs_report_no_copy(pool, handle, mem_len);
 	}
 
 	/* across two pages: assemble it in the caller's buffer */
 	zs_obj_span_lock(zspage);
-	first = PAGE_SIZE - off;
-	memcpy_from_page(local_copy, page, off, first);
-	memcpy_from_page((char *)local_copy + first, get_next_page(page), 0,
-			 mem_len - first);
+	zs_obj_copy_out(local_copy, page, off, mem_len);
 	return local_copy;
 }
 EXPORT_SYMBOL_GPL(zs_obj_read_begin);
@@ -2026,9 +2181,18 @@ void zs_obj_read_end(struct zs_pool *pool, unsigned long handle,
 	struct zspage *zspage;
 	struct page *page;
 	unsigned int obj_idx, size;
-	unsigned long off;
+	unsigned long off, *slot;
 
-	if (zs_pool_bad_handle(pool, handle, false) || zs_end_unpinned(pool, handle, __func__))
+	if (zs_pool_bad_handle(pool, handle, false))
+		return;
+	slot = hazptr_find_mine(handle, ZS_WINDOW_SPAN);
+	if (likely(slot)) {
+		if (!(*slot & ZS_WINDOW_SPAN))
+			kunmap_local(handle_mem);
+		hazptr_clear(slot);
+		return;
+	}
+	if (zs_end_unpinned(pool, handle, __func__))
 		return;
 
 	obj_to_location(handle_to_obj(handle), &page, &obj_idx);
@@ -2053,11 +2217,30 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	struct zspage *zspage;
 	unsigned int size;
 	struct page *page;
-	unsigned long off;
-	size_t first;
+	unsigned long off, obj, *slot;
 
 	if (zs_pool_bad_handle(pool, handle, false))
 		return;
+	slot = zs_window_open(pool, handle, &obj, __func__);
+	if (likely(slot)) {
+		zspage = zs_obj_where(pool, handle, obj, &page, &off, &size,
+				      __func__);
+		if (unlikely(!zspage)) {
+			hazptr_clear(slot);
+			zs_report_foreign(pool, handle, page, __func__, false);
+			return;
+		}
+		/* refuse rather than overwrite the neighbouring object */
+		if (!WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page))) {
+			if (!zs_obj_spans(off, mem_len))
+				memcpy_to_page(page, off, handle_mem, mem_len);
+			else
+				zs_obj_copy_in(page, off, handle_mem, mem_len);
+		}
+		hazptr_clear(slot);
+		return;
+	}
+
 	zspage = zs_obj_lock(pool, handle, &page, &off, &size, __func__, false);
 	if (!zspage)
 		return;
@@ -2071,10 +2254,7 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 		memcpy_to_page(page, off, handle_mem, mem_len);
 	} else {
 		zs_obj_span_lock(zspage);
-		first = PAGE_SIZE - off;
-		memcpy_to_page(page, off, handle_mem, first);
-		memcpy_to_page(get_next_page(page), 0,
-			       (const char *)handle_mem + first, mem_len - first);
+		zs_obj_copy_in(page, off, handle_mem, mem_len);
 	}
 	zs_obj_unlock(zspage, handle, zs_obj_spans(off, mem_len));
 }
@@ -2401,6 +2581,13 @@ static void zs_pool_write_unlock(struct zs_pool *pool)
  */
 static void zs_move_lock(struct zs_pool *pool, struct size_class *class)
 {
+	/*
+	 * Accesses that begin from now on pin; those already in a window
+	 * are in their threads' hazard slots, seen by zs_trypin_move() once
+	 * the barrier is through (zs_window_open()).
+	 */
+	atomic_inc(&pool->movers);
+	hazptr_barrier();
 	zs_pool_write_lock(pool);
 	spin_lock(&class->lock);
 }
@@ -2409,6 +2596,22 @@ static void zs_move_unlock(struct zs_pool *pool, struct size_class *class)
 {
 	spin_unlock(&class->lock);
 	zs_pool_write_unlock(pool);
+	atomic_dec(&pool->movers);
+}
+
+/*
+ * Pin @handle to move its object, under zs_move_lock(): nobody else may
+ * hold its pin, and no thread may have a window open on it.
+ */
+static bool zs_trypin_move(unsigned long handle)
+{
+	if (!trypin_tag(handle))
+		return false;
+	if (unlikely(hazptr_in_use(handle, ZS_WINDOW_SPAN))) {
+		unpin_tag(handle);
+		return false;
+	}
+	return true;
 }
 
 void zs_free(struct zs_pool *pool, unsigned long handle)
@@ -2428,6 +2631,7 @@ void zs_free(struct zs_pool *pool, unsigned long handle)
 	if (zs_pool_bad_handle(pool, handle, false))
 		return;
 	zs_check_handle(pool, handle, __func__);
+	zs_check_own_window(pool, handle, __func__);
 
 	/*
 	 * As Linux 6.18: pool->lock, read, from the read of the object's
@@ -2553,8 +2757,8 @@ static void zs_object_copy(struct size_class *class, unsigned long dst,
 
 /*
  * From slot *@obj_idx of @page on, find an allocated object whose handle
- * can be pinned; return that handle (pinned) and leave *@obj_idx on it,
- * or 0 at the end of the page.
+ * can be pinned and has no window open (zs_trypin_move()); return that
+ * handle (pinned) and leave *@obj_idx on it, or 0 at the end of the page.
  */
 static unsigned long find_alloced_obj(struct size_class *class,
 				      struct page *page, int *obj_idx)
@@ -2570,7 +2774,7 @@ static unsigned long find_alloced_obj(struct size_class *class,
 
 	while (offset < PAGE_SIZE) {
 		if (obj_allocated(page, (char *)addr + offset, &handle)) {
-			if (trypin_tag(handle))
+			if (zs_trypin_move(handle))
 				break;
 			/* in use (mapped or being freed): leave it be */
 			handle = 0;
@@ -2918,7 +3122,7 @@ static int migrate_zspage_tail(struct zs_pool *pool, struct size_class *class,
 		live = obj_allocated(page, (char *)addr + (off & ~PAGE_MASK), &handle);
 		kunmap_atomic(addr);
 		/* pinned: being read or freed, leave it be */
-		if (!live || !trypin_tag(handle))
+		if (!live || !zs_trypin_move(handle))
 			continue;
 
 		if (zspage_full(class, dst)) {
@@ -2971,7 +3175,7 @@ static unsigned int zspage_pack(struct zs_pool *pool, struct size_class *class,
 		if (lo >= hi)
 			break;
 		/* being read or freed: it stays where it is */
-		if (!trypin_tag(handle))
+		if (!zs_trypin_move(handle))
 			continue;
 		/* the copy takes the header (handle and tag) along */
 		zs_object_copy(class, location_to_obj(pages[((unsigned long)lo *
@@ -3215,6 +3419,34 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
 	return true;
 }
 
+
+/*
+ * The handle of the live object that starts in the page before @page
+ * and ends in @page, whose first object starts at @offset (> 0), or 0.
+ * A window open on it (zs_window_open()) reads @page in place without
+ * the zspage lock, so migrating @page must pass it by.
+ */
+static unsigned long zs_spanning_in(struct size_class *class,
+				    struct zspage *zspage, struct page *page,
+				    unsigned int offset)
+{
+	struct page *prev = get_first_page(zspage), *next;
+	unsigned long handle;
+	void *addr;
+	bool live;
+
+	lockdep_assert_held(&class->lock);
+	while ((next = get_next_page(prev)) != page) {
+		if (WARN_ON_ONCE(!next))
+			return 0;
+		prev = next;
+	}
+	addr = kmap_atomic(prev);
+	live = obj_allocated(prev, (char *)addr + PAGE_SIZE + offset - class->size,
+			     &handle);
+	kunmap_atomic(addr);
+	return live ? handle : 0;
+}
 /*
  * Move @page's contents to @newpage and rewrite the handle of every
  * object that starts in it.  Holding the zspage write lock shuts out
@@ -3232,7 +3464,7 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 	struct page *dummy;
 	void *s_addr, *d_addr, *addr;
 	unsigned int offset, pos;
-	unsigned long handle;
+	unsigned long handle, span_handle;
 	unsigned long old_obj, new_obj;
 	unsigned int obj_idx;
 	int ret = -EAGAIN;
@@ -3268,9 +3500,16 @@ static int zs_page_migrate(struct address_space *mapping, struct page *newpage,
 
 	pos = offset;
 	s_addr = kmap_atomic(page);
+	/* the object that reaches into this page from the one before */
+	span_handle = offset && offset < PAGE_SIZE ?
+		      zs_spanning_in(class, zspage, page, offset) : 0;
+	if (span_handle && !zs_trypin_move(span_handle)) {
+		span_handle = 0;
+		goto unpin_objects;
+	}
 	while (pos < PAGE_SIZE) {
 		if (obj_allocated(page, (char *)s_addr + pos, &handle)) {
-			if (!trypin_tag(handle))
+			if (!zs_trypin_move(handle))
 				goto unpin_objects;
 		}
 		pos += class->size;
@@ -3320,6 +3559,8 @@ unpin_objects:
 			unpin_tag(handle);
 		}
 	}
+	if (span_handle)
+		unpin_tag(span_handle);
 	kunmap_atomic(s_addr);
 	zs_move_unlock(pool, class);
 	migrate_write_unlock(zspage);
@@ -3597,6 +3838,8 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		goto err;
 	if (zs_pool_lock_init(pool))
 		goto err;
+	/* no asymmetric barrier on this host: every access pins */
+	atomic_set(&pool->movers, hazptr_barrier_available() ? 0 : 1);
 
 	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
 						0, 0, NULL);

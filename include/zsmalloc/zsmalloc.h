@@ -19,12 +19,14 @@
  *    handle, as free() must not with the memory it frees.
  *  - A read window (zs_obj_read_begin() .. zs_obj_read_end()) or a
  *    mapping (zs_map_object() .. zs_unmap_object()) holds the object in
- *    place: compaction and page migration pass it by, and other threads
- *    that use the same object wait until the window closes.  So keep it
- *    short, open at most one per thread at a time, and inside it make no
- *    zsmalloc call on the same handle (it would wait for itself).  A
- *    mapping also keeps the thread on its CPU's bounce buffer: no
- *    sleeping inside it.
+ *    place: compaction and page migration pass it by.  Other threads'
+ *    accesses of the same object may or may not wait for it (a mapping
+ *    makes them wait; a read window often does not), so a zs_obj_write()
+ *    that races with a read of the same object is the caller's to
+ *    prevent, as it would be for memory.  Keep a window short, open at
+ *    most one per thread at a time, and inside it make no zsmalloc call
+ *    on the same handle (it would wait for itself: BUG()).  A mapping also
+ *    keeps the thread on its CPU's bounce buffer: no sleeping inside it.
  * zs_compact() runs at most once per pool at a time; concurrent callers
  * return 0.  The machine's own rules (zsim_init(), zsim_exit(), fork())
  * are in <zsmalloc/zsim.h>: in short, pools must be destroyed before

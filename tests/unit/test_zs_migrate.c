@@ -2,8 +2,9 @@
 /*
  * zsmalloc page migration through the simulator's migration core: every
  * sub-page position of every class's zspage (huge ones included) is
- * migrated and every handle still reads its data; pinned objects make
- * migration retry and fail cleanly; a zspage emptied while isolated is
+ * migrated and every handle still reads its data; pinned objects, and
+ * read windows on objects that reach into the page, make migration retry
+ * and fail cleanly; a zspage emptied while isolated is
  * freed at putback; a failed new-page allocation loses nothing; a pool
  * destroyed while a page is isolated waits, then frees everything.
  */
@@ -188,6 +189,55 @@ static void test_pinned_object_blocks_migration(void **state)
 }
 
 /*
+ * A read window open on an object that starts in one page and ends in
+ * the next keeps the next page where it is too: the window reads it in
+ * place.  Closed, the page moves and the object reads back intact.
+ */
+static void test_window_keeps_next_page(void **state)
+{
+	struct zs_pool *pool = zs_create_pool("spanning");
+	struct wb_obj objs[64];
+	int nr = 0, span = -1;
+	struct zspage *zspage = fill_zspage(pool, 1500, objs, &nr);
+	struct page *first = get_first_page(zspage), *next = get_next_page(first);
+	struct size_class *class = pool->size_class[zspage_class(zspage)];
+	unsigned long pfn = page_to_pfn(next);
+	struct migrate_arg m = { next, 0 };
+	char copy[4096];
+	pthread_t t;
+	void *p;
+
+	(void)state;
+	for (int i = 0; i < nr && span < 0; i++) {
+		struct page *page;
+		unsigned int idx;
+
+		obj_to_location(handle_to_obj(objs[i].handle), &page, &idx);
+		if (page == first && (idx + 1) * class->size > PAGE_SIZE)
+			span = i;
+	}
+	assert_true(span >= 0);
+	assert_true(get_first_obj_offset(next) > 0);
+
+	p = zs_obj_read_begin(pool, objs[span].handle, objs[span].size, copy);
+	assert_true(p == copy);
+	assert_int_equal(pthread_create(&t, NULL, migrate_async_thread, &m), 0);
+	pthread_join(t, NULL);
+	assert_true(m.ret != 0);
+	assert_int_equal(page_to_pfn(get_next_page(get_first_page(zspage))), pfn);
+	zs_obj_read_end(pool, objs[span].handle, objs[span].size, p);
+	check_pool(pool);
+
+	assert_int_equal(migrate_one(next, MIGRATE_SYNC), 0);
+	assert_true(page_to_pfn(get_next_page(get_first_page(zspage))) != pfn);
+	for (int i = 0; i < nr; i++) {
+		assert_true(wb_intact(pool, &objs[i]));
+		zs_free(pool, objs[i].handle);
+	}
+	zs_destroy_pool(pool);
+}
+
+/*
  * Every object freed while the page is isolated: the page still migrates
  * (Linux commit 77ff465799c6), and the zspage is freed once it is back.
  */
@@ -326,6 +376,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_every_position_newest, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_every_position_linux_4_8, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_pinned_object_blocks_migration, test_setup_small_machine, test_teardown_machine),
+		cmocka_unit_test_setup_teardown(test_window_keeps_next_page, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_emptied_while_isolated, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_new_page_fails, test_setup_small_machine, test_teardown_machine),
 		cmocka_unit_test_setup_teardown(test_destroy_waits_for_isolated, test_setup_small_machine, test_teardown_machine),

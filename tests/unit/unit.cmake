@@ -9,6 +9,12 @@ zsmalloc_add_test(test_zs_compact SOURCES unit/test_zs_compact.c LABELS unit LIB
 zsmalloc_add_test(test_zs_badinput SOURCES unit/test_zs_badinput.c LABELS unit)
 zsmalloc_add_test(test_zs_threads SOURCES unit/test_zs_threads.c LABELS "unit;threads")
 zsmalloc_add_test(test_zs_migrate SOURCES unit/test_zs_migrate.c LABELS "unit;threads" LIB zsim_internal)
+zsmalloc_add_test(test_zs_windows SOURCES unit/test_zs_windows.c LABELS "unit;threads" LIB zsim_internal)
+# the same with no asymmetric barrier: every read and write pins
+add_test(NAME test_zs_windows_pinning COMMAND test_zs_windows)
+set_tests_properties(test_zs_windows_pinning PROPERTIES LABELS "unit;threads" TIMEOUT 300
+	ENVIRONMENT "ZSIM_LOGLEVEL=3;ZSIM_MEMBARRIER=0"
+	FAIL_REGULAR_EXPRESSION "${ZSMALLOC_LOCK_REPORT_REGEX}")
 zsmalloc_add_test(test_zs_teardown SOURCES unit/test_zs_teardown.c LABELS "unit;threads" LIB zsim_internal TIMEOUT 120)
 if(ZSMALLOC_LONG_TESTS)
 	# the same stress for minutes instead of seconds
