@@ -45,6 +45,8 @@
 
 __thread __attribute__((__tls_model__("initial-exec"), __visibility__("hidden")))
 	int sim_lockdep_atomic;
+__thread __attribute__((__tls_model__("initial-exec"), __visibility__("hidden")))
+	struct lockdep_held_bits lockdep_held_bits;
 
 #ifdef CONFIG_PROVE_LOCKING
 

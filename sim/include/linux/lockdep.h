@@ -170,7 +170,8 @@ struct lockdep_held_bits {
 	unsigned int overflow;		/* held locks that found no slot */
 };
 
-static __thread __attribute__((__tls_model__("initial-exec"), __unused__))
+/* One table per thread for the whole library (kernel/lockdep.c). */
+extern __thread __attribute__((__tls_model__("initial-exec"), __visibility__("hidden")))
 struct lockdep_held_bits lockdep_held_bits;
 
 /* This thread now holds the bit lock in @word. */
