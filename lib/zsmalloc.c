@@ -869,7 +869,8 @@ static __always_inline void zs_check_own_window(struct zs_pool *pool,
 						unsigned long handle,
 						const char *caller)
 {
-	if (unlikely(hazptr_find_mine(handle, ZS_WINDOW_SPAN)))
+	if (unlikely(!hazptr_none_mine()) &&
+	    hazptr_find_mine(handle, ZS_WINDOW_SPAN))
 		zs_report_own_read(pool, handle, caller);
 }
 
@@ -2061,8 +2062,7 @@ static __always_inline unsigned long *zs_window_open(struct zs_pool *pool,
 	unsigned long *slot, obj;
 
 	zs_check_handle(pool, handle, caller);
-	if (unlikely(!hazptr_none_mine()))
-		zs_check_own_window(pool, handle, caller);
+	zs_check_own_window(pool, handle, caller);
 	slot = hazptr_publish(handle);
 	if (unlikely(!slot))
 		return NULL;
