@@ -107,9 +107,10 @@ first and compaction looks for sources and destinations.
 Callers never hold a pointer into a zspage.  \`zs_malloc()\` returns a
 *handle*: the address of one word, kept in a slab cache, that holds the
 object's location (the pfn of the page where it starts and its index in
-the zspage).  \`zs_obj_read_begin()\` decodes the word and pins the object
-until \`zs_obj_read_end()\`.  Because everything else goes through the
-handle, zsmalloc can move an object by copying it and rewriting one word,
+the zspage).  \`zs_obj_read_begin()\` decodes the word and holds the object in
+place until \`zs_obj_read_end()\`: compaction and migration pass it by.
+Because everything else goes through the handle, zsmalloc can move an
+object by copying it and rewriting one word,
 and that is what the next two steps do.
 
 ## 5. Frees leave holes
