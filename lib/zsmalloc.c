@@ -34,7 +34,8 @@
  * Most reads and writes take none of these: they announce the handle in
  * a hazard slot of their thread, and compaction and migration, which
  * raise pool->movers and run the asymmetric barrier before any lock
- * (zs_move_lock()), pass such an object by (zs_window_open()).
+ * (zs_movers_begin()), pass such an object by (zs_window_open()).
+ * pool->movers_lock nests inside class->lock (zs_pool_dec_isolated()).
  */
 
 #include <linux/module.h>
@@ -213,10 +214,10 @@ struct zs_pool {
 	unsigned long movable_mapping;
 	const char *name;
 	/*
-	 * Compactions and page migrations under way (zs_move_lock()), plus
-	 * one for good when the host has no asymmetric barrier: while it is
-	 * non-zero, reads and writes pin (zs_window_open()).  Read by every
-	 * access, beside the magic it checks first; written by movers only.
+	 * Compactions and isolated pages (zs_movers_begin()), plus one for
+	 * good when the host has no asymmetric barrier: while it is non-zero,
+	 * reads and writes pin (zs_window_open()).  Read by every access,
+	 * beside the magic it checks first; written by movers only.
 	 */
 	atomic_t movers;
 
@@ -270,6 +271,8 @@ struct zs_pool {
 	atomic_t isolated_pages;
 	bool destroying;
 	wait_queue_head_t migration_wait;
+	/* serializes pool->movers' rise from 0 with its barrier */
+	spinlock_t movers_lock;
 };
 
 /*
@@ -2044,7 +2047,7 @@ static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
  * and holds back every load after it.  Here an access announces its
  * handle in a hazard slot of its thread (linux/hazptr.h), then looks at
  * pool->movers.  Whatever moves objects raises pool->movers and runs the
- * asymmetric barrier before it pins anything (zs_move_lock()), then
+ * asymmetric barrier before it pins anything (zs_movers_begin()), then
  * passes by every object with a window open on it (zs_trypin_move()) as
  * it passes a pinned one, and page migration also by the object that
  * reaches into its page from the one before.
@@ -2581,13 +2584,8 @@ static void zs_pool_write_unlock(struct zs_pool *pool)
  */
 static void zs_move_lock(struct zs_pool *pool, struct size_class *class)
 {
-	/*
-	 * Accesses that begin from now on pin; those already in a window
-	 * are in their threads' hazard slots, seen by zs_trypin_move() once
-	 * the barrier is through (zs_window_open()).
-	 */
-	atomic_inc(&pool->movers);
-	hazptr_barrier();
+	/* zs_trypin_move() trusts the barrier of zs_movers_begin() */
+	VM_BUG_ON(!atomic_read(&pool->movers));
 	zs_pool_write_lock(pool);
 	spin_lock(&class->lock);
 }
@@ -2596,12 +2594,37 @@ static void zs_move_unlock(struct zs_pool *pool, struct size_class *class)
 {
 	spin_unlock(&class->lock);
 	zs_pool_write_unlock(pool);
-	atomic_dec(&pool->movers);
 }
 
 /*
- * Pin @handle to move its object, under zs_move_lock(): nobody else may
- * hold its pin, and no thread may have a window open on it.
+ * Something is about to move objects: all of one zs_compact() call, or a
+ * page from its isolation until it is migrated or put back.  Accesses
+ * that begin from now on pin; those already in a window are in their
+ * threads' hazard slots, which zs_trypin_move() sees once the barrier is
+ * through (zs_window_open()).  Only the rise from 0 runs the barrier, a
+ * system call; whoever raises pool->movers further waits on movers_lock
+ * until that barrier is done, and pool->movers has not been 0 since.
+ */
+static void zs_movers_begin(struct zs_pool *pool)
+{
+	spin_lock(&pool->movers_lock);
+	if (atomic_inc_return(&pool->movers) == 1)
+		hazptr_barrier();
+	spin_unlock(&pool->movers_lock);
+}
+
+static void zs_movers_end(struct zs_pool *pool)
+{
+	spin_lock(&pool->movers_lock);
+	VM_BUG_ON(atomic_read(&pool->movers) <= 0);
+	atomic_dec(&pool->movers);
+	spin_unlock(&pool->movers_lock);
+}
+
+/*
+ * Pin @handle to move its object, under zs_move_lock() and with
+ * pool->movers raised: nobody else may hold its pin, and no thread may
+ * have a window open on it.
  */
 static bool zs_trypin_move(unsigned long handle)
 {
@@ -3292,6 +3315,7 @@ unsigned long zs_compact(struct zs_pool *pool)
 	if (atomic_xchg(&pool->compaction_in_progress, 1))
 		return 0;
 
+	zs_movers_begin(pool);
 	for (i = ZS_SIZE_CLASSES - 1; i >= 0; i--) {
 		class = pool->size_class[i];
 		if (class->index != (unsigned int)i)
@@ -3300,6 +3324,7 @@ unsigned long zs_compact(struct zs_pool *pool)
 		trace_zs_compact_class(pool->name, class->index, class->size, freed);
 		pages_freed += freed;
 	}
+	zs_movers_end(pool);
 	atomic_long_add(pages_freed, &pool->pages_compacted);
 	atomic_set(&pool->compaction_in_progress, 0);
 
@@ -3352,6 +3377,8 @@ static void replace_sub_page(struct size_class *class, struct zspage *zspage,
 static void zs_pool_dec_isolated(struct zs_pool *pool)
 {
 	VM_BUG_ON(atomic_read(&pool->isolated_pages) <= 0);
+	/* the page's isolation ends: zs_page_isolate() raised pool->movers */
+	zs_movers_end(pool);
 	/* under class->lock, so a waiting zs_destroy_pool() cannot free us yet */
 	if (atomic_dec_and_test(&pool->isolated_pages) && READ_ONCE(pool->destroying))
 		wake_up_all(&pool->migration_wait);
@@ -3415,6 +3442,8 @@ static bool zs_page_isolate(struct page *page, isolate_mode_t mode)
 	inc_zspage_isolation(zspage);
 	atomic_inc(&pool->isolated_pages);
 	spin_unlock(&class->lock);
+	/* until zs_pool_dec_isolated(): zs_page_migrate() may move objects */
+	zs_movers_begin(pool);
 
 	return true;
 }
@@ -3840,6 +3869,7 @@ struct zs_pool *zs_create_pool_config(const char *name,
 		goto err;
 	/* no asymmetric barrier on this host: every access pins */
 	atomic_set(&pool->movers, hazptr_barrier_available() ? 0 : 1);
+	spin_lock_init(&pool->movers_lock);
 
 	pool->handle_cachep = kmem_cache_create("zs_handle", ZS_HANDLE_SIZE,
 						0, 0, NULL);
