@@ -2083,6 +2083,30 @@ pin:
 	return NULL;
 }
 
+/*
+ * A window on @handle and its object's page, offset and size: the slot,
+ * NULL to pin instead, or ERR_PTR(-EINVAL) for a foreign handle, which
+ * has been reported (a BUG() when @fatal).
+ */
+static __always_inline unsigned long *zs_window_lock(struct zs_pool *pool,
+						     unsigned long handle,
+						     struct page **pagep,
+						     unsigned long *offp,
+						     unsigned int *sizep,
+						     const char *caller,
+						     bool fatal)
+{
+	unsigned long obj, *slot = zs_window_open(pool, handle, &obj, caller);
+
+	if (likely(slot) &&
+	    unlikely(!zs_obj_where(pool, handle, obj, pagep, offp, sizep, caller))) {
+		hazptr_clear(slot);
+		zs_report_foreign(pool, handle, *pagep, caller, fatal);
+		return ERR_PTR(-EINVAL);
+	}
+	return slot;
+}
+
 static noinline __cold void zs_report_no_copy(struct zs_pool *pool,
 					      unsigned long handle,
 					      size_t mem_len)
@@ -2131,17 +2155,11 @@ void *zs_obj_read_begin(struct zs_pool *pool, unsigned long handle,
 	struct zspage *zspage;
 	unsigned int size;
 	struct page *page;
-	unsigned long off, obj, *slot;
+	unsigned long off, *slot;
 
 	zs_pool_bug(pool, handle);
-	slot = zs_window_open(pool, handle, &obj, __func__);
+	slot = zs_window_lock(pool, handle, &page, &off, &size, __func__, true);
 	if (likely(slot)) {
-		zspage = zs_obj_where(pool, handle, obj, &page, &off, &size,
-				      __func__);
-		if (unlikely(!zspage)) {
-			hazptr_clear(slot);
-			zs_report_foreign(pool, handle, page, __func__, true);
-		}
 		if (WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page)))
 			mem_len = zs_obj_capacity(size, page);
 		if (!zs_obj_spans(off, mem_len))
@@ -2220,19 +2238,14 @@ void zs_obj_write(struct zs_pool *pool, unsigned long handle,
 	struct zspage *zspage;
 	unsigned int size;
 	struct page *page;
-	unsigned long off, obj, *slot;
+	unsigned long off, *slot;
 
 	if (zs_pool_bad_handle(pool, handle, false))
 		return;
-	slot = zs_window_open(pool, handle, &obj, __func__);
+	slot = zs_window_lock(pool, handle, &page, &off, &size, __func__, false);
+	if (IS_ERR(slot))
+		return;
 	if (likely(slot)) {
-		zspage = zs_obj_where(pool, handle, obj, &page, &off, &size,
-				      __func__);
-		if (unlikely(!zspage)) {
-			hazptr_clear(slot);
-			zs_report_foreign(pool, handle, page, __func__, false);
-			return;
-		}
 		/* refuse rather than overwrite the neighbouring object */
 		if (!WARN_ON_ONCE(mem_len > zs_obj_capacity(size, page))) {
 			if (!zs_obj_spans(off, mem_len))
