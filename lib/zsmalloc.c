@@ -1979,15 +1979,12 @@ void zs_unmap_object(struct zs_pool *pool, unsigned long handle)
 EXPORT_SYMBOL_GPL(zs_unmap_object);
 
 /*
- * The newest object API on Linux 4.8's locking: pin the handle between
- * begin and end, so the object stays put.  The pin keeps compaction off
- * the object and migration off the page it starts in (zs_page_migrate()
- * pins every object that starts in the page it moves); an access that
- * reaches into the next page also read-locks the zspage (zs_obj_span_lock()),
- * which keeps every page of it in place, as Linux 4.8 did for every
- * access.  Returns the page, the object's offset of the caller data, and
- * its size (the zspage's copy of its class's: the class itself stays
- * unread); the caller unlocks through zs_obj_unlock().
+ * Where the object of @obj (the handle's word) is: *@pagep the page it
+ * starts in, *@offp the offset of the caller's data there, *@sizep its
+ * size (the zspage's copy of its class's: the class itself stays
+ * unread).  Returns the zspage, or NULL with *@pagep set when the page
+ * is not this pool's.  The object must stay put meanwhile: a pin or a
+ * window.
  */
 static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
 						   unsigned long handle,
@@ -2020,6 +2017,16 @@ static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
 	return zspage;
 }
 
+/*
+ * The pinning path of the newest object API, on Linux 4.8's locking: pin
+ * the handle between begin and end, so the object stays put.  The pin
+ * keeps compaction off the object and migration off the page it starts
+ * in (zs_page_migrate() pins every object that starts in the page it
+ * moves); an access that reaches into the next page also read-locks the
+ * zspage (zs_obj_span_lock()), which keeps every page of it in place, as
+ * Linux 4.8 did for every access.  Returns what zs_obj_where() does; the
+ * caller unlocks through zs_obj_unlock().
+ */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
 				  unsigned int *sizep, const char *caller,
