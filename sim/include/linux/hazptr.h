@@ -44,6 +44,7 @@ struct hazptr_ctx {
 	unsigned long slot[HAZPTR_SLOTS];	/* announced values, 0: free */
 	struct hazptr_ctx *next;		/* on the registry, under its lock */
 };
+_Static_assert(HAZPTR_SLOTS == 4, "hazptr_none_mine() reads four slots");
 
 extern __thread __attribute__((__tls_model__("initial-exec"), __visibility__("hidden")))
 	struct hazptr_ctx *hazptr_self;
