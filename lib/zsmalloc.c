@@ -486,6 +486,18 @@ static struct zspage *get_zspage(struct page *page)
 	return zspage;
 }
 
+/*
+ * @page joins @zspage: page->private names the zspage and, unlike the
+ * kernel, page->zs_obj_size repeats its object size, so that a read
+ * window finds its object from the handle and the struct page alone
+ * (docs/UPSTREAM.md, difference 16).  reset_page() clears both.
+ */
+static void set_page_zspage(struct page *page, struct zspage *zspage)
+{
+	set_page_private(page, (unsigned long)zspage);
+	page->zs_obj_size = zspage->obj_size;
+}
+
 static struct page *get_next_page(struct page *page)
 {
 	if (unlikely(PageHugeObject(page)))
@@ -924,6 +936,7 @@ static void reset_page(struct page *page)
 	ClearPagePrivate(page);
 	ClearPagePrivate2(page);
 	set_page_private(page, 0);
+	page->zs_obj_size = 0;
 	/* units shares the word with _mapcount: the free path wants -1 */
 	page_mapcount_reset(page);
 	ClearPageHugeObject(page);
@@ -1385,7 +1398,7 @@ static void zspage_add_page(struct zs_pool *pool, struct size_class *class,
 	nr = zspage_get_pages(class, zspage, pages);
 	VM_BUG_ON(nr >= (unsigned int)class->pages_per_zspage);
 
-	set_page_private(page, (unsigned long)zspage);
+	set_page_zspage(page, zspage);
 	page->freelist = NULL;
 	zspage_set_chain_page(zspage, nr, page);
 	init_chain_page(class, page, nr);
@@ -1561,7 +1574,7 @@ static void create_page_chain(struct size_class *class, struct zspage *zspage,
 	 */
 	for (i = 0; i < nr_pages; i++) {
 		page = pages[i];
-		set_page_private(page, (unsigned long)zspage);
+		set_page_zspage(page, zspage);
 		page->freelist = NULL;
 		if (class->grow)
 			zspage_set_chain_page(zspage, i, page);
@@ -1981,20 +1994,19 @@ EXPORT_SYMBOL_GPL(zs_unmap_object);
 /*
  * Where the object of @obj (the handle's word) is: *@pagep the page it
  * starts in, *@offp the offset of the caller's data there, *@sizep its
- * size (the zspage's copy of its class's: the class itself stays
- * unread).  Returns the zspage, or NULL with *@pagep set when the page
- * is not this pool's.  The object must stay put meanwhile: a pin or a
- * window.
+ * size (the struct page's copy of its class's: neither the zspage nor
+ * the class is read).  Returns 0, or -EINVAL with *@pagep set when the
+ * page is not this pool's.  The object must stay put meanwhile: a pin
+ * or a window.
  */
-static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
-						   unsigned long handle,
-						   unsigned long obj,
-						   struct page **pagep,
-						   unsigned long *offp,
-						   unsigned int *sizep,
-						   const char *caller)
+static __always_inline int zs_obj_where(struct zs_pool *pool,
+					unsigned long handle,
+					unsigned long obj,
+					struct page **pagep,
+					unsigned long *offp,
+					unsigned int *sizep,
+					const char *caller)
 {
-	struct zspage *zspage;
 	struct page *page;
 	unsigned int obj_idx, size;
 	unsigned long off;
@@ -2003,10 +2015,9 @@ static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
 	*pagep = page;
 	/* a foreign handle: the caller reports it, with *@pagep */
 	if (zs_page_foreign(pool, page))
-		return NULL;
-	zspage = get_zspage(page);
-
-	size = zspage_obj_size(zspage);
+		return -EINVAL;
+	size = page->zs_obj_size;
+	VM_BUG_ON_PAGE(size != zspage_obj_size(get_zspage(page)), page);
 	zs_check_object(pool, handle, size, page, obj_idx, caller);
 	off = (size * obj_idx) & ~PAGE_MASK;
 	if (!PageHugeObject(page))
@@ -2014,7 +2025,7 @@ static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
 
 	*offp = off;
 	*sizep = size;
-	return zspage;
+	return 0;
 }
 
 /*
@@ -2024,25 +2035,24 @@ static __always_inline struct zspage *zs_obj_where(struct zs_pool *pool,
  * in (zs_page_migrate() pins every object that starts in the page it
  * moves); an access that reaches into the next page also read-locks the
  * zspage (zs_obj_span_lock()), which keeps every page of it in place, as
- * Linux 4.8 did for every access.  Returns what zs_obj_where() does; the
- * caller unlocks through zs_obj_unlock().
+ * Linux 4.8 did for every access.  Returns the zspage (checked, as
+ * get_zspage() checks it), or NULL for a foreign handle, which has been
+ * reported; the caller unlocks through zs_obj_unlock().
  */
 static struct zspage *zs_obj_lock(struct zs_pool *pool, unsigned long handle,
 				  struct page **pagep, unsigned long *offp,
 				  unsigned int *sizep, const char *caller,
 				  bool fatal)
 {
-	struct zspage *zspage;
-
 	zs_check_handle(pool, handle, caller);
 	zs_pin_tag(pool, handle, caller);
-	zspage = zs_obj_where(pool, handle, handle_to_obj(handle), pagep, offp,
-			      sizep, caller);
-	if (unlikely(!zspage)) {
+	if (unlikely(zs_obj_where(pool, handle, handle_to_obj(handle), pagep,
+				  offp, sizep, caller))) {
 		unpin_tag(handle);
 		zs_report_foreign(pool, handle, *pagep, caller, fatal);
+		return NULL;
 	}
-	return zspage;
+	return get_zspage(*pagep);
 }
 
 /*
@@ -2106,7 +2116,7 @@ static __always_inline unsigned long *zs_window_lock(struct zs_pool *pool,
 	unsigned long obj, *slot = zs_window_open(pool, handle, &obj, caller);
 
 	if (likely(slot) &&
-	    unlikely(!zs_obj_where(pool, handle, obj, pagep, offp, sizep, caller))) {
+	    unlikely(zs_obj_where(pool, handle, obj, pagep, offp, sizep, caller))) {
 		hazptr_clear(slot);
 		zs_report_foreign(pool, handle, *pagep, caller, fatal);
 		return ERR_PTR(-EINVAL);
@@ -3377,7 +3387,7 @@ static void replace_sub_page(struct size_class *class, struct zspage *zspage,
 	if (class->grow)
 		zspage_set_chain_page(zspage, idx, newpage);
 
-	set_page_private(newpage, (unsigned long)zspage);
+	set_page_zspage(newpage, zspage);
 	/* the next page, or for a huge zspage the handle (same field) */
 	newpage->index = oldpage->index;
 	set_first_obj_offset(newpage, get_first_obj_offset(oldpage));

@@ -551,6 +551,8 @@ static const char *page_bad_reason(struct page *page, unsigned long flags,
 		bad_reason = "non-NULL mapping";
 	if (unlikely(page_ref_count(page) != 0))
 		bad_reason = "nonzero _refcount";
+	if (unlikely(page->memcg_data))
+		bad_reason = "nonzero memcg_data (charged, or zsmalloc's zs_obj_size left)";
 	if (unlikely(READ_ONCE(page->flags) & flags))
 		bad_reason = flags_reason;
 	return bad_reason;

@@ -42,7 +42,15 @@ struct page {
 		unsigned int units;
 	};
 	atomic_t _refcount;
-	unsigned long memcg_data;	/* unused; keeps the kernel's 64 bytes */
+	union {
+		unsigned long memcg_data;	/* unused; keeps the kernel's 64 bytes */
+		/*
+		 * SIM: zsmalloc: the object size of the zspage's class, so
+		 * that a read finds an object's offset from the struct page
+		 * alone (docs/UPSTREAM.md); 0 once the page leaves zsmalloc.
+		 */
+		unsigned long zs_obj_size;
+	};
 };
 
 _Static_assert(sizeof(struct page) == 64, "struct page is 64 bytes");
